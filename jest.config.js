@@ -1,0 +1,17 @@
+/** One config for both databases: test/support/test-app.ts picks PGlite or DATABASE_URL. */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: {
+    // @fastify/static requires content-disposition 3, which is ESM-only: Node 20.19+ loads it, but
+    // Jest's module runtime (with --experimental-vm-modules, which PGlite's dynamic imports need)
+    // refuses to require() it. Version 2 is CommonJS with the same API; tests use it instead.
+    '^content-disposition$': 'content-disposition-cjs',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

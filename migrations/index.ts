@@ -1,0 +1,5 @@
+/**
+ * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
+ * Add a generated migration here after `npm run migration:generate`.
+ */
+export const migrations: Function[] = [];

@@ -1,0 +1,67 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { resolve } from 'node:path';
+import { EnvironmentVariables, LogLevel } from './environment';
+
+export type AppConfigValues = Pick<
+  AppConfig,
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit'
+>;
+
+/** The validated, typed configuration every module reads. Built once at start. */
+export class AppConfig {
+  readonly port: number;
+  readonly rootUrl: string;
+  /** PostgreSQL connection string; undefined means the embedded database. */
+  readonly databaseUrl?: string;
+  /** Where the embedded database and uploads live; `memory://` keeps the embedded database in memory. */
+  readonly dataDir: string;
+  readonly admin: { username?: string; password?: string; email?: string };
+  readonly testMode: boolean;
+  readonly logLevel: LogLevel;
+  readonly bodyLimit: number;
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return !this.databaseUrl;
+  }
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL'];
+  const raw: Record<string, string> = {};
+  for (const key of [...known, ...optional]) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { forbidUnknownValues: false, stopAtFirstError: true });
+  if (errors.length > 0) {
+    throw new ConfigurationError(
+      errors.map((e) => `${Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`} (got ${JSON.stringify(raw[e.property])})`),
+    );
+  }
+  const dataDir = vars.DATA_DIR === 'memory://' ? vars.DATA_DIR : resolve(vars.DATA_DIR);
+  return new AppConfig({
+    port: vars.PORT,
+    rootUrl: (vars.ROOT_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: vars.DATABASE_URL,
+    dataDir,
+    admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASS, email: vars.ADMIN_EMAIL },
+    testMode: vars.TEST_MODE,
+    logLevel: vars.LOG_LEVEL,
+    bodyLimit: vars.BODY_LIMIT,
+  });
+}

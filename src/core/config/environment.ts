@@ -1,0 +1,70 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { parseByteSize } from './byte-size';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return value;
+};
+
+const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
+
+const BODY_LIMIT_RULE = 'BODY_LIMIT must be a size of at least 1kb, such as 1mb, 512kb or a number of bytes';
+
+/**
+ * The environment variables Hookline reads, with their rules. Every field is documented in the
+ * README's configuration table; keep the two in step.
+ */
+export class EnvironmentVariables {
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number between 0 and 65535' })
+  @Min(0, { message: 'PORT must be a whole number between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be a whole number between 0 and 65535' })
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'ROOT_URL must be an http(s) URL such as https://chat.example.com' })
+  ROOT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must not be empty' })
+  DATA_DIR: string = './data';
+
+  @IsOptional()
+  @IsString()
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  ADMIN_PASS?: string;
+
+  @IsOptional()
+  @IsString()
+  ADMIN_EMAIL?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'TEST_MODE must be true or false' })
+  TEST_MODE: boolean = false;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBytes)
+  @IsInt({ message: BODY_LIMIT_RULE })
+  @Min(1024, { message: BODY_LIMIT_RULE })
+  BODY_LIMIT: number = 1024 * 1024;
+}

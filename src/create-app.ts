@@ -1,0 +1,53 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { version } from '../package.json';
+import { AppModule } from './app.module';
+import { AppConfig } from './core/config/app-config';
+import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
+import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
+import { createValidationPipe } from './core/http/validation';
+
+/**
+ * Builds the whole application exactly as production runs it; main.ts and every test call this,
+ * so tests exercise the same body limits, filters, pipes and hooks.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Rocket.Chat clients compare the header string: `application/json`, no charset suffix.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Hookline')
+    .setDescription('Rocket.Chat-compatible integrations API: /api/v1/integrations.*, /hooks/..., and the chat core.')
+    .setVersion(version)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, 'authToken')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-User-Id' }, 'userId')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppConfig, AppConfigValues, loadConfig } from '../../src/core/config/app-config';
+import { createApp } from '../../src/create-app';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: TestAgent;
+  close(): Promise<void>;
+}
+
+/** Which database this run is against, for test names and the rare database-specific assertion. */
+export const databaseKind: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/** A new, empty database on the server named by DATABASE_URL; dropped again by `drop`. */
+async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hookline_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * Boots the real application, as main.ts does, on a database of its own: a fresh in-memory PGlite
+ * by default, or a fresh database on the PostgreSQL of DATABASE_URL. `TEST_MODE` is on.
+ */
+export async function startTestApp(overrides: Partial<AppConfigValues> = {}): Promise<TestApp> {
+  const serverUrl = process.env.DATABASE_URL;
+  const scratch = serverUrl && !('dataDir' in overrides) ? await createScratchDatabase(serverUrl) : undefined;
+  const base = loadConfig({
+    TEST_MODE: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: 'memory://',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+  });
+  const config = new AppConfig({ ...base, ...overrides });
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    http: request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await scratch?.drop();
+    },
+  };
+}
