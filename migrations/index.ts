@@ -1,5 +1,7 @@
+import { Identity1763884800000 } from './1763884800000-identity';
+
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
  * Add a generated migration here after `npm run migration:generate`.
  */
-export const migrations: Function[] = [];
+export const migrations: Function[] = [Identity1763884800000];

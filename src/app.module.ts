@@ -1,16 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { TokenAuthGuard } from './auth/token-auth.guard';
+import { AuthorizationModule } from './authorization/authorization.module';
+import { PermissionsGuard } from './authorization/permissions.guard';
 import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        HealthModule,
+        AuthorizationModule,
+        UsersModule,
+        AuthModule,
+      ],
+      // Order matters: who is calling, then what they may do.
+      providers: [
+        { provide: APP_GUARD, useExisting: TokenAuthGuard },
+        { provide: APP_GUARD, useExisting: PermissionsGuard },
+      ],
     };
   }
 }

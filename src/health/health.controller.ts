@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../core/http/api-error';
 import { version } from '../../package.json';
 
 @ApiTags('server')
+@Public()
 @Controller()
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}

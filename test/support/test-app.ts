@@ -43,7 +43,8 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
  */
 export async function startTestApp(overrides: Partial<AppConfigValues> = {}): Promise<TestApp> {
   const serverUrl = process.env.DATABASE_URL;
-  const scratch = serverUrl && !('dataDir' in overrides) ? await createScratchDatabase(serverUrl) : undefined;
+  const ownDatabase = !('dataDir' in overrides) && !('databaseUrl' in overrides);
+  const scratch = serverUrl && ownDatabase ? await createScratchDatabase(serverUrl) : undefined;
   const base = loadConfig({
     TEST_MODE: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

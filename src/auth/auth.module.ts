@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginToken } from './entities/login-token.entity';
+import { TokenAuthGuard } from './token-auth.guard';
+import { TokenStrategy } from './token.strategy';
+
+@Module({
+  imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken])],
+  controllers: [AuthController],
+  providers: [AuthService, TokenStrategy, TokenAuthGuard],
+  exports: [AuthService, TokenAuthGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { secretsEqual } from '../core/ids/secret-compare';
+import { User } from '../users/entities/user.entity';
+import { PasswordInput } from '../users/password-hasher';
+import { UsersService } from '../users/users.service';
+import { LoginToken } from './entities/login-token.entity';
+import { hashLoginToken, newLoginToken } from './login-token';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(LoginToken) private readonly tokens: Repository<LoginToken>,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Checks the credentials and opens a session; null when they are wrong (the caller answers 401). */
+  async login(identifier: string, password: PasswordInput): Promise<{ user: User; authToken: string } | null> {
+    const user = await this.users.findByCredentials(identifier, password);
+    if (!user) return null;
+    const { token, hash } = newLoginToken();
+    await this.tokens.insert({ tokenHash: hash, userId: user.id });
+    return { user, authToken: token };
+  }
+
+  async logout(tokenHash: string): Promise<void> {
+    await this.tokens.delete({ tokenHash });
+  }
+
+  /**
+   * The active user owning this token, or null. The token is found by its SHA-256 (an attacker
+   * controls nothing of the hash, so the index lookup leaks nothing), and the user id is compared
+   * in constant time.
+   */
+  async authenticate(userId: string, authToken: string): Promise<{ user: User; tokenHash: string } | null> {
+    const tokenHash = hashLoginToken(authToken);
+    const session = await this.tokens.findOne({ where: { tokenHash } });
+    if (!session || !secretsEqual(session.userId, userId)) return null;
+    const user = await this.users.findById(session.userId);
+    return user?.active ? { user, tokenHash } : null;
+  }
+}

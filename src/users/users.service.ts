@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isEmail } from 'class-validator';
+import { Repository } from 'typeorm';
+import { PermissionsService } from '../authorization/permissions.service';
+import { uniqueViolation } from '../core/database/unique-violation';
+import { ApiError } from '../core/http/api-error';
+import { Page } from '../core/http/pagination';
+import { randomId } from '../core/ids/random-id';
+import { User, UserType } from './entities/user.entity';
+import { hashPassword, PasswordInput, verifyAgainstDecoy, verifyPassword } from './password-hasher';
+import { isValidUsername } from './username';
+
+export interface NewUser {
+  id?: string;
+  username: string;
+  name: string;
+  email?: string;
+  password?: string;
+  roles?: string[];
+  active?: boolean;
+  type?: UserType;
+  verified?: boolean;
+  requirePasswordChange?: boolean;
+}
+
+const METHOD = { method: 'insertOrUpdateUser' };
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly permissions: PermissionsService,
+  ) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  /** Case-insensitive, as usernames are unique regardless of case. */
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  }
+
+  /** The user a login names (username or e-mail, any case) if the password matches; else null. */
+  async findByCredentials(identifier: string, password: PasswordInput): Promise<User | null> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.username) = lower(:identifier) OR lower(u.email) = lower(:identifier)', { identifier })
+      .getOne();
+    if (!user?.passwordHash) return verifyAgainstDecoy(password).then(() => null);
+    const matches = await verifyPassword(password, user.passwordHash);
+    return matches && user.active ? user : null;
+  }
+
+  async list(page: Page): Promise<[User[], number]> {
+    return this.users.findAndCount({ order: page.order, skip: page.offset, take: page.count });
+  }
+
+  /** Validates and inserts a user; a clash of username or e-mail is a 400 naming the field. */
+  async create(input: NewUser): Promise<User> {
+    if (!isValidUsername(input.username)) {
+      throw ApiError.meteor('error-input-is-not-a-valid-field', `${input.username} is not a valid username`, {
+        ...METHOD,
+        input: input.username,
+        field: 'Username',
+      });
+    }
+    if (input.email !== undefined && !isEmail(input.email)) {
+      throw ApiError.meteor('error-invalid-email', `Invalid email ${input.email}`, { ...METHOD, email: input.email });
+    }
+    const roles = [...new Set(input.roles ?? ['user'])];
+    for (const role of roles) {
+      if (!(await this.permissions.roleExists(role))) {
+        throw ApiError.meteor('error-invalid-role', `Invalid role: ${role}`, { ...METHOD });
+      }
+    }
+    if (await this.findByUsername(input.username)) throw this.taken(input.username);
+    const user = this.users.create({
+      id: input.id ?? randomId(),
+      username: input.username,
+      name: input.name,
+      email: input.email ?? null,
+      emailVerified: input.verified ?? false,
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      roles,
+      active: input.active ?? true,
+      type: input.type ?? 'user',
+      requirePasswordChange: input.requirePasswordChange ?? false,
+    });
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      const index = uniqueViolation(error);
+      if (index === 'users_email_lower_key') throw this.taken(input.email as string);
+      if (index !== undefined) throw this.taken(input.username);
+      throw error;
+    }
+    return (await this.findById(user.id)) as User;
+  }
+
+  /** Inserts the user unless one with that id or username exists; for seeding, safe across processes. */
+  async ensure(input: NewUser & { id: string }): Promise<void> {
+    const exists = await this.users
+      .createQueryBuilder('u')
+      .where('u.id = :id OR lower(u.username) = lower(:username)', input)
+      .getExists();
+    if (exists) return;
+    try {
+      await this.create(input);
+    } catch (error) {
+      // Another process seeded it between our check and insert.
+      if (!(error instanceof ApiError && error.body.errorType === 'error-field-unavailable')) throw error;
+    }
+  }
+
+  async addRoles(userId: string, roles: string[]): Promise<void> {
+    await this.users.query(
+      `UPDATE users SET roles = ARRAY(SELECT DISTINCT unnest(roles || $2::text[])), updated_at = now() WHERE id = $1`,
+      [userId, roles],
+    );
+  }
+
+  async delete(userId: string): Promise<User> {
+    const user = await this.findById(userId);
+    if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'deleteUser' });
+    if (user.roles.includes('admin')) {
+      const admins = await this.users.createQueryBuilder('u').where(`'admin' = ANY(u.roles) AND u.active`).getCount();
+      if (admins <= 1 && user.active) {
+        throw ApiError.meteor('error-action-not-allowed', 'Leaving the app without admins is not allowed', {
+          method: 'deleteUser',
+          action: 'Remove_last_admin',
+        });
+      }
+    }
+    await this.users.delete({ id: userId });
+    return user;
+  }
+
+  private taken(value: string): ApiError {
+    return ApiError.meteor('error-field-unavailable', `${value} is already in use :(`, { ...METHOD, field: value });
+  }
+}
