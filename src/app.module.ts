@@ -9,6 +9,9 @@ import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { HealthModule } from './health/health.module';
+import { EventsModule } from './events/events.module';
+import { MessagesModule } from './messages/messages.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -22,8 +25,11 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         AuthorizationModule,
+        EventsModule,
         UsersModule,
         AuthModule,
+        RoomsModule,
+        MessagesModule,
       ],
       // Order matters: who is calling, then what they may do.
       providers: [

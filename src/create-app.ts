@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
   app.useGlobalPipes(createValidationPipe());
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 10, fieldSize: 64 * 1024 } });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
-import { Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { PermissionsService } from '../authorization/permissions.service';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
+import { OutboxService } from '../events/outbox.service';
 import { User, UserType } from './entities/user.entity';
 import { hashPassword, PasswordInput, verifyAgainstDecoy, verifyPassword } from './password-hasher';
+import { toApiUser } from './user.mapper';
 import { isValidUsername } from './username';
+
+/**
+ * Runs inside the transaction that creates a user, so what it writes commits with the user or not
+ * at all. Other modules register one (the rooms module joins new users to the default rooms).
+ */
+export type UserCreatedListener = (m: EntityManager, user: User, options: { joinDefaultChannels: boolean }) => Promise<void>;
 
 export interface NewUser {
   id?: string;
@@ -22,19 +30,35 @@ export interface NewUser {
   type?: UserType;
   verified?: boolean;
   requirePasswordChange?: boolean;
+  /** Join the default rooms (#general); true unless said otherwise, as in Rocket.Chat. */
+  joinDefaultChannels?: boolean;
 }
 
 const METHOD = { method: 'insertOrUpdateUser' };
 
 @Injectable()
 export class UsersService {
+  private readonly createdListeners: UserCreatedListener[] = [];
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly permissions: PermissionsService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+  onUserCreated(listener: UserCreatedListener): void {
+    this.createdListeners.push(listener);
+  }
+
+  findById(id: string, m: EntityManager = this.users.manager): Promise<User | null> {
+    return m.findOne(User, { where: { id } });
+  }
+
+  /** The users with these ids, in the order given (unknown ids are skipped). */
+  async findByIds(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const found = new Map((await this.users.findBy({ id: In(ids) })).map((u) => [u.id, u]));
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Case-insensitive, as usernames are unique regardless of case. */
@@ -90,7 +114,14 @@ export class UsersService {
       requirePasswordChange: input.requirePasswordChange ?? false,
     });
     try {
-      await this.users.insert(user);
+      await this.users.manager.transaction(async (m) => {
+        await m.insert(User, user);
+        const created = await m.findOneByOrFail(User, { id: user.id });
+        await this.outbox.record(m, 'userCreated', { user: toApiUser(created, { withEmail: false }) });
+        for (const listener of this.createdListeners) {
+          await listener(m, created, { joinDefaultChannels: input.joinDefaultChannels ?? true });
+        }
+      });
     } catch (error) {
       const index = uniqueViolation(error);
       if (index === 'users_email_lower_key') throw this.taken(input.email as string);

@@ -1,13 +1,6 @@
-import {
-  IsDefined,
-  IsOptional,
-  IsString,
-  MinLength,
-  Validate,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
-} from 'class-validator';
+import { IsDefined, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { ajv } from '../../core/http/ajv-messages';
+import { OptionalString } from '../../core/http/dto-fields';
 import { PasswordInput } from '../../users/password-hasher';
 
 @ValidatorConstraint({ name: 'passwordInput' })
@@ -26,19 +19,13 @@ class IsPasswordInput implements ValidatorConstraintInterface {
 
 /** `POST login`: `{user, password}`, or `{username, password}`, or `{email, password}`. */
 export class LoginDto {
-  @IsOptional()
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @OptionalString({ minLength: 1 })
   user?: string;
 
-  @IsOptional()
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @OptionalString({ minLength: 1 })
   username?: string;
 
-  @IsOptional()
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @OptionalString({ minLength: 1 })
   email?: string;
 
   @IsDefined({ message: ajv.required('password') })

@@ -1,16 +1,13 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsString, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, ValidateNested } from 'class-validator';
 import { ajv } from '../../core/http/ajv-messages';
+import { RequiredString, StringArray } from '../../core/http/dto-fields';
 
 export class PermissionChange {
-  @IsDefined({ message: ajv.required('_id') })
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @RequiredString('_id', { minLength: 1 })
   _id: string;
 
-  @IsDefined({ message: ajv.required('roles') })
-  @IsArray({ message: ajv.type('array') })
-  @IsString({ each: true, message: (a) => `/${a.property}/* must be string` })
+  @StringArray('roles')
   roles: string[];
 }
 

@@ -1,11 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { EnvironmentVariables, LogLevel } from './environment';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -20,6 +21,8 @@ export class AppConfig {
   readonly testMode: boolean;
   readonly logLevel: LogLevel;
   readonly bodyLimit: number;
+  /** Largest uploaded file, in bytes. */
+  readonly uploadLimit: number;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -27,6 +30,11 @@ export class AppConfig {
 
   get usesEmbeddedDatabase(): boolean {
     return !this.databaseUrl;
+  }
+
+  /** Uploaded files: `DATA_DIR/uploads`, or a per-process temporary folder when DATA_DIR is memory://. */
+  get uploadsDir(): string {
+    return this.dataDir === 'memory://' ? join(tmpdir(), `hookline-uploads-${process.pid}`) : join(this.dataDir, 'uploads');
   }
 }
 
@@ -63,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     testMode: vars.TEST_MODE,
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
+    uploadLimit: vars.UPLOAD_LIMIT,
   });
 }

@@ -18,6 +18,7 @@ const toBool = ({ value }: { value: unknown }) => {
 
 const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
 
+const UPLOAD_LIMIT_RULE = 'UPLOAD_LIMIT must be a size of at least 1kb, such as 10mb, 512kb or a number of bytes';
 const BODY_LIMIT_RULE = 'BODY_LIMIT must be a size of at least 1kb, such as 1mb, 512kb or a number of bytes';
 
 /**
@@ -67,4 +68,9 @@ export class EnvironmentVariables {
   @IsInt({ message: BODY_LIMIT_RULE })
   @Min(1024, { message: BODY_LIMIT_RULE })
   BODY_LIMIT: number = 1024 * 1024;
+
+  @Transform(toBytes)
+  @IsInt({ message: UPLOAD_LIMIT_RULE })
+  @Min(1024, { message: UPLOAD_LIMIT_RULE })
+  UPLOAD_LIMIT: number = 10 * 1024 * 1024;
 }

@@ -8,16 +8,20 @@ const BUILT_IN: Record<string, string> = {
   unknownValue: ajv.notObject,
 };
 
-/** Rules that make every other rule on the same property meaningless when they fail. */
-const PRECEDENCE = [['isDefined'], ['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject']];
+/**
+ * Rules that make every other rule on the same property meaningless when they fail, most basic
+ * first: missing, then the container's type, then a scalar type (an array of the wrong items
+ * reports `must be array` only when it is not an array at all).
+ */
+const PRECEDENCE = ['isDefined', 'isArray', 'isObject', 'isString', 'isInt', 'isNumber', 'isBoolean'];
 
-/** One message per failed property, as AJV gives: a missing field, else a wrong type, else the rest. */
+/** One message per failed property, as AJV gives: the most basic failure, else all of them. */
 function messages(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => {
-    const constraints = Object.entries(e.constraints ?? {});
-    const decisive = PRECEDENCE.map((names) => constraints.filter(([name]) => names.includes(name))).find((c) => c.length);
-    const own = (decisive ?? constraints).map(([name, text]) => BUILT_IN[name] ?? text);
-    return [...own, ...messages(e.children ?? [])];
+    const constraints = e.constraints ?? {};
+    const decisive = PRECEDENCE.find((name) => name in constraints);
+    const names = decisive ? [decisive] : Object.keys(constraints);
+    return [...names.map((name) => BUILT_IN[name] ?? constraints[name]), ...messages(e.children ?? [])];
   });
 }
 

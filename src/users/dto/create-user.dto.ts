@@ -1,51 +1,37 @@
-import { IsArray, IsBoolean, IsDefined, IsObject, IsOptional, IsString, MinLength } from 'class-validator';
-import { ajv } from '../../core/http/ajv-messages';
+import { OptionalBoolean, OptionalObject, OptionalStringArray, RequiredString } from '../../core/http/dto-fields';
 
 /** `POST users.create`, as Rocket.Chat's schema has it. */
 export class CreateUserDto {
-  @IsDefined({ message: ajv.required('email') })
-  @IsString({ message: ajv.type('string') })
+  @RequiredString('email')
   email: string;
 
-  @IsDefined({ message: ajv.required('name') })
-  @IsString({ message: ajv.type('string') })
+  @RequiredString('name')
   name: string;
 
-  @IsDefined({ message: ajv.required('password') })
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @RequiredString('password', { minLength: 1 })
   password: string;
 
-  @IsDefined({ message: ajv.required('username') })
-  @IsString({ message: ajv.type('string') })
+  @RequiredString('username')
   username: string;
 
-  @IsOptional()
-  @IsArray({ message: ajv.type('array') })
-  @IsString({ each: true, message: (a) => `/${a.property}/* must be string` })
+  @OptionalStringArray()
   roles?: string[];
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   active?: boolean;
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   joinDefaultChannels?: boolean;
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   verified?: boolean;
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   requirePasswordChange?: boolean;
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   sendWelcomeEmail?: boolean;
 
-  @IsOptional()
-  @IsObject({ message: ajv.type('object') })
+  @OptionalObject()
   customFields?: Record<string, unknown>;
 }

@@ -1,13 +1,9 @@
-import { IsBoolean, IsDefined, IsOptional, IsString, MinLength } from 'class-validator';
-import { ajv } from '../../core/http/ajv-messages';
+import { OptionalBoolean, RequiredString } from '../../core/http/dto-fields';
 
 export class DeleteUserDto {
-  @IsDefined({ message: ajv.required('userId') })
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @RequiredString('userId', { minLength: 1 })
   userId: string;
 
-  @IsOptional()
-  @IsBoolean({ message: ajv.type('boolean') })
+  @OptionalBoolean()
   confirmRelinquish?: boolean;
 }

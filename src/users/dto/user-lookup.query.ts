@@ -1,15 +1,10 @@
-import { IsOptional, IsString, MinLength } from 'class-validator';
-import { ajv } from '../../core/http/ajv-messages';
+import { OptionalString } from '../../core/http/dto-fields';
 
 /** `?userId=` or `?username=` (users.info). */
 export class UserLookupQuery {
-  @IsOptional()
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @OptionalString({ minLength: 1 })
   userId?: string;
 
-  @IsOptional()
-  @IsString({ message: ajv.type('string') })
-  @MinLength(1, { message: ajv.minLength(1) })
+  @OptionalString({ minLength: 1 })
   username?: string;
 }

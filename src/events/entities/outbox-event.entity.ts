@@ -1,0 +1,21 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { DomainEventName } from '../domain-events';
+
+/**
+ * A domain event, written in the same transaction as the change it reports, so it exists exactly
+ * when the change does. Consumers read in `id` order.
+ */
+@Entity('outbox_events')
+export class OutboxEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  event: DomainEventName;
+
+  @Column({ type: 'jsonb' })
+  payload: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/authenticated-user';
+import { PermissionsService } from '../authorization/permissions.service';
+import { ajv } from '../core/http/ajv-messages';
+import { ApiError } from '../core/http/api-error';
+import { resolvePage } from '../core/http/pagination';
+import { requireRoomRef } from '../rooms/dto/room-ref.dto';
+import { Kind, RoomKind } from '../rooms/room-kind.decorator';
+import { RoomsService } from '../rooms/rooms.service';
+import { User } from '../users/entities/user.entity';
+import { DeleteMessageDto, UpdateMessageDto } from './dto/edit-message.dto';
+import { HistoryQuery } from './dto/history.query';
+import { PostMessageDto } from './dto/post-message.dto';
+import { SendMessageDto } from './dto/send-message.dto';
+import { MessagePoster } from './message-poster';
+import { toApiMessage } from './message.mapper';
+import { MessagesService } from './messages.service';
+
+@ApiTags('messages')
+@ApiSecurity('authToken')
+@ApiSecurity('userId')
+@Controller('api/v1')
+export class ChatController {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly poster: MessagePoster,
+    private readonly rooms: RoomsService,
+    private readonly permissions: PermissionsService,
+  ) {}
+
+  @Post('chat.postMessage')
+  @HttpCode(200)
+  async postMessage(@Body() body: PostMessageDto, @CurrentUser() me: User) {
+    if (!body.roomId === !body.channel) {
+      throw ApiError.invalidParams([ajv.required('roomId'), ajv.required('channel'), ajv.oneOf]);
+    }
+    if (!body.text && !body.attachments?.length) {
+      throw ApiError.meteor('error-invalid-message', 'The message is empty: send text or attachments', { method: 'sendMessage' });
+    }
+    await this.assertMayImpersonate(me, body);
+    const [first] = await this.poster.post(me, body);
+    return { ts: Date.parse(first.message.ts), channel: first.channel, message: first.message, success: true };
+  }
+
+  @Post('chat.sendMessage')
+  @HttpCode(200)
+  async sendMessage(@Body() { message }: SendMessageDto, @CurrentUser() me: User) {
+    if (!message.msg && !message.attachments?.length) {
+      throw ApiError.meteor('error-invalid-message', 'The message is empty: send msg or attachments', { method: 'sendMessage' });
+    }
+    await this.assertMayImpersonate(me, message);
+    const room = await this.rooms.findById(message.rid);
+    if (!room) throw ApiError.meteor('error-invalid-room', 'Invalid room', { method: 'sendMessage' });
+    const { _id, rid: _rid, ...fields } = message;
+    const saved = await this.messages.post(me, room, { ...fields, id: _id, msg: message.msg ?? '' });
+    return { message: toApiMessage(saved), success: true };
+  }
+
+  @Post('chat.update')
+  @HttpCode(200)
+  async update(@Body() body: UpdateMessageDto, @CurrentUser() me: User) {
+    const message = await this.messages.findInRoom(body.roomId, body.msgId);
+    const room = await this.rooms.findAccessible(me, { roomId: body.roomId });
+    const edited = await this.messages.update(me, room, message, body.text);
+    return { message: toApiMessage(edited), success: true };
+  }
+
+  @Post('chat.delete')
+  @HttpCode(200)
+  async delete(@Body() body: DeleteMessageDto, @CurrentUser() me: User) {
+    const message = await this.messages.findInRoom(body.roomId, body.msgId);
+    const room = await this.rooms.findAccessible(me, { roomId: body.roomId });
+    await this.messages.delete(me, room, message);
+    return {
+      _id: message.id,
+      ts: Date.now(),
+      message: { _id: message.id, rid: message.roomId, u: { _id: message.userId, username: message.username } },
+      success: true,
+    };
+  }
+
+  /** Newest first, paginated. */
+  @Get(['channels.messages', 'groups.messages'])
+  async roomMessages(@Kind() kind: RoomKind, @Query() query: HistoryQuery, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(query), kind.type);
+    const page = resolvePage(query, {}, {});
+    const [messages, total] = await this.messages.list(room, page);
+    return { messages: messages.map(toApiMessage), count: messages.length, offset: page.offset, total, success: true };
+  }
+
+  /** Newest first, optionally between `oldest` and `latest`. */
+  @Get(['channels.history', 'groups.history'])
+  async history(@Kind() kind: RoomKind, @Query() query: HistoryQuery, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(query), kind.type);
+    const page = resolvePage(query, {}, {});
+    const range = { latest: query.latest ? new Date(query.latest) : undefined, oldest: query.oldest ? new Date(query.oldest) : undefined };
+    const [messages] = await this.messages.list(room, page, range);
+    return { messages: messages.map(toApiMessage), success: true };
+  }
+
+  /** Posting under another name or picture is impersonation: it needs message-impersonate. */
+  private async assertMayImpersonate(me: User, fields: { alias?: string; avatar?: string }): Promise<void> {
+    if ((fields.alias || fields.avatar) && !(await this.permissions.hasPermission(me, 'message-impersonate'))) {
+      throw ApiError.meteor('error-not-allowed', 'Not enough permission to set alias or avatar', { method: 'sendMessage' });
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../core/http/api-error';
+import { Room } from '../rooms/entities/room.entity';
+import { MembershipService } from '../rooms/membership.service';
+import { notAllowed } from '../rooms/room-errors';
+import { RoomsService } from '../rooms/rooms.service';
+import { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { ApiMessage, toApiMessage } from './message.mapper';
+import { MessageDraft, MessagesService } from './messages.service';
+
+/** A message as webhook senders and chat.postMessage describe it (Slack-compatible names included). */
+export interface WebhookPayload {
+  channel?: string | string[];
+  roomId?: string | string[];
+  text?: string;
+  msg?: string;
+  alias?: string;
+  username?: string;
+  emoji?: string;
+  icon_emoji?: string;
+  avatar?: string;
+  icon_url?: string;
+  attachments?: unknown;
+  parseUrls?: boolean;
+  bot?: Record<string, unknown>;
+  groupable?: boolean;
+  tmid?: string;
+  customFields?: Record<string, unknown>;
+}
+
+/** What the poster falls back to: an integration's channel, alias, avatar and emoji. */
+export interface PostDefaults {
+  channel?: string | string[];
+  alias?: string;
+  avatar?: string;
+  emoji?: string;
+}
+
+export interface PostResult {
+  channel: string;
+  message: ApiMessage;
+}
+
+const invalidChannel = () => ApiError.meteor('invalid-channel');
+
+/**
+ * The one way to post on behalf of a user into targets named `#name`, `#id`, `@username`, a bare
+ * room name or id, or a user id (integrations spec §4.5, Rocket.Chat's processWebhookMessage).
+ * Public channels are joined automatically; private groups need membership. Used by
+ * chat.postMessage, incoming webhooks and outgoing-webhook replies. Targets are handled in
+ * order and the first failure stops the rest.
+ */
+@Injectable()
+export class MessagePoster {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rooms: RoomsService,
+    private readonly membership: MembershipService,
+    private readonly messages: MessagesService,
+    private readonly users: UsersService,
+  ) {}
+
+  async post(user: User, payload: WebhookPayload, defaults: PostDefaults = {}): Promise<PostResult[]> {
+    const targets = [...new Set([payload.channel || payload.roomId || defaults.channel || []].flat())];
+    if (targets.length === 0) throw invalidChannel();
+    const draft = buildDraft(payload, defaults);
+    const results: PostResult[] = [];
+    for (const target of targets) {
+      if (typeof target !== 'string' || !target.trim()) throw invalidChannel();
+      const room = await this.resolve(user, target.trim());
+      results.push({ channel: target, message: toApiMessage(await this.postInto(user, room, draft)) });
+    }
+    return results;
+  }
+
+  /** Posts into one room, joining a public channel first when the user is not in it yet. */
+  private async postInto(user: User, room: Room, draft: MessageDraft) {
+    const isMember = await this.membership.isMember(room, user);
+    if (!isMember && room.type !== 'c') throw notAllowed('sendMessage');
+    await this.messages.assertCanPost(user, room, { asMember: true });
+    return this.dataSource.transaction(async (m) => {
+      if (!isMember) await this.membership.add(m, room, user);
+      return this.messages.insert(m, user, room, draft);
+    });
+  }
+
+  private async resolve(user: User, target: string): Promise<Room> {
+    const sigil = target[0];
+    const name = target.slice(1);
+    if (sigil === '#') return (await this.rooms.findByIdOrName(name)) ?? throwError(invalidChannel());
+    if (sigil === '@') {
+      const other = await this.users.findByUsername(name);
+      if (!other) throw invalidChannel();
+      return this.rooms.openDirect(user, other);
+    }
+    const room = await this.rooms.findByIdOrName(target);
+    if (room) return room;
+    const other = await this.users.findById(target);
+    if (other) return this.rooms.openDirect(user, other);
+    throw invalidChannel();
+  }
+}
+
+function throwError(error: Error): never {
+  throw error;
+}
+
+/** Message fields from a payload, with Rocket.Chat's precedences (§4.5). */
+export function buildDraft(payload: WebhookPayload, defaults: PostDefaults): MessageDraft {
+  const attachments = Array.isArray(payload.attachments)
+    ? payload.attachments.map((a) => normaliseAttachment(a)).filter((a): a is Record<string, unknown> => a !== undefined)
+    : [];
+  const draft: MessageDraft = {
+    msg: String(payload.text || payload.msg || '').trim(),
+    alias: payload.username || payload.alias || defaults.alias || undefined,
+    attachments: attachments.length ? attachments : undefined,
+    parseUrls: payload.parseUrls !== undefined ? payload.parseUrls : !payload.attachments,
+    bot: payload.bot,
+    groupable: payload.groupable ?? false,
+    tmid: payload.tmid || undefined,
+    customFields: payload.customFields,
+  };
+  const avatar = payload.icon_url || payload.avatar;
+  const emoji = payload.icon_emoji || payload.emoji;
+  if (avatar) draft.avatar = avatar;
+  else if (emoji) draft.emoji = emoji;
+  else if (defaults.avatar) draft.avatar = defaults.avatar;
+  else if (defaults.emoji) draft.emoji = defaults.emoji;
+  return draft;
+}
+
+/** An attachment's `msg` becomes its trimmed `text`; anything that is not an object is dropped. */
+function normaliseAttachment(attachment: unknown): Record<string, unknown> | undefined {
+  if (typeof attachment !== 'object' || attachment === null || Array.isArray(attachment)) return undefined;
+  const { msg, ...rest } = attachment as Record<string, unknown>;
+  return msg === undefined ? rest : { ...rest, text: String(msg).trim() };
+}

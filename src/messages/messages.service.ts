@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { uniqueViolation } from '../core/database/unique-violation';
+import { ApiError } from '../core/http/api-error';
+import { Page } from '../core/http/pagination';
+import { randomId } from '../core/ids/random-id';
+import { OutboxService } from '../events/outbox.service';
+import { Room } from '../rooms/entities/room.entity';
+import { MembershipService } from '../rooms/membership.service';
+import { notAllowed, roomArchived } from '../rooms/room-errors';
+import { toApiRoom } from '../rooms/room.mapper';
+import { User } from '../users/entities/user.entity';
+import { Message, MessageFile } from './entities/message.entity';
+import { toApiMessage } from './message.mapper';
+
+/** What a new message says; everything but `msg` is optional. */
+export interface MessageDraft {
+  id?: string;
+  msg: string;
+  alias?: string;
+  emoji?: string;
+  avatar?: string;
+  attachments?: Record<string, unknown>[];
+  bot?: Record<string, unknown>;
+  tmid?: string;
+  groupable?: boolean;
+  parseUrls?: boolean;
+  customFields?: Record<string, unknown>;
+  file?: MessageFile;
+}
+
+const noMessage = (msgId: string) => ApiError.failure(`No message found with the id of "${msgId}".`);
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly membership: MembershipService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * May `user` post into `room`? Access (public channels are open; groups and direct messages
+   * only to members), not archived, and read-only rooms only for holders of post-readonly (owners
+   * and moderators through their room roles). Runs outside any transaction.
+   */
+  async assertCanPost(user: User, room: Room, { asMember = false } = {}): Promise<void> {
+    if (!asMember && !(await this.membership.canAccess(user, room))) throw notAllowed('sendMessage');
+    if (room.archived) throw roomArchived('sendMessage');
+    if (room.readOnly && !(await this.membership.may(user, room, 'post-readonly'))) {
+      throw ApiError.meteor('error-action-not-allowed', 'You cannot post in a read-only room', { method: 'sendMessage' });
+    }
+  }
+
+  /** Inserts a message inside the caller's transaction and records `sendMessage`. */
+  async insert(m: EntityManager, author: User, room: Room, draft: MessageDraft): Promise<Message> {
+    if (draft.tmid && !(await m.existsBy(Message, { id: draft.tmid, roomId: room.id }))) {
+      throw ApiError.meteor('error-invalid-tmid', 'The thread message does not exist in this room', { method: 'sendMessage' });
+    }
+    const id = draft.id ?? randomId();
+    try {
+      const row: Partial<Message> = {
+        id,
+        roomId: room.id,
+        msg: draft.msg,
+        userId: author.id,
+        username: author.username,
+        userName: author.name,
+        alias: draft.alias ?? null,
+        emoji: draft.emoji ?? null,
+        avatar: draft.avatar ?? null,
+        attachments: draft.attachments ?? null,
+        bot: draft.bot ?? null,
+        tmid: draft.tmid ?? null,
+        groupable: draft.groupable ?? null,
+        parseUrls: draft.parseUrls ?? null,
+        customFields: draft.customFields ?? null,
+        file: draft.file ?? null,
+      };
+      await m.insert(Message, row as QueryDeepPartialEntity<Message>);
+    } catch (error) {
+      if (uniqueViolation(error) !== undefined) {
+        throw ApiError.meteor('error-duplicated-message', 'A message with this _id already exists', { method: 'sendMessage' });
+      }
+      throw error;
+    }
+    const message = await m.findOneByOrFail(Message, { id });
+    await this.outbox.record(m, 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
+    return message;
+  }
+
+  /** Checks, then posts in a transaction of its own. */
+  async post(author: User, room: Room, draft: MessageDraft): Promise<Message> {
+    await this.assertCanPost(author, room);
+    return this.dataSource.transaction((m) => this.insert(m, author, room, draft));
+  }
+
+  async findInRoom(roomId: string, msgId: string): Promise<Message> {
+    const message = await this.dataSource.manager.findOneBy(Message, { id: msgId });
+    if (!message) throw noMessage(msgId);
+    if (message.roomId !== roomId) throw ApiError.failure('The room id provided does not match where the message is from.');
+    return message;
+  }
+
+  /** Edits the text (the author, or holders of edit-message) and records `sendMessage` again. */
+  async update(actor: User, room: Room, message: Message, text: string): Promise<Message> {
+    if (room.archived) throw roomArchived('updateMessage');
+    if (message.userId !== actor.id && !(await this.membership.may(actor, room, 'edit-message'))) {
+      throw notAuthorized('updateMessage');
+    }
+    return this.dataSource.transaction(async (m) => {
+      await m.update(Message, { id: message.id }, { msg: text, editedAt: new Date(), editedBy: { _id: actor.id, username: actor.username } });
+      const edited = await m.findOneByOrFail(Message, { id: message.id });
+      await this.outbox.record(m, 'sendMessage', { message: toApiMessage(edited), room: toApiRoom(room) });
+      return edited;
+    });
+  }
+
+  /** Deletes (the author with delete-own-message, or holders of delete-message). */
+  async delete(actor: User, room: Room, message: Message): Promise<void> {
+    const own = message.userId === actor.id && (await this.membership.may(actor, room, 'delete-own-message'));
+    if (!own && !(await this.membership.may(actor, room, 'delete-message'))) throw notAuthorized('deleteMessage');
+    await this.dataSource.manager.delete(Message, { id: message.id });
+  }
+
+  /** Newest first. */
+  async list(room: Room, page: Page, range: { latest?: Date; oldest?: Date } = {}): Promise<[Message[], number]> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(Message, 'm')
+      .where('m.room_id = :roomId', { roomId: room.id })
+      .orderBy('m.ts', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .skip(page.offset)
+      .take(page.count);
+    if (range.latest) query.andWhere('m.ts <= :latest', { latest: range.latest });
+    if (range.oldest) query.andWhere('m.ts >= :oldest', { oldest: range.oldest });
+    return query.getManyAndCount();
+  }
+}
+
+function notAuthorized(method: string): ApiError {
+  return ApiError.meteor('error-action-not-allowed', 'Not allowed', { method });
+}

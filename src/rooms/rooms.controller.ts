@@ -1,0 +1,157 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/authenticated-user';
+import { PermissionsService } from '../authorization/permissions.service';
+import { ajv } from '../core/http/ajv-messages';
+import { ApiError } from '../core/http/api-error';
+import { resolvePage } from '../core/http/pagination';
+import { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { CreateDirectDto } from './dto/create-direct.dto';
+import { CreateRoomDto } from './dto/create-room.dto';
+import { RoomMemberDto } from './dto/room-member.dto';
+import { RoomRefDto, RoomRefQuery, requireRoomRef } from './dto/room-ref.dto';
+import { MembershipService } from './membership.service';
+import { Kind, RoomKind } from './room-kind.decorator';
+import { toApiRoom } from './room.mapper';
+import { RoomsService } from './rooms.service';
+
+const ROOM_SORT = { name: 'name', ts: 'createdAt', _id: 'id' };
+
+/** `channels.*` and `groups.*`: one set of rules, two room types. Plus `rooms.info` and `im.create`. */
+@ApiTags('rooms')
+@ApiSecurity('authToken')
+@ApiSecurity('userId')
+@Controller('api/v1')
+export class RoomsController {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly membership: MembershipService,
+    private readonly users: UsersService,
+    private readonly permissions: PermissionsService,
+  ) {}
+
+  @Post(['channels.create', 'groups.create'])
+  @HttpCode(200)
+  async create(@Kind() kind: RoomKind, @Body() body: CreateRoomDto, @CurrentUser() me: User) {
+    if (!(await this.permissions.hasPermission(me, kind.createPermission))) throw ApiError.forbidden();
+    const room = await this.rooms.create(me, {
+      type: kind.type,
+      name: body.name,
+      members: body.members,
+      readOnly: body.readOnly,
+      teamId: body.extraData?.teamId,
+    });
+    return { [kind.key]: toApiRoom(room), success: true };
+  }
+
+  @Get(['channels.info', 'groups.info'])
+  async info(@Kind() kind: RoomKind, @Query() query: RoomRefQuery, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(query), kind.type);
+    return { [kind.key]: toApiRoom(room), success: true };
+  }
+
+  @Post(['channels.delete', 'groups.delete'])
+  @HttpCode(200)
+  async delete(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(body), kind.type);
+    await this.rooms.delete(me, room);
+    return { success: true };
+  }
+
+  @Post(['channels.archive', 'groups.archive'])
+  @HttpCode(200)
+  async archive(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
+    await this.rooms.archive(me, await this.rooms.findForCaller(me, requireRoomRef(body), kind.type));
+    return { success: true };
+  }
+
+  @Post(['channels.unarchive', 'groups.unarchive'])
+  @HttpCode(200)
+  async unarchive(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
+    await this.rooms.unarchive(me, await this.rooms.findForCaller(me, requireRoomRef(body), kind.type));
+    return { success: true };
+  }
+
+  @Post('channels.join')
+  @HttpCode(200)
+  async join(@Body() body: RoomRefDto, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(body), 'c');
+    await this.membership.join(me, room);
+    return { channel: toApiRoom(room), success: true };
+  }
+
+  @Post(['channels.leave', 'groups.leave'])
+  @HttpCode(200)
+  async leave(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(body), kind.type);
+    await this.membership.leave(me, room);
+    return { [kind.key]: toApiRoom(room), success: true };
+  }
+
+  @Post(['channels.invite', 'groups.invite'])
+  @HttpCode(200)
+  async invite(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
+    await this.membership.invite(me, room, await this.targetUser(body));
+    return { [kind.key]: toApiRoom(room), success: true };
+  }
+
+  @Post(['channels.kick', 'groups.kick'])
+  @HttpCode(200)
+  async kick(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
+    await this.membership.kick(me, room, await this.targetUser(body));
+    return { [kind.key]: toApiRoom(room), success: true };
+  }
+
+  @Get(['channels.members', 'groups.members'])
+  async members(@Kind() kind: RoomKind, @Query() query: RoomRefQuery, @CurrentUser() me: User) {
+    const room = await this.rooms.findForCaller(me, requireRoomRef(query), kind.type);
+    const page = resolvePage(query, {}, {});
+    const [users, total] = await this.membership.members(room, page);
+    const members = users.map((u) => ({ _id: u.id, username: u.username, name: u.name, status: 'offline' }));
+    return { members, count: members.length, offset: page.offset, total, success: true };
+  }
+
+  /** Every public channel. */
+  @Get('channels.list')
+  async listChannels(@Query() query: RoomRefQuery) {
+    const page = resolvePage(query, ROOM_SORT, { name: 'ASC' });
+    const [rooms, total] = await this.rooms.listByType('c', page);
+    return { channels: rooms.map(toApiRoom), count: rooms.length, offset: page.offset, total, success: true };
+  }
+
+  /** The private groups the caller belongs to. */
+  @Get('groups.list')
+  async listGroups(@Query() query: RoomRefQuery, @CurrentUser() me: User) {
+    const page = resolvePage(query, {}, {});
+    const [ids, total] = await this.membership.memberOf(me, 'p', page);
+    const rooms = await this.rooms.byIds(ids);
+    return { groups: rooms.map(toApiRoom), count: rooms.length, offset: page.offset, total, success: true };
+  }
+
+  @Get('rooms.info')
+  async roomInfo(@Query() query: RoomRefQuery, @CurrentUser() me: User) {
+    return { room: toApiRoom(await this.rooms.findAccessible(me, requireRoomRef(query))), success: true };
+  }
+
+  @Post('im.create')
+  @HttpCode(200)
+  async createDirect(@Body() body: CreateDirectDto, @CurrentUser() me: User) {
+    if (!(await this.permissions.hasPermission(me, 'create-d'))) throw ApiError.forbidden();
+    const other = await this.users.findByUsername(body.username);
+    if (!other) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'createDirectMessage' });
+    const room = await this.rooms.openDirect(me, other);
+    return { room: { ...toApiRoom(room), rid: room.id }, success: true };
+  }
+
+  private async targetUser(body: RoomMemberDto): Promise<User> {
+    if (!body.userId === !body.username) {
+      throw ApiError.invalidParams([ajv.required('userId'), ajv.required('username'), ajv.oneOf]);
+    }
+    const user = body.userId ? await this.users.findById(body.userId) : await this.users.findByUsername(body.username as string);
+    if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'addUserToRoom' });
+    return user;
+  }
+}

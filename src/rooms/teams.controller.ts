@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/authenticated-user';
+import { RequirePermissions } from '../authorization/require-permissions.decorator';
+import { ajv } from '../core/http/ajv-messages';
+import { ApiError } from '../core/http/api-error';
+import { User } from '../users/entities/user.entity';
+import { CreateTeamDto, DeleteTeamDto } from './dto/team.dto';
+import { Team } from './entities/team.entity';
+import { TeamsService } from './teams.service';
+
+const toApiTeam = (t: Team) => ({
+  _id: t.id,
+  name: t.name,
+  type: t.type,
+  roomId: t.roomId,
+  createdBy: { _id: t.createdById, username: t.createdByUsername },
+  createdAt: t.createdAt.toISOString(),
+  _updatedAt: t.updatedAt.toISOString(),
+});
+
+@ApiTags('teams')
+@ApiSecurity('authToken')
+@ApiSecurity('userId')
+@Controller('api/v1')
+export class TeamsController {
+  constructor(private readonly teams: TeamsService) {}
+
+  @Post('teams.create')
+  @HttpCode(200)
+  @RequirePermissions('create-team')
+  async create(@Body() body: CreateTeamDto, @CurrentUser() me: User) {
+    return { team: toApiTeam(await this.teams.create(me, body)), success: true };
+  }
+
+  @Post('teams.delete')
+  @HttpCode(200)
+  async delete(@Body() body: DeleteTeamDto, @CurrentUser() me: User) {
+    if (!body.teamId === !body.teamName) {
+      throw ApiError.invalidParams([ajv.required('teamId'), ajv.required('teamName'), ajv.oneOf]);
+    }
+    await this.teams.delete(me, await this.teams.find(body), body.roomsToRemove);
+    return { success: true };
+  }
+}

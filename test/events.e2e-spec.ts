@@ -1,0 +1,144 @@
+import { Client, createUser, loginAsAdmin } from './support/api';
+import { RecordedEvent, watchOutbox } from './support/outbox';
+import { databaseKind, startTestApp, TestApp } from './support/test-app';
+
+describe(`domain events in the outbox (${databaseKind})`, () => {
+  let t: TestApp;
+  let admin: Client;
+  let outbox: Awaited<ReturnType<typeof watchOutbox>>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAsAdmin(t);
+    outbox = await watchOutbox(t);
+  });
+  afterAll(async () => t.close());
+  beforeEach(async () => outbox.reset());
+
+  const names = (events: RecordedEvent[]) => events.map((e) => e.event);
+
+  it('userCreated: once per users.create, with the user and no secrets; none when refused', async () => {
+    const res = await admin
+      .post('/api/v1/users.create', { username: 'evented', name: 'Ev', email: 'ev@example.com', password: 'pw-secret' })
+      .expect(200);
+    const events = await outbox.since();
+    expect(names(events)).toEqual(['userCreated']);
+    expect(events[0].payload.user).toMatchObject({ _id: res.body.user._id, username: 'evented', name: 'Ev', roles: ['user'], type: 'user' });
+    expect(JSON.stringify(events[0].payload)).not.toMatch(/pw-secret|ev@example.com|password/);
+    await outbox.reset();
+    await admin.post('/api/v1/users.create', { username: 'EVENTED', name: 'x', email: 'x@example.com', password: 'pw' }).expect(400);
+    expect(await outbox.since()).toEqual([]);
+  });
+
+  it('roomCreated: once per channel, group or team, with owner and room, not roomJoined for initial members', async () => {
+    const bob = await createUser(t, admin);
+    await outbox.reset();
+    const res = await admin.post('/api/v1/channels.create', { name: 'ev-created', members: [bob.username] }).expect(200);
+    const events = await outbox.since();
+    expect(names(events)).toEqual(['roomCreated']);
+    expect(events[0].payload.room).toMatchObject({ _id: res.body.channel._id, name: 'ev-created', t: 'c' });
+    expect(events[0].payload.owner).toMatchObject({ _id: admin.userId, username: 'rocketchat.internal.admin.test' });
+
+    await outbox.reset();
+    await admin.post('/api/v1/groups.create', { name: 'ev-group' }).expect(200);
+    await admin.post('/api/v1/teams.create', { name: 'ev-team', type: 0 }).expect(200);
+    expect(names(await outbox.since())).toEqual(['roomCreated', 'roomCreated']);
+
+    await outbox.reset();
+    await admin.post('/api/v1/channels.create', { name: 'ev-created' }).expect(400);
+    await admin.post('/api/v1/im.create', { username: bob.username }).expect(200);
+    expect(await outbox.since()).toEqual([]);
+  });
+
+  it('roomJoined: once per channels.join, invite and auto-join; none when already a member', async () => {
+    const bob = await createUser(t, admin);
+    const carol = await createUser(t, admin);
+    const room = (await admin.post('/api/v1/channels.create', { name: 'ev-joined' }).expect(200)).body.channel;
+    await outbox.reset();
+    await bob.post('/api/v1/channels.join', { roomId: room._id }).expect(200);
+    await bob.post('/api/v1/channels.join', { roomId: room._id }).expect(200);
+    let events = await outbox.since();
+    expect(names(events)).toEqual(['roomJoined']);
+    expect(events[0].payload).toMatchObject({ room: { _id: room._id, name: 'ev-joined' }, user: { _id: bob.userId, username: bob.username } });
+
+    await outbox.reset();
+    await admin.post('/api/v1/channels.invite', { roomId: room._id, userId: carol.userId }).expect(200);
+    events = await outbox.since();
+    expect(names(events)).toEqual(['roomJoined']);
+    expect(events[0].payload.user._id).toBe(carol.userId);
+
+    const dave = await createUser(t, admin);
+    await outbox.reset();
+    await dave.post('/api/v1/chat.postMessage', { channel: '#ev-joined', text: 'hello' }).expect(200);
+    expect(names(await outbox.since())).toEqual(['roomJoined', 'sendMessage']);
+  });
+
+  it('roomLeft: once per leave or kick; none when refused', async () => {
+    const bob = await createUser(t, admin);
+    const carol = await createUser(t, admin);
+    const room = (await admin.post('/api/v1/channels.create', { name: 'ev-left', members: [bob.username, carol.username] }).expect(200)).body
+      .channel;
+    await outbox.reset();
+    await bob.post('/api/v1/channels.leave', { roomId: room._id }).expect(200);
+    await admin.post('/api/v1/channels.kick', { roomId: room._id, userId: carol.userId }).expect(200);
+    const events = await outbox.since();
+    expect(names(events)).toEqual(['roomLeft', 'roomLeft']);
+    expect(events.map((e) => e.payload.user._id)).toEqual([bob.userId, carol.userId]);
+    expect(events[0].payload.room._id).toBe(room._id);
+    await outbox.reset();
+    await bob.post('/api/v1/channels.leave', { roomId: room._id }).expect(400);
+    await carol.post('/api/v1/channels.kick', { roomId: room._id, userId: admin.userId }).expect(400);
+    expect(await outbox.since()).toEqual([]);
+  });
+
+  it('roomArchived: once, with the archived room and who did it; none when refused', async () => {
+    const bob = await createUser(t, admin);
+    const room = (await admin.post('/api/v1/channels.create', { name: 'ev-archived', members: [bob.username] }).expect(200)).body.channel;
+    await outbox.reset();
+    await bob.post('/api/v1/channels.archive', { roomId: room._id }).expect(400);
+    expect(await outbox.since()).toEqual([]);
+    await admin.post('/api/v1/channels.archive', { roomId: room._id }).expect(200);
+    await admin.post('/api/v1/channels.archive', { roomId: room._id }).expect(400);
+    const events = await outbox.since();
+    expect(names(events)).toEqual(['roomArchived']);
+    expect(events[0].payload).toMatchObject({ room: { _id: room._id, archived: true }, user: { _id: admin.userId } });
+  });
+
+  it('sendMessage: once per new or edited message, with message and room; none when refused', async () => {
+    const posted = await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'evented message' }).expect(200);
+    let events = await outbox.since();
+    expect(names(events)).toEqual(['sendMessage']);
+    expect(events[0].payload.message).toMatchObject({ _id: posted.body.message._id, msg: 'evented message', u: { _id: admin.userId } });
+    expect(events[0].payload.message.editedAt).toBeUndefined();
+    expect(events[0].payload.room).toMatchObject({ _id: 'GENERAL', name: 'general', t: 'c' });
+
+    await outbox.reset();
+    await admin.post('/api/v1/chat.update', { roomId: 'GENERAL', msgId: posted.body.message._id, text: 'edited' }).expect(200);
+    events = await outbox.since();
+    expect(names(events)).toEqual(['sendMessage']);
+    expect(events[0].payload.message).toMatchObject({ msg: 'edited', editedAt: expect.any(String) });
+
+    const bob = await createUser(t, admin);
+    const group = (await admin.post('/api/v1/groups.create', { name: 'ev-private' }).expect(200)).body.group;
+    await outbox.reset();
+    await bob.post('/api/v1/chat.postMessage', { roomId: group._id, text: 'x' }).expect(400);
+    await bob.post('/api/v1/chat.update', { roomId: 'GENERAL', msgId: posted.body.message._id, text: 'x' }).expect(400);
+    await admin.post('/api/v1/chat.delete', { roomId: 'GENERAL', msgId: posted.body.message._id }).expect(200);
+    expect(await outbox.since()).toEqual([]);
+  });
+
+  it('fileUploaded: once per upload with user, room and the file message (which is also a sendMessage)', async () => {
+    const res = await admin
+      .post('/api/v1/rooms.upload/GENERAL')
+      .attach('file', Buffer.from('hello'), { filename: 'hello.txt', contentType: 'text/plain' })
+      .expect(200);
+    const events = await outbox.since();
+    expect(names(events)).toEqual(['sendMessage', 'fileUploaded']);
+    const uploaded = events[1].payload;
+    expect(uploaded.user).toMatchObject({ _id: admin.userId });
+    expect(uploaded.room).toMatchObject({ _id: 'GENERAL' });
+    expect(uploaded.message).toMatchObject({ _id: res.body.message._id, file: { name: 'hello.txt', type: 'text/plain', size: 5 } });
+    await outbox.reset();
+    await admin.post('/api/v1/rooms.upload/nope').attach('file', Buffer.from('x'), { filename: 'x.txt' }).expect(400);
+    expect(await outbox.since()).toEqual([]);
+  });
+});
