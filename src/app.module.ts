@@ -10,6 +10,7 @@ import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { MessagesModule } from './messages/messages.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         RoomsModule,
         MessagesModule,
+        IntegrationsModule,
       ],
       // Order matters: who is calling, then what they may do.
       providers: [

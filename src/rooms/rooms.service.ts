@@ -65,6 +65,11 @@ export class RoomsService implements OnModuleInit {
       .getOne();
   }
 
+  /** `#x` in an integration's channel list: a room whose id or (exact, case-sensitive) name is x. */
+  findByIdOrExactName(ref: string): Promise<Room | null> {
+    return this.dataSource.manager.createQueryBuilder(Room, 'r').where('r.id = :ref OR r.name = :ref', { ref }).getOne();
+  }
+
   /**
    * The channel (`c`) or group (`p`) a caller names. A group the caller is not in answers as not
    * found, so its existence does not leak.

@@ -66,6 +66,16 @@ export class UsersService {
     return this.users.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
   }
 
+  /** Exactly this username, case-sensitive, as integrations look up their post-as user. */
+  findByExactUsername(username: string): Promise<User | null> {
+    return this.users.findOne({ where: { username } });
+  }
+
+  /** `@x` in an integration's channel list: a user whose id or (exact) username is x. */
+  findByIdOrExactUsername(ref: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('u.id = :ref OR u.username = :ref', { ref }).getOne();
+  }
+
   /** The user a login names (username or e-mail, any case) if the password matches; else null. */
   async findByCredentials(identifier: string, password: PasswordInput): Promise<User | null> {
     const user = await this.users
@@ -146,8 +156,8 @@ export class UsersService {
     }
   }
 
-  async addRoles(userId: string, roles: string[]): Promise<void> {
-    await this.users.query(
+  async addRoles(userId: string, roles: string[], m: EntityManager = this.users.manager): Promise<void> {
+    await m.query(
       `UPDATE users SET roles = ARRAY(SELECT DISTINCT unnest(roles || $2::text[])), updated_at = now() WHERE id = $1`,
       [userId, roles],
     );

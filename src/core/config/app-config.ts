@@ -6,7 +6,7 @@ import { EnvironmentVariables, LogLevel } from './environment';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -23,6 +23,8 @@ export class AppConfig {
   readonly bodyLimit: number;
   /** Largest uploaded file, in bytes. */
   readonly uploadLimit: number;
+  /** FREEZE_INTEGRATION_SCRIPTS: which script engines may not be given new or changed scripts. */
+  readonly freezeIntegrationScripts: 'none' | 'all' | 'ivm' | 'vm2';
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -48,7 +50,7 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL'];
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS'];
   const raw: Record<string, string> = {};
   for (const key of [...known, ...optional]) {
     const value = env[key];
@@ -72,5 +74,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
     uploadLimit: vars.UPLOAD_LIMIT,
+    freezeIntegrationScripts: freezeSetting(vars.FREEZE_INTEGRATION_SCRIPTS),
   });
+}
+
+/** Rocket.Chat reads yes/true as "every engine", or names one engine. */
+function freezeSetting(value: string | undefined): AppConfig['freezeIntegrationScripts'] {
+  const v = value?.trim().toLowerCase();
+  if (v === 'yes' || v === 'true') return 'all';
+  return v === 'ivm' || v === 'vm2' ? v : 'none';
 }

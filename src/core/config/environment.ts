@@ -73,4 +73,9 @@ export class EnvironmentVariables {
   @IsInt({ message: UPLOAD_LIMIT_RULE })
   @Min(1024, { message: UPLOAD_LIMIT_RULE })
   UPLOAD_LIMIT: number = 10 * 1024 * 1024;
+
+  /** yes/true freezes every script engine; `ivm` or `vm2` only that engine (Rocket.Chat's variable). */
+  @IsOptional()
+  @IsString()
+  FREEZE_INTEGRATION_SCRIPTS?: string;
 }

@@ -1,0 +1,158 @@
+/**
+ * The JSON schemas of the integrations endpoints, as Rocket.Chat's REST typings declare them
+ * (integrations spec §2): same properties, required lists and `additionalProperties`, so the
+ * same bodies pass and the same AJV messages come back.
+ */
+type Schema = Record<string, unknown>;
+
+const str = (nullable = false): Schema => ({ type: 'string', nullable });
+const bool = (nullable = false): Schema => ({ type: 'boolean', nullable });
+const strings: Schema = { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true };
+const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable: false });
+
+/** Optional fields both integration types accept. */
+const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true) };
+
+const outgoingFields = {
+  username: str(),
+  channel: str(),
+  event: str(),
+  targetRoom: str(true),
+  urls: strings,
+  triggerWords: strings,
+  triggerWordAnywhere: bool(true),
+  token: str(true),
+  scriptEnabled: bool(),
+  runOnEdits: bool(true),
+  retryFailedCalls: bool(true),
+  retryCount: { type: 'number', nullable: true },
+  retryDelay: str(true),
+  impersonateUser: bool(true),
+  name: str(),
+  enabled: bool(),
+  ...common,
+};
+const outgoingRequired = ['type', 'username', 'channel', 'event', 'scriptEnabled', 'name', 'enabled'];
+
+export const createIntegrationSchema: Schema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        type: typeIs('webhook-incoming'),
+        username: str(),
+        channel: str(),
+        scriptEnabled: bool(),
+        name: str(),
+        enabled: bool(),
+        overrideDestinationChannelEnabled: bool(true),
+        ...common,
+      },
+      required: ['type', 'username', 'channel', 'scriptEnabled', 'name', 'enabled'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: typeIs('webhook-outgoing'), ...outgoingFields },
+      required: outgoingRequired,
+      additionalProperties: false,
+    },
+  ],
+};
+
+export const updateIntegrationSchema: Schema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        type: typeIs('webhook-incoming'),
+        integrationId: str(),
+        channel: str(),
+        scriptEnabled: bool(),
+        overrideDestinationChannelEnabled: bool(true),
+        name: str(),
+        enabled: bool(),
+        ...common,
+      },
+      required: ['integrationId', 'type', 'channel', 'scriptEnabled', 'name', 'enabled'],
+      additionalProperties: true,
+    },
+    {
+      type: 'object',
+      properties: { type: typeIs('webhook-outgoing'), integrationId: str(true), target_url: str(true), ...outgoingFields },
+      required: outgoingRequired,
+      additionalProperties: false,
+    },
+  ],
+};
+
+export const removeIntegrationSchema: Schema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: { type: typeIs('webhook-incoming'), integrationId: str() },
+      required: ['type', 'integrationId'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: typeIs('webhook-outgoing'), target_url: str() },
+      required: ['type', 'target_url'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: typeIs('webhook-outgoing'), integrationId: str() },
+      required: ['type', 'integrationId'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const pagination = { offset: { type: ['number', 'string'] }, count: { type: ['number', 'string'] }, sort: { type: 'string' } };
+
+export const listIntegrationsSchema: Schema = {
+  type: 'object',
+  properties: { ...pagination, name: { type: 'string' }, type: { type: 'string' } },
+  additionalProperties: false,
+};
+
+export const getIntegrationSchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string' }, createdBy: { type: 'string' } },
+  required: ['integrationId'],
+  additionalProperties: false,
+};
+
+export const integrationHistorySchema: Schema = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1 }, ...pagination, query: { type: 'string' } },
+  required: ['id'],
+  additionalProperties: false,
+};
+
+export const clearHistorySchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string', minLength: 1 } },
+  required: ['integrationId'],
+  additionalProperties: false,
+};
+
+export const replayOutgoingSchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string', minLength: 1 }, historyId: { type: 'string', minLength: 1 } },
+  required: ['integrationId', 'historyId'],
+  additionalProperties: false,
+};
+
+export const roomIntegrationsSchema: Schema = {
+  type: 'object',
+  properties: {
+    roomId: { type: 'string', minLength: 1 },
+    ...pagination,
+    includeAllPublicChannels: { type: 'string', enum: ['true', 'false'] },
+    includeAllPrivateGroups: { type: 'string', enum: ['true', 'false'] },
+  },
+  required: ['roomId'],
+  additionalProperties: false,
+};

@@ -1,0 +1,122 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type IntegrationType = 'webhook-incoming' | 'webhook-outgoing';
+
+export interface ScriptError {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+/**
+ * An incoming or outgoing webhook. A null column is a field the Rocket.Chat document does not
+ * have (Rocket.Chat drops empty values on insert and unset ones on update); '' is kept as ''.
+ */
+@Entity('integrations')
+@Index('integrations_event_enabled_idx', ['event', 'enabled'])
+export class Integration {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Index('integrations_type_idx')
+  @Column({ type: 'varchar', length: 20 })
+  type: IntegrationType;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'boolean' })
+  enabled: boolean;
+
+  /** The post-as user. */
+  @Column({ type: 'text' })
+  username: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 32 })
+  userId: string;
+
+  @Index('integrations_channel_gin', { synchronize: false })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  channel: string[];
+
+  @Column({ type: 'text', nullable: true })
+  alias: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  avatar: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  emoji: string | null;
+
+  @Column({ name: 'script_enabled', type: 'boolean' })
+  scriptEnabled: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  script: string | null;
+
+  @Column({ name: 'script_engine', type: 'varchar', length: 16, nullable: true })
+  scriptEngine: string | null;
+
+  @Column({ name: 'script_compiled', type: 'text', nullable: true })
+  scriptCompiled: string | null;
+
+  @Column({ name: 'script_error', type: 'jsonb', nullable: true })
+  scriptError: ScriptError | null;
+
+  @Column({ name: 'override_destination_channel_enabled', type: 'boolean', nullable: true })
+  overrideDestinationChannelEnabled: boolean | null;
+
+  /** Incoming: generated, the secret in the hook URL. Outgoing: the client's, sent to the target. */
+  @Column({ type: 'text', nullable: true })
+  token: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  event: string | null;
+
+  @Index('integrations_urls_gin', { synchronize: false })
+  @Column({ type: 'text', array: true, nullable: true })
+  urls: string[] | null;
+
+  @Column({ name: 'trigger_words', type: 'text', array: true, nullable: true })
+  triggerWords: string[] | null;
+
+  @Column({ name: 'trigger_word_anywhere', type: 'boolean', nullable: true })
+  triggerWordAnywhere: boolean | null;
+
+  @Column({ name: 'target_room', type: 'text', nullable: true })
+  targetRoom: string | null;
+
+  @Column({ name: 'impersonate_user', type: 'boolean', nullable: true })
+  impersonateUser: boolean | null;
+
+  @Column({ name: 'run_on_edits', type: 'boolean', nullable: true })
+  runOnEdits: boolean | null;
+
+  @Column({ name: 'retry_failed_calls', type: 'boolean', nullable: true })
+  retryFailedCalls: boolean | null;
+
+  @Column({ name: 'retry_count', type: 'integer', nullable: true })
+  retryCount: number | null;
+
+  @Column({ name: 'retry_delay', type: 'text', nullable: true })
+  retryDelay: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Index('integrations_created_by_id_idx')
+  @Column({ name: 'created_by_id', type: 'varchar', length: 32 })
+  createdById: string;
+
+  @Column({ name: 'created_by_username', type: 'text' })
+  createdByUsername: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  @Column({ name: 'updated_by_id', type: 'varchar', length: 32, nullable: true })
+  updatedById: string | null;
+
+  @Column({ name: 'updated_by_username', type: 'text', nullable: true })
+  updatedByUsername: string | null;
+}

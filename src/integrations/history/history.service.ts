@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../../core/http/api-error';
+import { Page } from '../../core/http/pagination';
+import { User } from '../../users/entities/user.entity';
+import { IntegrationHistory } from '../entities/integration-history.entity';
+import { IntegrationPermissions } from '../integration-permissions';
+import { IntegrationsService } from '../integrations.service';
+
+const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
+
+/** Reading, clearing and replaying outgoing-integration history (spec §2.5, §2.8, §2.9). */
+@Injectable()
+export class HistoryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly integrations: IntegrationsService,
+    private readonly grantsOf: IntegrationPermissions,
+  ) {}
+
+  /** A foreign integration's history is simply empty for a holder of the own-permission only. */
+  async list(caller: User, integrationId: string, page: Page): Promise<[IntegrationHistory[], number]> {
+    if (!integrationId.trim()) throw ApiError.failure('Invalid integration id.');
+    const grants = await this.grantsOf.of(caller);
+    const query = this.dataSource.manager
+      .createQueryBuilder(IntegrationHistory, 'h')
+      .where('h.integrationId = :integrationId', { integrationId });
+    if (!grants.allOutgoing) query.andWhere('h.integrationCreatedById = :me', { me: caller.id });
+    for (const [column, direction] of Object.entries(page.order)) query.addOrderBy(`h.${column}`, direction);
+    return query.addOrderBy('h.id', 'DESC').skip(page.offset).take(page.count).getManyAndCount();
+  }
+
+  async clear(caller: User, integrationId: string): Promise<void> {
+    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    if (!integration) throw invalidIntegration();
+    await this.dataSource.manager.delete(IntegrationHistory, { integrationId });
+  }
+
+  /**
+   * Checks a replay request (spec §2.9, §5.9) and returns what to re-run. Executing it belongs to
+   * the outgoing delivery pipeline, which does not exist yet.
+   */
+  async prepareReplay(caller: User, integrationId: string, historyId: string): Promise<IntegrationHistory | null> {
+    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    if (!integration) throw invalidIntegration({ method: 'replayOutgoingIntegration' });
+    const history = await this.dataSource.manager.findOneBy(IntegrationHistory, { id: historyId, integrationId });
+    if (!history) throw ApiError.meteor('error-invalid-integration-history', 'Invalid Integration History', { method: 'replayOutgoingIntegration' });
+    if (integration.type !== 'webhook-outgoing') {
+      throw ApiError.meteor('integration-type-must-be-outgoing', 'The integration type to replay must be an outgoing webhook.', {
+        method: 'replayOutgoingIntegration',
+      });
+    }
+    if (!history.data) {
+      throw ApiError.meteor('history-data-must-be-defined', 'The history data must be defined to replay an integration.', {
+        method: 'replayOutgoingIntegration',
+      });
+    }
+    return history.url ? history : null;
+  }
+}

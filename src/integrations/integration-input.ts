@@ -1,0 +1,28 @@
+/** Bodies as the schemas admit them (integrations spec §2.2, §2.3); optional fields may be null. */
+export interface IntegrationInput {
+  type: string;
+  name: string;
+  enabled: boolean;
+  username?: string;
+  channel: string;
+  scriptEnabled: boolean;
+  script?: string | null;
+  scriptEngine?: string | null;
+  alias?: string | null;
+  avatar?: string | null;
+  emoji?: string | null;
+  overrideDestinationChannelEnabled?: boolean | null;
+  event?: string;
+  targetRoom?: string | null;
+  urls?: string[] | null;
+  triggerWords?: string[] | null;
+  triggerWordAnywhere?: boolean | null;
+  token?: string | null;
+  runOnEdits?: boolean | null;
+  retryFailedCalls?: boolean | null;
+  retryCount?: number | null;
+  retryDelay?: string | null;
+  impersonateUser?: boolean | null;
+  integrationId?: string | null;
+  target_url?: string | null;
+}

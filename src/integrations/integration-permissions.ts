@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { PermissionsService } from '../authorization/permissions.service';
+import { User } from '../users/entities/user.entity';
+import { Integration, IntegrationType } from './entities/integration.entity';
+
+export const MANAGE = {
+  allIncoming: 'manage-incoming-integrations',
+  ownIncoming: 'manage-own-incoming-integrations',
+  allOutgoing: 'manage-outgoing-integrations',
+  ownOutgoing: 'manage-own-outgoing-integrations',
+} as const;
+
+export const ALL_MANAGE_PERMISSIONS = Object.values(MANAGE);
+
+/** The caller's four integration permissions, read in one query. */
+export class IntegrationGrants {
+  constructor(
+    readonly user: User,
+    readonly allIncoming: boolean,
+    readonly ownIncoming: boolean,
+    readonly allOutgoing: boolean,
+    readonly ownOutgoing: boolean,
+  ) {}
+
+  all(type: IntegrationType): boolean {
+    return type === 'webhook-incoming' ? this.allIncoming : this.allOutgoing;
+  }
+
+  own(type: IntegrationType): boolean {
+    return type === 'webhook-incoming' ? this.ownIncoming : this.ownOutgoing;
+  }
+
+  /** May read or change this integration: the all-permission, or own-permission and creator. */
+  covers(integration: Integration): boolean {
+    return this.all(integration.type) || (this.own(integration.type) && integration.createdById === this.user.id);
+  }
+}
+
+@Injectable()
+export class IntegrationPermissions {
+  constructor(private readonly permissions: PermissionsService) {}
+
+  async of(user: User): Promise<IntegrationGrants> {
+    const held = await this.permissions.granted(user.roles, ALL_MANAGE_PERMISSIONS);
+    return new IntegrationGrants(
+      user,
+      held.has(MANAGE.allIncoming),
+      held.has(MANAGE.ownIncoming),
+      held.has(MANAGE.allOutgoing),
+      held.has(MANAGE.ownOutgoing),
+    );
+  }
+}

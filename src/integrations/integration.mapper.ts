@@ -1,0 +1,41 @@
+import { Integration } from './entities/integration.entity';
+
+/** An integration as Rocket.Chat's REST API returns it: absent (null) fields are left out. */
+export function toApiIntegration(i: Integration): Record<string, unknown> {
+  const optional: Record<string, unknown> = {
+    alias: i.alias,
+    avatar: i.avatar,
+    emoji: i.emoji,
+    script: i.script,
+    scriptEngine: i.scriptEngine,
+    scriptCompiled: i.scriptCompiled,
+    scriptError: i.scriptError,
+    overrideDestinationChannelEnabled: i.overrideDestinationChannelEnabled,
+    token: i.token,
+    event: i.event,
+    urls: i.urls,
+    triggerWords: i.triggerWords,
+    triggerWordAnywhere: i.triggerWordAnywhere,
+    targetRoom: i.targetRoom,
+    impersonateUser: i.impersonateUser,
+    runOnEdits: i.runOnEdits,
+    retryFailedCalls: i.retryFailedCalls,
+    retryCount: i.retryCount,
+    retryDelay: i.retryDelay,
+  };
+  return {
+    _id: i.id,
+    type: i.type,
+    name: i.name,
+    enabled: i.enabled,
+    username: i.username,
+    userId: i.userId,
+    channel: i.channel,
+    scriptEnabled: i.scriptEnabled,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null && v !== undefined)),
+    _createdAt: i.createdAt.toISOString(),
+    _createdBy: { _id: i.createdById, username: i.createdByUsername },
+    _updatedAt: i.updatedAt.toISOString(),
+    ...(i.updatedById ? { _updatedBy: { _id: i.updatedById, username: i.updatedByUsername } } : {}),
+  };
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RoomsModule } from '../rooms/rooms.module';
+import { UsersModule } from '../users/users.module';
+import { IntegrationHistory } from './entities/integration-history.entity';
+import { Integration } from './entities/integration.entity';
+import { HistoryService } from './history/history.service';
+import { IntegrationPermissions } from './integration-permissions';
+import { IntegrationValidator } from './integration-validator';
+import { IntegrationsController } from './integrations.controller';
+import { IntegrationsService } from './integrations.service';
+import { RoomIntegrationsController } from './room-integrations.controller';
+import { ScriptCompiler } from './scripts/script-compiler';
+
+@Module({
+  imports: [RoomsModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory])],
+  controllers: [IntegrationsController, RoomIntegrationsController],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler],
+  exports: [IntegrationsService],
+})
+export class IntegrationsModule {}

@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ApiError } from '../core/http/api-error';
+import { Page } from '../core/http/pagination';
+import { randomId } from '../core/ids/random-id';
+import { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { parseIncomingChannels } from './channels';
+import { Integration, IntegrationType } from './entities/integration.entity';
+import { IntegrationHistory } from './entities/integration-history.entity';
+import { IntegrationInput } from './integration-input';
+import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
+import { IntegrationValidator, ValidOutgoing } from './integration-validator';
+import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
+
+const meteor = ApiError.meteor;
+const INCOMING: IntegrationType = 'webhook-incoming';
+const OUTGOING: IntegrationType = 'webhook-outgoing';
+const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+/** Rocket.Chat's removeEmpty on insert: '' and null are not stored. */
+const kept = <T>(value: T | null | undefined): T | null => (value === '' || value === undefined ? null : value);
+
+/** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
+@Injectable()
+export class IntegrationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly grantsOf: IntegrationPermissions,
+    private readonly validator: IntegrationValidator,
+    private readonly scripts: ScriptCompiler,
+    private readonly users: UsersService,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(Integration);
+  }
+
+  findById(id: string): Promise<Integration | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** Outgoing lookups by `target_url` match any of the integration's urls. */
+  findByUrl(url: string): Promise<Integration | null> {
+    return this.repo.createQueryBuilder('i').where(':url = ANY(i.urls)', { url }).orderBy('i.createdAt', 'ASC').getOne();
+  }
+
+  // ----- create -----------------------------------------------------------------------------
+
+  /** `addIncomingIntegration` (spec §3.1). */
+  async createIncoming(caller: User, input: IntegrationInput): Promise<Integration> {
+    const grants = await this.grantsOf.of(caller);
+    if (!grants.allIncoming && !grants.ownIncoming) throw meteor('not_authorized', 'Unauthorized');
+    const channel = parseIncomingChannels(input.channel);
+    if (isBlank(input.username)) throw meteor('error-invalid-username', 'Invalid username');
+    const engine = input.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
+    if (!isBlank(input.script)) this.assertEngine(engine);
+    const user = await this.users.findByExactUsername(input.username as string);
+    if (!user) throw meteor('error-invalid-user', 'Invalid user');
+    const compiled = this.validator.compileIfEnabled(input, engine);
+    await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
+    return this.insert(caller, {
+      type: INCOMING,
+      name: input.name,
+      enabled: input.enabled,
+      username: input.username as string,
+      userId: user.id,
+      channel,
+      alias: kept(input.alias),
+      avatar: kept(input.avatar),
+      emoji: kept(input.emoji),
+      scriptEnabled: input.scriptEnabled,
+      script: kept(input.script),
+      scriptEngine: engine,
+      scriptCompiled: compiled?.scriptCompiled ?? null,
+      scriptError: compiled?.scriptError ?? null,
+      overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled ?? false,
+      token: randomId(48),
+    }, user);
+  }
+
+  /** `addOutgoingIntegration` (spec §3.2). */
+  async createOutgoing(caller: User, input: IntegrationInput): Promise<Integration> {
+    const grants = await this.grantsOf.of(caller);
+    if (!grants.allOutgoing && !grants.ownOutgoing) throw meteor('not_authorized');
+    const engine = input.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
+    if (!isBlank(input.script)) this.assertEngine(engine);
+    const valid = await this.validator.validateOutgoing(grants, input);
+    return this.insert(caller, {
+      type: OUTGOING,
+      ...this.outgoingFields(input, valid),
+      scriptEngine: engine,
+    });
+  }
+
+  private async insert(caller: User, fields: Partial<Integration>, botUser?: User): Promise<Integration> {
+    const id = randomId();
+    await this.dataSource.transaction(async (m) => {
+      // Incoming integrations post as a bot: the post-as user gets the bot role (spec §3.1 step 11).
+      if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
+      await m.insert(Integration, {
+        ...fields,
+        id,
+        createdById: caller.id,
+        createdByUsername: caller.username,
+      } as QueryDeepPartialEntity<Integration>);
+    });
+    return (await this.findById(id)) as Integration;
+  }
+
+  // ----- update -----------------------------------------------------------------------------
+
+  /** `updateIncomingIntegration` (spec §3.3). Nothing is written unless every check passes. */
+  async updateIncoming(caller: User, id: string, input: IntegrationInput & Record<string, unknown>): Promise<Integration> {
+    const channel = parseIncomingChannels(input.channel);
+    const grants = await this.grantsOf.of(caller);
+    const current = await this.findPermitted(grants, id, INCOMING, () => meteor('not_authorized', 'Unauthorized'));
+    if (!current) throw meteor('error-invalid-integration', 'Invalid integration');
+    const engine = input.scriptEngine ?? current.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
+    const scriptChanged = engine !== current.scriptEngine || (input.script ?? '').trim() !== (current.script ?? '').trim();
+    if (!isBlank(input.script) && scriptChanged) this.assertEngine(engine);
+    const frozen = this.scripts.isFrozen(engine);
+    const compiled = this.validator.compileIfEnabled(input, engine);
+    await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
+    const hasUsername = Object.prototype.hasOwnProperty.call(input, 'username');
+    const postAs = await this.users.findByExactUsername(String(hasUsername ? input.username : current.username));
+    if (!postAs) throw meteor('error-invalid-post-as-user', 'Invalid Post As User');
+
+    const changes: Partial<Integration> = {
+      enabled: input.enabled,
+      name: input.name,
+      channel,
+      ...(input.avatar !== undefined ? { avatar: input.avatar } : {}),
+      ...(input.emoji !== undefined ? { emoji: input.emoji } : {}),
+      ...(input.alias !== undefined ? { alias: input.alias } : {}),
+      ...(hasUsername ? { username: postAs.username, userId: postAs.id } : {}),
+      ...(input.overrideDestinationChannelEnabled != null ? { overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled } : {}),
+      ...(frozen
+        ? {}
+        : {
+            ...(input.script !== undefined ? { script: input.script } : {}),
+            scriptEnabled: input.scriptEnabled,
+            scriptEngine: engine,
+            ...(compiled ?? {}),
+          }),
+    };
+    return this.save(caller, current.id, changes, postAs);
+  }
+
+  /** `updateOutgoingIntegration` (spec §3.4): a full replacement; omitted optional fields are cleared. */
+  async updateOutgoing(caller: User, id: string, input: IntegrationInput): Promise<Integration> {
+    const grants = await this.grantsOf.of(caller);
+    const valid = await this.validator.validateOutgoing(grants, input);
+    if (isBlank(input.token)) throw meteor('error-invalid-token', 'Invalid token');
+    const current = await this.findPermitted(grants, id, undefined, () => meteor('not_authorized', 'Unauthorized'));
+    if (!current) throw meteor('invalid_integration', '[methods] updateOutgoingIntegration -> integration not found');
+    const engine = input.scriptEngine ?? current.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
+    const scriptChanged = engine !== current.scriptEngine || (input.script ?? '').trim() !== (current.script ?? '').trim();
+    if (!isBlank(input.script) && scriptChanged) this.assertEngine(engine);
+    const fields = this.outgoingFields(input, valid);
+    if (this.scripts.isFrozen(engine)) {
+      for (const key of ['script', 'scriptEnabled', 'scriptCompiled', 'scriptError'] as const) delete fields[key];
+    }
+    return this.save(caller, current.id, { ...fields, scriptEngine: engine });
+  }
+
+  private outgoingFields(input: IntegrationInput, valid: ValidOutgoing) {
+    const fields: Partial<Integration> = {
+      name: input.name,
+      enabled: input.enabled,
+      event: valid.event,
+      username: input.username as string,
+      userId: valid.user.id,
+      channel: valid.channel,
+      urls: valid.urls,
+      alias: kept(input.alias),
+      avatar: kept(input.avatar),
+      emoji: kept(input.emoji),
+      token: kept(input.token),
+      targetRoom: kept(valid.targetRoom),
+      triggerWords: valid.triggerWords,
+      triggerWordAnywhere: input.triggerWordAnywhere ?? null,
+      impersonateUser: input.impersonateUser ?? null,
+      runOnEdits: valid.runOnEdits,
+      retryFailedCalls: input.retryFailedCalls ?? null,
+      retryCount: valid.retryCount,
+      retryDelay: kept(valid.retryDelay),
+      scriptEnabled: input.scriptEnabled,
+      script: kept(input.script),
+      scriptCompiled: valid.compiled?.scriptCompiled ?? null,
+      scriptError: valid.compiled?.scriptError ?? null,
+    };
+    return fields;
+  }
+
+  private async save(caller: User, id: string, changes: Partial<Integration>, botUser?: User): Promise<Integration> {
+    await this.dataSource.transaction(async (m: EntityManager) => {
+      if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
+      await m.update(Integration, { id }, {
+        ...changes,
+        updatedAt: new Date(),
+        updatedById: caller.id,
+        updatedByUsername: caller.username,
+      } as QueryDeepPartialEntity<Integration>);
+    });
+    return (await this.findById(id)) as Integration;
+  }
+
+  // ----- read, list, remove -----------------------------------------------------------------
+
+  /**
+   * The integration `id` if the caller may act on it: any with the all-permission of its type,
+   * their own with the own-permission. `type` narrows the lookup; none of the two permissions
+   * throws `refuse()`.
+   */
+  private async findPermitted(grants: IntegrationGrants, id: string, type: IntegrationType | undefined, refuse: () => ApiError) {
+    const checkType = type ?? OUTGOING;
+    if (!grants.all(checkType) && !grants.own(checkType)) throw refuse();
+    const query = this.repo.createQueryBuilder('i').where('i.id = :id', { id });
+    if (type) query.andWhere('i.type = :type', { type });
+    if (!grants.all(checkType)) query.andWhere('i.created_by_id = :me', { me: grants.user.id });
+    return query.getOne();
+  }
+
+  /** `integrations.get` (spec §2.6): not-found before permission. */
+  async get(caller: User, id: string, createdBy?: string): Promise<Integration> {
+    const query = this.repo.createQueryBuilder('i').where('i.id = :id', { id });
+    if (createdBy !== undefined) query.andWhere('i.created_by_id = :createdBy', { createdBy });
+    const integration = await query.getOne();
+    if (!integration) throw ApiError.failure('The integration does not exists.');
+    if (!(await this.grantsOf.of(caller)).covers(integration)) throw ApiError.failure('not-authorized');
+    return integration;
+  }
+
+  /** `integrations.list` (spec §2.4). */
+  async list(caller: User, filter: { name?: string; type?: string }, page: Page): Promise<[Integration[], number]> {
+    const query = this.visibleTo(await this.grantsOf.of(caller));
+    if (filter.name) query.andWhere(`i.name ILIKE :name ESCAPE '\\'`, { name: `%${escapeLike(filter.name)}%` });
+    if (filter.type) query.andWhere('i.type = :type', { type: filter.type });
+    for (const [column, direction] of Object.entries(page.order)) query.addOrderBy(`i.${column}`, direction);
+    return query.addOrderBy('i.id', 'DESC').skip(page.offset).take(page.count).getManyAndCount();
+  }
+
+  /** Integrations aimed at a room (`channels.getIntegrations`), among those the caller may see. */
+  async forRoom(caller: User, keys: string[], page: Page): Promise<[Integration[], number]> {
+    return this.visibleTo(await this.grantsOf.of(caller))
+      .andWhere('i.channel && :keys::text[]', { keys })
+      .orderBy('i.createdAt', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .skip(page.offset)
+      .take(page.count)
+      .getManyAndCount();
+  }
+
+  /** The permission filter of spec §2.4, including Rocket.Chat's mixed-grant quirk. */
+  private visibleTo(g: IntegrationGrants): SelectQueryBuilder<Integration> {
+    const query = this.repo.createQueryBuilder('i');
+    const me = g.user.id;
+    if (g.allOutgoing && g.allIncoming) return query;
+    if (g.ownOutgoing && g.ownIncoming) return query.where('i.created_by_id = :me', { me });
+    const branches: string[] = [];
+    if (g.allOutgoing) branches.push(`i.type = '${OUTGOING}'`);
+    if (g.allIncoming) branches.push(`i.type = '${INCOMING}'`);
+    if (g.ownOutgoing) branches.push(`(i.created_by_id = :me AND i.type = '${OUTGOING}')`);
+    if (g.ownIncoming) branches.push(`(i.created_by_id = :me AND i.type = '${INCOMING}')`);
+    if (!branches.length) return query.where('false');
+    return query.where(new Brackets((b) => b.where(branches.join(' OR '), { me })));
+  }
+
+  /** Deletes with the rules of the integration's own type path (spec §2.7); outgoing takes its history along. */
+  async remove(caller: User, integration: Integration, path: IntegrationType): Promise<void> {
+    const grants = await this.grantsOf.of(caller);
+    if (!grants.all(path) && !grants.own(path)) throw meteor('not_authorized', 'Unauthorized');
+    const permitted = grants.all(path) || integration.createdById === caller.id;
+    if (!permitted) throw meteor('error-invalid-integration', 'Invalid integration');
+    await this.dataSource.transaction(async (m) => {
+      if (path === OUTGOING) await m.delete(IntegrationHistory, { integrationId: integration.id });
+      await m.delete(Integration, { id: integration.id });
+    });
+  }
+
+  /** Outgoing-integration lookups for clear-history and replay (spec §2.8, §2.9). */
+  async findOutgoingFor(caller: User, id: string): Promise<Integration | null> {
+    const grants = await this.grantsOf.of(caller);
+    if (!grants.allOutgoing && !grants.ownOutgoing) throw meteor('not_authorized', 'Unauthorized');
+    const query = this.repo.createQueryBuilder('i').where('i.id = :id', { id });
+    if (!grants.allOutgoing) query.andWhere('i.created_by_id = :me AND i.event IS NOT NULL', { me: caller.id });
+    return query.getOne();
+  }
+
+  private assertEngine(engine: string): void {
+    try {
+      this.scripts.assertEngineAllowed(engine);
+    } catch (error) {
+      if (error instanceof EngineFrozen) throw ApiError.failure(error.message);
+      throw error;
+    }
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/authenticated-user';
+import { RequirePermissions } from '../authorization/require-permissions.decorator';
+import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
+import { resolvePage } from '../core/http/pagination';
+import { Kind, RoomKind } from '../rooms/room-kind.decorator';
+import { RoomsService } from '../rooms/rooms.service';
+import { User } from '../users/entities/user.entity';
+import { roomIntegrationsSchema } from './dto/integration-schemas';
+import { ALL_MANAGE_PERMISSIONS } from './integration-permissions';
+import { toApiIntegration } from './integration.mapper';
+import { IntegrationsService } from './integrations.service';
+
+interface RoomIntegrationsQuery {
+  roomId: string;
+  offset?: number;
+  count?: number;
+  includeAllPublicChannels?: 'true' | 'false';
+  includeAllPrivateGroups?: 'true' | 'false';
+}
+
+/** `channels.getIntegrations` / `groups.getIntegrations`: the integrations aimed at one room. */
+@ApiTags('integrations')
+@ApiSecurity('authToken')
+@ApiSecurity('userId')
+@Controller('api/v1')
+export class RoomIntegrationsController {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly integrations: IntegrationsService,
+  ) {}
+
+  @Get(['channels.getIntegrations', 'groups.getIntegrations'])
+  @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
+  async forRoom(
+    @Kind() kind: RoomKind,
+    @Query(new AjvSchemaPipe(roomIntegrationsSchema, { query: true })) query: RoomIntegrationsQuery,
+    @CurrentUser() me: User,
+  ) {
+    const room = await this.rooms.findForCaller(me, { roomId: query.roomId }, kind.type);
+    const keys = [`#${room.id}`, ...(room.name ? [`#${room.name}`] : [])];
+    if (kind.type === 'c' && query.includeAllPublicChannels !== 'false') keys.push('all_public_channels');
+    if (kind.type === 'p' && query.includeAllPrivateGroups !== 'false') keys.push('all_private_groups');
+    const p = resolvePage({ offset: query.offset, count: query.count }, {}, {});
+    const [integrations, total] = await this.integrations.forRoom(me, keys, p);
+    return { integrations: integrations.map(toApiIntegration), count: integrations.length, offset: p.offset, total, success: true };
+  }
+}
