@@ -1,9 +1,15 @@
 import { Identity1763884800000 } from './1763884800000-identity';
 import { ChatCore1763884900000 } from './1763884900000-chat-core';
 import { Integrations1763885000000 } from './1763885000000-integrations';
+import { Deliveries1763885100000 } from './1763885100000-deliveries';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
  * Add a generated migration here after `npm run migration:generate`.
  */
-export const migrations: Function[] = [Identity1763884800000, ChatCore1763884900000, Integrations1763885000000];
+export const migrations: Function[] = [
+  Identity1763884800000,
+  ChatCore1763884900000,
+  Integrations1763885000000,
+  Deliveries1763885100000,
+];

@@ -123,7 +123,7 @@ export class IntegrationsController {
   @Post('integrations.replayOutgoing')
   @HttpCode(200)
   async replay(@Body(new AjvSchemaPipe(schemas.replayOutgoingSchema)) body: { integrationId: string; historyId: string }, @CurrentUser() me: User) {
-    await this.history.prepareReplay(me, body.integrationId, body.historyId);
+    await this.history.replay(me, body.integrationId, body.historyId);
     return { success: true };
   }
 }

@@ -7,6 +7,7 @@ import { User } from '../../users/entities/user.entity';
 import { IntegrationHistory } from '../entities/integration-history.entity';
 import { IntegrationPermissions } from '../integration-permissions';
 import { IntegrationsService } from '../integrations.service';
+import { DeliveryQueue } from '../outgoing/delivery-queue';
 
 const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
 
@@ -17,6 +18,7 @@ export class HistoryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly integrations: IntegrationsService,
     private readonly grantsOf: IntegrationPermissions,
+    private readonly deliveries: DeliveryQueue,
   ) {}
 
   /** A foreign integration's history is simply empty for a holder of the own-permission only. */
@@ -38,10 +40,11 @@ export class HistoryService {
   }
 
   /**
-   * Checks a replay request (spec §2.9, §5.9) and returns what to re-run. Executing it belongs to
-   * the outgoing delivery pipeline, which does not exist yet.
+   * Checks a replay request (spec §2.9, §5.9) and queues the recorded delivery again (to its
+   * recorded url, with its recorded data; the delivery worker reloads current copies of the room,
+   * message and users). A history without url is accepted and does nothing, as in Rocket.Chat.
    */
-  async prepareReplay(caller: User, integrationId: string, historyId: string): Promise<IntegrationHistory | null> {
+  async replay(caller: User, integrationId: string, historyId: string): Promise<void> {
     const integration = await this.integrations.findOutgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration({ method: 'replayOutgoingIntegration' });
     const history = await this.dataSource.manager.findOneBy(IntegrationHistory, { id: historyId, integrationId });
@@ -56,6 +59,7 @@ export class HistoryService {
         method: 'replayOutgoingIntegration',
       });
     }
-    return history.url ? history : null;
+    if (!history.url) return;
+    await this.deliveries.enqueue({ integrationId, event: history.event, url: history.url, payload: history.data, replayOf: history.id });
   }
 }
