@@ -11,7 +11,7 @@ module.exports = {
     '^content-disposition$': 'content-disposition-cjs',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'json', 'node'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

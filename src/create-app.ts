@@ -1,4 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { version } from '../package.json';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
+import { ApiError } from './core/http/api-error';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
@@ -24,10 +26,27 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Hook scripts see the raw body (`content_raw`), and a form post holding one JSON key is parsed from it.
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
   app.useGlobalPipes(createValidationPipe());
+  if (config.hookRateLimit.limit > 0) {
+    // Only routes that ask for it (the /hooks URLs) are limited, each concrete URL on its own.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      max: config.hookRateLimit.limit,
+      timeWindow: config.hookRateLimit.windowMs,
+      keyGenerator: (request) => request.url.split('?')[0],
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, {
+          success: false,
+          error: `Error, too many requests. Please slow down. You must wait ${Math.ceil(context.ttl / 1000)} seconds before trying this endpoint again. [error-too-many-requests]`,
+          errorType: 'error-too-many-requests',
+        }),
+    });
+  }
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 10, fieldSize: 64 * 1024 } });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagesModule } from '../messages/messages.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
 import { Delivery } from './entities/delivery.entity';
 import { IntegrationHistory } from './entities/integration-history.entity';
 import { Integration } from './entities/integration.entity';
 import { HistoryService } from './history/history.service';
+import { HooksController } from './incoming/hooks.controller';
+import { IncomingService } from './incoming/incoming.service';
 import { IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator } from './integration-validator';
 import { IntegrationsController } from './integrations.controller';
@@ -13,11 +16,12 @@ import { IntegrationsService } from './integrations.service';
 import { DeliveryQueue } from './outgoing/delivery-queue';
 import { RoomIntegrationsController } from './room-integrations.controller';
 import { ScriptCompiler } from './scripts/script-compiler';
+import { ScriptSandbox } from './scripts/script-sandbox';
 
 @Module({
-  imports: [RoomsModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
-  controllers: [IntegrationsController, RoomIntegrationsController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
+  controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

@@ -289,6 +289,53 @@ export class IntegrationsService {
     return query.getOne();
   }
 
+  /**
+   * `/hooks/add` (spec §4.1): a Zapier-style subscriber asks for an outgoing sendMessage
+   * integration. It is created as the hook's post-as user, so that user's permissions apply.
+   */
+  async createFromHookSubscription(hook: Integration, body: unknown): Promise<Integration> {
+    const request = (typeof body === 'object' && body !== null ? body : {}) as {
+      event?: unknown;
+      name?: unknown;
+      target_url?: unknown;
+      data?: { channel_name?: unknown; trigger_words?: unknown; username?: unknown };
+    };
+    const data = request.data ?? {};
+    const prefixed = (sigil: string, value: unknown) => (typeof value === 'string' && value ? (value.startsWith(sigil) ? value : `${sigil}${value}`) : '');
+    let channel: string;
+    let enabled = true;
+    if (request.event === 'newMessageOnChannel') {
+      channel = prefixed('#', data.channel_name);
+    } else if (request.event === 'newMessageToUser') {
+      if (typeof data.username !== 'string' || !data.username) throw ApiError.failure('username-required');
+      channel = prefixed('@', data.username);
+      enabled = false;
+    } else {
+      throw ApiError.failure('invalid-event');
+    }
+    const caller = await this.users.findById(hook.userId);
+    if (!caller) throw meteor('error-invalid-user', 'Invalid user');
+    const triggerWords = typeof data.trigger_words === 'string' ? data.trigger_words.split(',').map((w) => w.trim()) : undefined;
+    return this.createOutgoing(caller, {
+      type: OUTGOING,
+      name: typeof request.name === 'string' ? request.name : 'Zapier',
+      enabled,
+      event: 'sendMessage',
+      username: 'rocket.cat',
+      channel,
+      urls: typeof request.target_url === 'string' ? [request.target_url] : [],
+      triggerWords,
+      scriptEnabled: false,
+    });
+  }
+
+  /** `/hooks/remove` (spec §4.1): removed as the hook's post-as user. */
+  async removeAsHook(hook: Integration, integration: Integration): Promise<void> {
+    const caller = await this.users.findById(hook.userId);
+    if (!caller) throw meteor('error-invalid-user', 'Invalid user');
+    await this.remove(caller, integration, OUTGOING);
+  }
+
   private assertEngine(engine: string): void {
     try {
       this.scripts.assertEngineAllowed(engine);

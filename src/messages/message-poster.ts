@@ -44,6 +44,12 @@ export interface PostResult {
   message: ApiMessage;
 }
 
+/** A target that could not be posted to, with the error code (`error-not-allowed`, `invalid-channel`…). */
+export interface PostFailure {
+  channel: string;
+  error: string;
+}
+
 const invalidChannel = () => ApiError.meteor('invalid-channel');
 
 /**
@@ -64,16 +70,31 @@ export class MessagePoster {
   ) {}
 
   async post(user: User, payload: WebhookPayload, defaults: PostDefaults = {}): Promise<PostResult[]> {
-    const targets = [...new Set([payload.channel || payload.roomId || defaults.channel || []].flat())];
-    if (targets.length === 0) throw invalidChannel();
     const draft = buildDraft(payload, defaults);
     const results: PostResult[] = [];
-    for (const target of targets) {
-      if (typeof target !== 'string' || !target.trim()) throw invalidChannel();
-      const room = await this.resolve(user, target.trim());
-      results.push({ channel: target, message: toApiMessage(await this.postInto(user, room, draft)) });
+    for (const target of targetsOf(payload, defaults)) results.push(await this.postOne(user, target, draft));
+    return results;
+  }
+
+  /** Like `post`, but tries every target and reports each (a hook's `separateResponse`). */
+  async postEach(user: User, payload: WebhookPayload, defaults: PostDefaults = {}): Promise<(PostResult | PostFailure)[]> {
+    const draft = buildDraft(payload, defaults);
+    const results: (PostResult | PostFailure)[] = [];
+    for (const target of targetsOf(payload, defaults)) {
+      try {
+        results.push(await this.postOne(user, target, draft));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        results.push({ channel: String(target), error: String(error.body.errorType ?? error.body.error) });
+      }
     }
     return results;
+  }
+
+  private async postOne(user: User, target: unknown, draft: MessageDraft): Promise<PostResult> {
+    if (typeof target !== 'string' || !target.trim()) throw invalidChannel();
+    const room = await this.resolve(user, target.trim());
+    return { channel: target, message: toApiMessage(await this.postInto(user, room, draft)) };
   }
 
   /** Posts into one room, joining a public channel first when the user is not in it yet. */
@@ -104,27 +125,42 @@ export class MessagePoster {
   }
 }
 
+function targetsOf(payload: WebhookPayload, defaults: PostDefaults): unknown[] {
+  const targets = [...new Set([payload.channel || payload.roomId || defaults.channel || []].flat())];
+  if (targets.length === 0) throw invalidChannel();
+  return targets;
+}
+
 function throwError(error: Error): never {
   throw error;
 }
 
-/** Message fields from a payload, with Rocket.Chat's precedences (§4.5). */
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const flag = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+const object = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * Message fields from a payload, with Rocket.Chat's precedences (§4.5). Payloads are arbitrary
+ * JSON from the outside: a field of the wrong type is ignored, never stored.
+ */
 export function buildDraft(payload: WebhookPayload, defaults: PostDefaults): MessageDraft {
   const attachments = Array.isArray(payload.attachments)
     ? payload.attachments.map((a) => normaliseAttachment(a)).filter((a): a is Record<string, unknown> => a !== undefined)
     : [];
+  const body = text(payload.text) ?? text(payload.msg);
   const draft: MessageDraft = {
-    msg: String(payload.text || payload.msg || '').trim(),
-    alias: payload.username || payload.alias || defaults.alias || undefined,
+    msg: (body ?? (typeof payload.text === 'number' ? String(payload.text) : '')).trim(),
+    alias: text(payload.username) ?? text(payload.alias) ?? text(defaults.alias),
     attachments: attachments.length ? attachments : undefined,
-    parseUrls: payload.parseUrls !== undefined ? payload.parseUrls : !payload.attachments,
-    bot: payload.bot,
-    groupable: payload.groupable ?? false,
-    tmid: payload.tmid || undefined,
-    customFields: payload.customFields,
+    parseUrls: flag(payload.parseUrls) ?? !payload.attachments,
+    bot: object(payload.bot),
+    groupable: flag(payload.groupable) ?? false,
+    tmid: text(payload.tmid),
+    customFields: object(payload.customFields),
   };
-  const avatar = payload.icon_url || payload.avatar;
-  const emoji = payload.icon_emoji || payload.emoji;
+  const avatar = text(payload.icon_url) ?? text(payload.avatar);
+  const emoji = text(payload.icon_emoji) ?? text(payload.emoji);
   if (avatar) draft.avatar = avatar;
   else if (emoji) draft.emoji = emoji;
   else if (defaults.avatar) draft.avatar = defaults.avatar;

@@ -6,7 +6,7 @@ import { EnvironmentVariables, LogLevel } from './environment';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -25,6 +25,10 @@ export class AppConfig {
   readonly uploadLimit: number;
   /** FREEZE_INTEGRATION_SCRIPTS: which script engines may not be given new or changed scripts. */
   readonly freezeIntegrationScripts: 'none' | 'all' | 'ivm' | 'vm2';
+  /** The script sandbox: off entirely (DISABLE_INTEGRATION_SCRIPTS), and each call's limits. */
+  readonly scripts: { disabled: boolean; timeoutMs: number; memoryMb: number };
+  /** Requests per window per hook URL; `limit` 0 means no limit. */
+  readonly hookRateLimit: { limit: number; windowMs: number };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -40,6 +44,9 @@ export class AppConfig {
   }
 }
 
+/** Requests per minute per hook URL when HOOK_RATE_LIMIT is not set: bursts of alerts pass, floods do not. */
+const DEFAULT_HOOK_RATE_LIMIT = 300;
+
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -50,7 +57,7 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS'];
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT'];
   const raw: Record<string, string> = {};
   for (const key of [...known, ...optional]) {
     const value = env[key];
@@ -75,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: vars.BODY_LIMIT,
     uploadLimit: vars.UPLOAD_LIMIT,
     freezeIntegrationScripts: freezeSetting(vars.FREEZE_INTEGRATION_SCRIPTS),
+    scripts: {
+      disabled: ['yes', 'true', 'ivm'].includes(vars.DISABLE_INTEGRATION_SCRIPTS?.trim().toLowerCase() ?? ''),
+      timeoutMs: vars.SCRIPT_TIMEOUT_MS,
+      memoryMb: vars.SCRIPT_MEMORY_MB,
+    },
+    hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
   });
 }
 

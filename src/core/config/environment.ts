@@ -78,4 +78,33 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   FREEZE_INTEGRATION_SCRIPTS?: string;
+
+  /** yes/true/ivm: integrations behave as if they had no script (Rocket.Chat's variable). */
+  @IsOptional()
+  @IsString()
+  DISABLE_INTEGRATION_SCRIPTS?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
+  @Min(10, { message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
+  @Max(60000, { message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
+  SCRIPT_TIMEOUT_MS: number = 2000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
+  @Min(8, { message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
+  @Max(1024, { message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
+  SCRIPT_MEMORY_MB: number = 32;
+
+  /** Calls per window per hook URL; 0 turns the limit off. Off by default when TEST_MODE is on. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)' })
+  @Min(0, { message: 'HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)' })
+  HOOK_RATE_LIMIT?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
+  @Min(1000, { message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
+  HOOK_RATE_LIMIT_WINDOW_MS: number = 60000;
 }

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../auth/public.decorator';
+import { ApiError } from '../../core/http/api-error';
+import { toApiIntegration } from '../integration.mapper';
+import { IntegrationsService } from '../integrations.service';
+import { hookBody } from './hook-body';
+import { sampleOutgoingPayloads } from './hook-samples';
+import { IncomingService } from './incoming.service';
+
+type RawRequest = FastifyRequest & { rawBody?: Buffer };
+
+const EXECUTE = [':integrationId/:token', ':integrationId/:userId/:token'];
+const helper = (name: string) => [`${name}/:integrationId/:token`, `${name}/:integrationId/:userId/:token`];
+/** Hook URLs are rate-limited one by one (see create-app.ts for the limits). */
+const RATE_LIMITED = { rateLimit: {} };
+
+/** `/hooks/...` (integrations spec §4.1): the incoming-webhook URLs, outside /api/v1, no login. */
+@ApiTags('hooks')
+@Public()
+@Controller('hooks')
+export class HooksController {
+  constructor(
+    private readonly incoming: IncomingService,
+    private readonly integrations: IntegrationsService,
+  ) {}
+
+  @Post(EXECUTE)
+  @RouteConfig(RATE_LIMITED)
+  executePost(@Param() params: Record<string, string>, @Req() request: RawRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.execute(params, request, reply);
+  }
+
+  @Get(EXECUTE)
+  @RouteConfig(RATE_LIMITED)
+  executeGet(@Param() params: Record<string, string>, @Req() request: RawRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.execute(params, request, reply);
+  }
+
+  /** Three example outgoing payloads (a legacy Zapier helper). */
+  @Get(helper('sample'))
+  @RouteConfig(RATE_LIMITED)
+  async sample(@Param() params: Record<string, string>) {
+    await this.incoming.authenticate(params.integrationId, params.token);
+    return sampleOutgoingPayloads();
+  }
+
+  @Get(helper('info'))
+  @RouteConfig(RATE_LIMITED)
+  async info(@Param() params: Record<string, string>) {
+    await this.incoming.authenticate(params.integrationId, params.token);
+    return { success: true };
+  }
+
+  /** Creates an outgoing `sendMessage` integration for a Zapier-style subscriber. */
+  @Post(helper('add'))
+  @HttpCode(200)
+  @RouteConfig(RATE_LIMITED)
+  async add(@Param() params: Record<string, string>, @Body() body: unknown) {
+    const hook = await this.incoming.authenticate(params.integrationId, params.token);
+    const created = await this.integrations.createFromHookSubscription(hook, body);
+    return { ...toApiIntegration(created), success: true };
+  }
+
+  @Post(helper('remove'))
+  @HttpCode(200)
+  @RouteConfig(RATE_LIMITED)
+  async remove(@Param() params: Record<string, string>, @Body() body: unknown) {
+    const hook = await this.incoming.authenticate(params.integrationId, params.token);
+    const targetUrl = (body as { target_url?: unknown } | undefined)?.target_url;
+    const found = typeof targetUrl === 'string' ? await this.integrations.findByUrl(targetUrl) : null;
+    if (!found || found.type !== 'webhook-outgoing') throw ApiError.failure('integration-not-found');
+    await this.integrations.removeAsHook(hook, found);
+    return { success: true };
+  }
+
+  private async execute(params: Record<string, string>, request: RawRequest, reply: FastifyReply) {
+    const integration = await this.incoming.authenticate(params.integrationId, params.token);
+    const query = { ...(request.query as Record<string, unknown>) };
+    const answer = await this.incoming.execute(integration, {
+      url: request.url,
+      params,
+      query,
+      headers: { ...request.headers },
+      body: hookBody(request.method, request.headers['content-type'], request.body, request.rawBody, query),
+      rawBody: request.rawBody?.toString('utf8') ?? '',
+    });
+    void reply.status(answer.status);
+    return answer.body;
+  }
+}

@@ -1,0 +1,139 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../../core/http/api-error';
+import { secretsEqual } from '../../core/ids/secret-compare';
+import { MessagePoster, PostFailure, PostResult, WebhookPayload } from '../../messages/message-poster';
+import { User } from '../../users/entities/user.entity';
+import { UsersService } from '../../users/users.service';
+import { Integration } from '../entities/integration.entity';
+import { ScriptFailure } from '../scripts/compiled-script';
+import { ScriptSandbox } from '../scripts/script-sandbox';
+
+/** What the hook endpoint hands over: the request as the script's `request` object needs it (§4.4). */
+export interface HookRequest {
+  url: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: Record<string, unknown> | undefined;
+  rawBody: string;
+}
+
+export interface HookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ status: HttpStatus.OK, body: { ...extra, success: true } });
+const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<string, unknown> = {}): HookAnswer => ({
+  status,
+  body: { success: false, error, ...extra },
+});
+
+/** Incoming webhooks: `/hooks/:integrationId/:token` (integrations spec §4). */
+@Injectable()
+export class IncomingService {
+  private readonly logger = new Logger('IncomingWebhook');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sandbox: ScriptSandbox,
+    private readonly poster: MessagePoster,
+    private readonly users: UsersService,
+  ) {}
+
+  /**
+   * The enabled-or-not incoming integration these credentials open. The token is compared in
+   * constant time; a wrong id and a wrong token get the same 401, so neither is confirmed.
+   */
+  async authenticate(integrationId: string, token: string): Promise<Integration> {
+    const integration = await this.dataSource.manager.findOneBy(Integration, { id: integrationId, type: 'webhook-incoming' });
+    if (!integration?.token || !secretsEqual(integration.token, token)) {
+      this.logger.warn(`Invalid integration id ${integrationId} or token`);
+      throw ApiError.failure('Invalid integration id or token provided.', HttpStatus.UNAUTHORIZED);
+    }
+    return integration;
+  }
+
+  /** `executeIntegrationRest` (§4.4), returning the HTTP answer. */
+  async execute(integration: Integration, request: HookRequest): Promise<HookAnswer> {
+    if (integration.enabled !== true) return fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
+    let user = await this.users.findById(integration.userId);
+    if (!user) return fail('The user this integration posts as no longer exists [error-invalid-user]');
+    let body = request.body;
+    const separateResponse = body?.separateResponse === true;
+    let scriptResponse: Record<string, unknown> | undefined;
+
+    if (this.sandbox.shouldRun(integration)) {
+      let result: unknown;
+      try {
+        result = await this.sandbox.call(integration, 'process_incoming_request', { request: this.scriptRequest(request, user) });
+      } catch (error) {
+        this.logScriptFailure(integration, error);
+        return fail('error-running-script');
+      }
+      if (!result) return ok();
+      if (typeof result !== 'object') return fail('error-running-script');
+      const outcome = result as { content?: unknown; response?: unknown; user?: unknown; error?: unknown };
+      if (outcome.error) return fail(outcome.error);
+      if (typeof outcome.content !== 'object' || outcome.content === null) return fail('error-running-script');
+      body = { ...(outcome.content as Record<string, unknown>) };
+      if (!('separateResponse' in body)) body.separateResponse = separateResponse;
+      if (typeof outcome.response === 'object' && outcome.response !== null) scriptResponse = outcome.response as Record<string, unknown>;
+      if (outcome.user) {
+        const chosen = await this.userNamedBy(outcome.user);
+        if (!chosen) return fail('The user returned by the script does not exist [error-invalid-user]');
+        user = chosen;
+      }
+    }
+
+    if (!body || (Object.keys(body).length === 0 && !integration.scriptEnabled)) return ok();
+    if ((body.channel || body.roomId) && !integration.overrideDestinationChannelEnabled) {
+      return fail('overriding destination channel is disabled for this integration');
+    }
+    const payload: WebhookPayload = { ...(body as WebhookPayload), bot: { i: integration.id } };
+    const defaults = { channel: integration.channel, alias: integration.alias ?? '', avatar: integration.avatar ?? '', emoji: integration.emoji ?? '' };
+
+    let results: (PostResult | PostFailure)[];
+    try {
+      results = body.separateResponse === true ? await this.poster.postEach(user, payload, defaults) : await this.poster.post(user, payload, defaults);
+    } catch (error) {
+      if (error instanceof ApiError) return fail(error.body.errorType ?? error.body.error);
+      throw error;
+    }
+    if (results.length === 0) return fail('unknown-error');
+    if (scriptResponse) return ok(scriptResponse);
+    if (body.separateResponse === true) {
+      return results.every((r) => 'error' in r) ? fail(undefined, HttpStatus.BAD_REQUEST, { responses: results }) : ok({ responses: results });
+    }
+    return ok();
+  }
+
+  /** The `request` argument of `process_incoming_request` (§4.4). */
+  private scriptRequest(request: HookRequest, user: User) {
+    const url = new URL(request.url, 'http://hookline.invalid');
+    return {
+      url: { hash: url.hash, search: url.search, query: request.query, pathname: url.pathname, path: request.url },
+      url_raw: request.url,
+      url_params: request.params,
+      content: request.body ?? {},
+      body: request.body ?? {},
+      content_raw: request.rawBody,
+      headers: request.headers,
+      user: { _id: user.id, name: user.name ?? '', username: user.username },
+    };
+  }
+
+  private async userNamedBy(candidate: unknown): Promise<User | null> {
+    if (typeof candidate !== 'object' || candidate === null) return null;
+    const { _id, username } = candidate as { _id?: unknown; username?: unknown };
+    if (typeof _id === 'string') return this.users.findById(_id);
+    return typeof username === 'string' ? this.users.findByExactUsername(username) : null;
+  }
+
+  private logScriptFailure(integration: Integration, error: unknown): void {
+    const reason = error instanceof ScriptFailure ? `${error.code}: ${error.message}` : String(error);
+    this.logger.warn(`integration ${integration.id} (${integration.name}): process_incoming_request failed: ${reason}`);
+  }
+}

@@ -1,0 +1,125 @@
+import ivm from 'isolated-vm';
+
+export type ScriptLogger = (level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string) => void;
+
+/** Thrown when a script cannot run: it failed to load, lacks the method, threw, or broke a limit. */
+export class ScriptFailure extends Error {
+  constructor(
+    readonly code: 'error-evaluating-script' | 'integration-method-not-found' | 'error-running-script' | 'script-timeout' | 'script-memory-limit',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScriptFailure';
+  }
+}
+
+/**
+ * What a script sees besides its own code: `console` (to the server log), and `Store`, a key-value
+ * store kept for the life of this compiled instance. Nothing of the host is reachable.
+ */
+const PRELUDE = `
+const global = globalThis;
+const console = (() => {
+  const send = (level) => (...args) => {
+    const text = args.map((a) => { try { return typeof a === 'string' ? a : JSON.stringify(a); } catch { return String(a); } }).join(' ');
+    __log.applyIgnored(undefined, [level, text.slice(0, 10000)]);
+  };
+  return { log: send('log'), info: send('info'), warn: send('warn'), error: send('error'), debug: send('debug') };
+})();
+const Store = (() => {
+  const values = new Map();
+  return { set: (key, value) => (values.set(key, value), value), get: (key) => values.get(key) };
+})();
+`;
+
+/** Marks the error thrown inside the isolate for a method the script does not define. */
+const NO_METHOD = '__hookline_no_method__';
+
+/**
+ * Instantiates the user's `Script` and exposes own functions to call its methods by name (host
+ * references see own properties only, and methods live on the class prototype).
+ */
+const ENTRY = `
+;(() => {
+  if (typeof Script !== 'function') return undefined;
+  const instance = new Script();
+  return {
+    has: (method) => typeof instance[method] === 'function',
+    invoke: (method, args) => {
+      if (typeof instance[method] !== 'function') throw new Error('${NO_METHOD}');
+      return instance[method](args);
+    },
+  };
+})()`;
+
+/** A user script loaded into an isolate of its own, with memory and per-call time limits. */
+export class CompiledScript {
+  private constructor(
+    private readonly isolate: ivm.Isolate,
+    private readonly entry: ivm.Reference<Record<string, unknown>>,
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async load(source: string, limits: { memoryMb: number; timeoutMs: number }, log: ScriptLogger): Promise<CompiledScript> {
+    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    try {
+      const context = await isolate.createContext();
+      await context.global.set('__log', new ivm.Reference((level: string, text: string) => log(level as Parameters<ScriptLogger>[0], text)));
+      const script = await isolate.compileScript(`${PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
+      const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
+      if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');
+      return new CompiledScript(isolate, entry, limits.timeoutMs);
+    } catch (error) {
+      if (!isolate.isDisposed) isolate.dispose();
+      throw error instanceof ScriptFailure ? error : new ScriptFailure('error-evaluating-script', (error as Error).message);
+    }
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  async hasMethod(method: string): Promise<boolean> {
+    const has = (await this.entry.get('has', { reference: true })) as ivm.Reference<(m: string) => boolean>;
+    return (await has.apply(undefined, [method], { timeout: this.timeoutMs, result: { copy: true } })) === true;
+  }
+
+  /**
+   * Calls `method` with a deep copy of `args` and returns a deep copy of its (awaited) result.
+   * The time limit covers the whole call, promises included: a call that overruns gets its
+   * isolate disposed, which stops whatever it was running.
+   */
+  async call(method: string, args: unknown): Promise<unknown> {
+    const invoke = (await this.entry.get('invoke', { reference: true })) as ivm.Reference<(m: string, a: unknown) => unknown>;
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.dispose();
+        reject(new ScriptFailure('script-timeout', `${method} ran longer than ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    try {
+      const call = invoke.apply(undefined, [method, new ivm.ExternalCopy(args).copyInto()], {
+        timeout: this.timeoutMs,
+        result: { promise: true, copy: true },
+      });
+      return await Promise.race([call, overrun]);
+    } catch (error) {
+      if (error instanceof ScriptFailure) throw error;
+      const message = (error as Error).message ?? String(error);
+      if (message.includes(NO_METHOD)) throw new ScriptFailure('integration-method-not-found', `The script has no method ${method}`);
+      if (/memory limit/i.test(message) || this.isolate.isDisposed) {
+        this.dispose();
+        throw new ScriptFailure('script-memory-limit', message);
+      }
+      if (/timed out/i.test(message)) throw new ScriptFailure('script-timeout', message);
+      throw new ScriptFailure('error-running-script', message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  dispose(): void {
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../core/config/app-config';
+import { Integration } from '../entities/integration.entity';
+import { CompiledScript } from './compiled-script';
+
+interface CacheEntry {
+  version: number;
+  script: Promise<CompiledScript>;
+}
+
+/**
+ * Runs integration scripts in isolated-vm: one isolate per integration, compiled on first use and
+ * kept until the integration's `_updatedAt` changes (or the isolate is disposed by a limit).
+ * Script output goes to the server log, tagged with the integration.
+ */
+@Injectable()
+export class ScriptSandbox implements OnModuleDestroy {
+  private readonly logger = new Logger('Script');
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** False when DISABLE_INTEGRATION_SCRIPTS is set or the integration has nothing to run. */
+  shouldRun(integration: Integration): boolean {
+    return !this.config.scripts.disabled && integration.scriptEnabled === true && !!integration.scriptCompiled?.trim();
+  }
+
+  async call(integration: Integration, method: string, args: unknown): Promise<unknown> {
+    return (await this.load(integration)).call(method, args);
+  }
+
+  async hasMethod(integration: Integration, method: string): Promise<boolean> {
+    return (await this.load(integration)).hasMethod(method);
+  }
+
+  private async load(integration: Integration): Promise<CompiledScript> {
+    const version = integration.updatedAt.getTime();
+    const cached = this.cache.get(integration.id);
+    if (cached?.version === version) {
+      const script = await cached.script.catch(() => undefined);
+      if (script && !script.disposed) return script;
+    }
+    if (cached) void cached.script.then((s) => s.dispose(), () => undefined);
+    const tag = `integration ${integration.id} (${integration.name})`;
+    const script = CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, (level, text) => {
+      const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
+      write.call(this.logger, `${tag}: ${text}`);
+    });
+    this.cache.set(integration.id, { version, script });
+    script.catch(() => this.cache.delete(integration.id));
+    return script;
+  }
+
+  onModuleDestroy(): void {
+    for (const entry of this.cache.values()) void entry.script.then((s) => s.dispose(), () => undefined);
+    this.cache.clear();
+  }
+}
