@@ -8,6 +8,7 @@ import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { OutgoingHttpModule } from './core/outgoing-http/outgoing-http.module';
 import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -24,6 +25,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,
+        OutgoingHttpModule,
         HealthModule,
         AuthorizationModule,
         EventsModule,

@@ -6,7 +6,7 @@ import { EnvironmentVariables, LogLevel } from './environment';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -29,6 +29,8 @@ export class AppConfig {
   readonly scripts: { disabled: boolean; timeoutMs: number; memoryMb: number };
   /** Requests per window per hook URL; `limit` 0 means no limit. */
   readonly hookRateLimit: { limit: number; windowMs: number };
+  /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
+  readonly outgoing: { allowPrivate: boolean; deny: string[] };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -57,7 +59,7 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT'];
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY'];
   const raw: Record<string, string> = {};
   for (const key of [...known, ...optional]) {
     const value = env[key];
@@ -86,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disabled: ['yes', 'true', 'ivm'].includes(vars.DISABLE_INTEGRATION_SCRIPTS?.trim().toLowerCase() ?? ''),
       timeoutMs: vars.SCRIPT_TIMEOUT_MS,
       memoryMb: vars.SCRIPT_MEMORY_MB,
+    },
+    outgoing: {
+      allowPrivate: vars.OUTGOING_ALLOW_PRIVATE,
+      deny: (vars.OUTGOING_DENY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
   });

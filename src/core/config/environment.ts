@@ -107,4 +107,14 @@ export class EnvironmentVariables {
   @IsInt({ message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
   @Min(1000, { message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
   HOOK_RATE_LIMIT_WINDOW_MS: number = 60000;
+
+  /** Outgoing requests may reach private networks and this host (true by default). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'OUTGOING_ALLOW_PRIVATE must be true or false' })
+  OUTGOING_ALLOW_PRIVATE: boolean = true;
+
+  /** Extra hosts, addresses or CIDR ranges outgoing requests may not reach, comma-separated. */
+  @IsOptional()
+  @IsString()
+  OUTGOING_DENY?: string;
 }

@@ -2,6 +2,12 @@ import ivm from 'isolated-vm';
 
 export type ScriptLogger = (level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string) => void;
 
+/** What a script's `fetch` gets back from the host: a response, or an error message. */
+export type ScriptFetchResult =
+  | { status: number; statusText: string; ok: boolean; url: string; headers: Record<string, string>; body: string }
+  | { error: string };
+export type ScriptFetch = (url: string, optionsJson: string) => Promise<ScriptFetchResult>;
+
 /** Thrown when a script cannot run: it failed to load, lacks the method, threw, or broke a limit. */
 export class ScriptFailure extends Error {
   constructor(
@@ -14,8 +20,10 @@ export class ScriptFailure extends Error {
 }
 
 /**
- * What a script sees besides its own code: `console` (to the server log), and `Store`, a key-value
- * store kept for the life of this compiled instance. Nothing of the host is reachable.
+ * What a script sees besides its own code: `console` (to the server log), `Store`, a key-value
+ * store kept for the life of this compiled instance, and `fetch`, which the host performs under
+ * its outgoing URL policy and returns as a copy (headers, status, text). Nothing else of the host
+ * is reachable.
  */
 const PRELUDE = `
 const global = globalThis;
@@ -26,6 +34,20 @@ const console = (() => {
   };
   return { log: send('log'), info: send('info'), warn: send('warn'), error: send('error'), debug: send('debug') };
 })();
+const fetch = async (url, options) => {
+  const result = await __fetch.apply(undefined, [String(url), JSON.stringify(options ?? {})], { result: { promise: true, copy: true } });
+  if (result.error) throw new TypeError(result.error);
+  const { body, headers } = result;
+  return {
+    status: result.status,
+    statusText: result.statusText,
+    ok: result.ok,
+    url: result.url,
+    headers: { get: (name) => headers[String(name).toLowerCase()] ?? null, has: (name) => String(name).toLowerCase() in headers, entries: () => Object.entries(headers) },
+    text: async () => body,
+    json: async () => JSON.parse(body),
+  };
+};
 const Store = (() => {
   const values = new Map();
   return { set: (key, value) => (values.set(key, value), value), get: (key) => values.get(key) };
@@ -60,11 +82,16 @@ export class CompiledScript {
     private readonly timeoutMs: number,
   ) {}
 
-  static async load(source: string, limits: { memoryMb: number; timeoutMs: number }, log: ScriptLogger): Promise<CompiledScript> {
+  static async load(
+    source: string,
+    limits: { memoryMb: number; timeoutMs: number },
+    host: { log: ScriptLogger; fetch: ScriptFetch },
+  ): Promise<CompiledScript> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
-      await context.global.set('__log', new ivm.Reference((level: string, text: string) => log(level as Parameters<ScriptLogger>[0], text)));
+      await context.global.set('__log', new ivm.Reference((level: string, text: string) => host.log(level as Parameters<ScriptLogger>[0], text)));
+      await context.global.set('__fetch', new ivm.Reference((url: string, options: string) => host.fetch(url, options).then((r) => new ivm.ExternalCopy(r).copyInto())));
       const script = await isolate.compileScript(`${PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
       const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
       if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');

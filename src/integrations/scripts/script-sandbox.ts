@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { Integration } from '../entities/integration.entity';
-import { CompiledScript } from './compiled-script';
+import { OutgoingHttp, UrlPolicyError } from '../../core/outgoing-http/outgoing-http';
+import { CompiledScript, ScriptFetchResult } from './compiled-script';
 
 interface CacheEntry {
   version: number;
@@ -18,7 +19,10 @@ export class ScriptSandbox implements OnModuleDestroy {
   private readonly logger = new Logger('Script');
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly http: OutgoingHttp,
+  ) {}
 
   /** False when DISABLE_INTEGRATION_SCRIPTS is set or the integration has nothing to run. */
   shouldRun(integration: Integration): boolean {
@@ -42,17 +46,43 @@ export class ScriptSandbox implements OnModuleDestroy {
     }
     if (cached) void cached.script.then((s) => s.dispose(), () => undefined);
     const tag = `integration ${integration.id} (${integration.name})`;
-    const script = CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, (level, text) => {
-      const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
-      write.call(this.logger, `${tag}: ${text}`);
+    const script = CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, {
+      log: (level, text) => {
+        const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
+        write.call(this.logger, `${tag}: ${text}`);
+      },
+      fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
     });
     this.cache.set(integration.id, { version, script });
     script.catch(() => this.cache.delete(integration.id));
     return script;
   }
 
+  /** A script's fetch: the host's HTTP client, its URL policy, and the script's time limit. */
+  private async fetch(tag: string, url: string, optionsJson: string): Promise<ScriptFetchResult> {
+    try {
+      const options = JSON.parse(optionsJson) as { method?: unknown; headers?: unknown; body?: unknown };
+      const headers = typeof options.headers === 'object' && options.headers !== null ? stringValues(options.headers as Record<string, unknown>) : undefined;
+      const response = await this.http.send(url, {
+        method: typeof options.method === 'string' ? options.method : 'GET',
+        headers,
+        body: typeof options.body === 'string' ? options.body : undefined,
+        timeoutMs: this.config.scripts.timeoutMs,
+      });
+      return { status: response.status, statusText: '', ok: response.status >= 200 && response.status < 300, url, headers: response.headers, body: response.body };
+    } catch (error) {
+      const reason = error instanceof UrlPolicyError ? error.message : `fetch failed: ${(error as Error).message}`;
+      this.logger.warn(`${tag}: fetch ${url} refused or failed: ${reason}`);
+      return { error: reason };
+    }
+  }
+
   onModuleDestroy(): void {
     for (const entry of this.cache.values()) void entry.script.then((s) => s.dispose(), () => undefined);
     this.cache.clear();
   }
+}
+
+function stringValues(record: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
 }
