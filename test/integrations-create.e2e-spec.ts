@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { createIntegration, incomingBody, meteorError, outgoingBody } from './support/integrations';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
@@ -256,6 +257,24 @@ describe(`integrations.create with FREEZE_INTEGRATION_SCRIPTS (${databaseKind})`
     admin = await loginAsAdmin(t);
   });
   afterAll(async () => t.close());
+
+  it('leaves stored script fields untouched on update while other fields change', async () => {
+    const row = { ...incomingBody(), scriptEnabled: true, script: 'class Script { old() {} }' };
+    // Stored before the freeze: written straight to the table, as a server without the freeze would have.
+    const created = await admin.post('/api/v1/integrations.create', incomingBody()).expect(200);
+    await t.app.get(DataSource).query(`UPDATE integrations SET script_enabled = true, script = $2, script_compiled = $2 WHERE id = $1`, [
+      created.body.integration._id,
+      row.script,
+    ]);
+    const res = await admin
+      .put('/api/v1/integrations.update', { ...incomingBody({ name: 'renamed', scriptEnabled: false }), integrationId: created.body.integration._id })
+      .expect(200);
+    expect(res.body.integration).toMatchObject({ name: 'renamed', scriptEnabled: true, script: row.script, scriptCompiled: row.script });
+    const changed = await admin
+      .put('/api/v1/integrations.update', { ...incomingBody({ scriptEnabled: true, script: 'class Script { other() {} }' }), integrationId: created.body.integration._id })
+      .expect(400);
+    expect(changed.body).toEqual({ success: false, error: 'integration-scripts-disabled' });
+  });
 
   it('refuses new scripts but accepts integrations without one', async () => {
     const res = await admin.post('/api/v1/integrations.create', incomingBody({ scriptEnabled: true, script: 'class Script {}' })).expect(400);
