@@ -2,6 +2,7 @@ import { Identity1763884800000 } from './1763884800000-identity';
 import { ChatCore1763884900000 } from './1763884900000-chat-core';
 import { Integrations1763885000000 } from './1763885000000-integrations';
 import { Deliveries1763885100000 } from './1763885100000-deliveries';
+import { OutboxConsumption1763885200000 } from './1763885200000-outbox-consumption';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -12,4 +13,5 @@ export const migrations: Function[] = [
   ChatCore1763884900000,
   Integrations1763885000000,
   Deliveries1763885100000,
+  OutboxConsumption1763885200000,
 ];

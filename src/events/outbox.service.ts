@@ -23,6 +23,34 @@ export class OutboxService {
       .execute();
   }
 
+  /**
+   * Hands up to `limit` unconsumed events, oldest first, to `handler` inside one transaction and
+   * marks them consumed in it: what the handler writes commits together with the marking, or
+   * neither does. Rows another process is handling are skipped, not waited for. Returns how many
+   * events were handled.
+   */
+  async consume(limit: number, handler: (m: EntityManager, events: OutboxEvent[]) => Promise<void>): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const events = await m
+        .createQueryBuilder(OutboxEvent, 'e')
+        .where('e.consumed_at IS NULL')
+        .orderBy('e.id', 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      if (events.length === 0) return 0;
+      await handler(m, events);
+      await m
+        .createQueryBuilder()
+        .update(OutboxEvent)
+        .set({ consumedAt: () => 'now()' })
+        .whereInIds(events.map((e) => e.id))
+        .execute();
+      return events.length;
+    });
+  }
+
   /** Committed events with an id above `afterId`, oldest first. */
   readAfter(afterId: string | number, limit = 100): Promise<OutboxEvent[]> {
     return this.dataSource.manager.find(OutboxEvent, {

@@ -14,6 +14,7 @@ import { IntegrationValidator } from './integration-validator';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';
 import { DeliveryQueue } from './outgoing/delivery-queue';
+import { OutgoingDispatcher } from './outgoing/outgoing-dispatcher';
 import { RoomIntegrationsController } from './room-integrations.controller';
 import { ScriptCompiler } from './scripts/script-compiler';
 import { ScriptSandbox } from './scripts/script-sandbox';
@@ -21,7 +22,7 @@ import { ScriptSandbox } from './scripts/script-sandbox';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DomainEventName } from '../domain-events';
 
 /**
@@ -6,6 +6,7 @@ import { DomainEventName } from '../domain-events';
  * when the change does. Consumers read in `id` order.
  */
 @Entity('outbox_events')
+@Index('outbox_events_pending_idx', { synchronize: false })
 export class OutboxEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -18,4 +19,8 @@ export class OutboxEvent {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When the consumer handled it; null while waiting. */
+  @Column({ name: 'consumed_at', type: 'timestamptz', nullable: true })
+  consumedAt: Date | null;
 }
