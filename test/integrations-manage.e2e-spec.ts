@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { IntegrationHistory } from '../src/integrations/entities/integration-history.entity';
-import { DeliveryQueue } from '../src/integrations/outgoing/delivery-queue';
 import { Client, createUser, FORBIDDEN, loginAsAdmin } from './support/api';
 import { createIntegration, incomingBody, meteorError, outgoingBody } from './support/integrations';
+import { eventually, settle } from './support/eventually';
+import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
 
 describe(`integrations management (${databaseKind})`, () => {
@@ -241,15 +242,18 @@ describe(`integrations management (${databaseKind})`, () => {
       expect((await admin.post('/api/v1/integrations.clearHistory', {}).expect(400)).body.error).toBe("must have required property 'integrationId' [invalid-params]");
     });
 
-    it('validates replayOutgoing (integration, history, type, data) and queues the recorded delivery', async () => {
-      const outgoing = await createIntegration(admin, outgoingBody());
+    it('validates replayOutgoing (integration, history, type, data) and delivers the recorded data again', async () => {
+      const sink = await Sink.start();
+      const outgoing = await createIntegration(admin, outgoingBody({ urls: [`${sink.url}/replayed`], token: 'tok' }));
       const historyId = await addHistory(outgoing, { data: { text: 'again', channel_id: 'GENERAL' } });
       expect((await admin.post('/api/v1/integrations.replayOutgoing', { integrationId: outgoing._id, historyId }).expect(200)).body).toEqual({ success: true });
-      const queued = await t.app.get(DeliveryQueue).pendingFor(outgoing._id);
-      expect(queued).toMatchObject([{ event: 'sendMessage', url: outgoing.urls[0], payload: { text: 'again', channel_id: 'GENERAL' }, replayOf: historyId, attempt: 0 }]);
+      const [arrived] = await eventually(async () => sink.received, (r) => r.length === 1);
+      expect(JSON.parse(arrived.body)).toEqual({ token: 'tok', text: 'again', channel_id: 'GENERAL' });
       const urlless = await addHistory(outgoing, { url: null });
       await admin.post('/api/v1/integrations.replayOutgoing', { integrationId: outgoing._id, historyId: urlless }).expect(200);
-      expect(await t.app.get(DeliveryQueue).pendingFor(outgoing._id)).toHaveLength(1);
+      await settle();
+      expect(sink.received).toHaveLength(1);
+      await sink.close();
       expect((await admin.post('/api/v1/integrations.replayOutgoing', { integrationId: 'nope', historyId }).expect(400)).body).toEqual({
         ...meteorError('error-invalid-integration', 'Invalid integration'),
         details: { method: 'replayOutgoingIntegration' },

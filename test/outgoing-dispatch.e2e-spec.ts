@@ -1,36 +1,47 @@
-import { Delivery } from '../src/integrations/entities/delivery.entity';
-import { DeliveryQueue } from '../src/integrations/outgoing/delivery-queue';
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { eventually, settle } from './support/eventually';
 import { createIntegration, outgoingBody } from './support/integrations';
+import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
 
-describe(`outgoing: which events queue which deliveries (${databaseKind})`, () => {
+describe(`outgoing: which events fire which integrations, with which body (${databaseKind})`, () => {
   let t: TestApp;
   let admin: Client;
-  let queue: DeliveryQueue;
+  let sink: Sink;
+  let paths = 0;
   beforeAll(async () => {
+    sink = await Sink.start();
     t = await startTestApp({ rootUrl: 'https://chat.example.com' });
     admin = await loginAsAdmin(t);
-    queue = t.app.get(DeliveryQueue);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await sink.close();
+  });
 
-  const queued = (integration: Record<string, any>, count = 1) => eventually(() => queue.pendingFor(integration._id), (d) => d.length >= count);
+  /** An outgoing integration whose url is a path of its own on the sink. */
+  const hookTo = (extra: Record<string, unknown>) => {
+    paths += 1;
+    return createIntegration(admin, outgoingBody({ urls: [`${sink.url}/hook-${paths}`], ...extra }));
+  };
+  const arrivals = (integration: Record<string, any>) =>
+    (integration.urls as string[]).flatMap((u) => sink.received.filter((r) => r.url === new URL(u).pathname).map((r) => ({ url: r.url, payload: JSON.parse(r.body) })));
+  const queued = (integration: Record<string, any>, count = 1) => eventually(async () => arrivals(integration), (d) => d.length >= count);
   const none = async (integration: Record<string, any>) => {
     await settle();
-    expect(await queue.pendingFor(integration._id)).toEqual([]);
+    expect(arrivals(integration)).toEqual([]);
   };
   const post = (text: string, roomId = 'GENERAL', client = admin) => client.post('/api/v1/chat.postMessage', { roomId, text }).expect(200);
 
   describe('sendMessage', () => {
     it('queues one delivery per url with the §5.4 body (token added at send time)', async () => {
-      const hook = await createIntegration(admin, outgoingBody({ urls: ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'], token: 'secret-token' }));
+      const hook = await createIntegration(admin, outgoingBody({ urls: [`${sink.url}/a`, `${sink.url}/b`], token: 'secret-token' }));
       const message = (await post('hello out there')).body.message;
       const deliveries = await queued(hook, 2);
-      expect(deliveries.map((d: Delivery) => d.url)).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
-      expect(deliveries[0]).toMatchObject({ event: 'sendMessage', state: 'pending', attempt: 0 });
+      expect(deliveries.map((d) => d.url).sort()).toEqual(['/a', '/b']);
+      expect(sink.received.find((r) => r.url === '/a')).toMatchObject({ method: 'POST', headers: expect.objectContaining({ 'content-type': 'application/json' }) });
       expect(deliveries[0].payload).toEqual({
+        token: 'secret-token',
         bot: false,
         channel_id: 'GENERAL',
         channel_name: 'general',
@@ -44,8 +55,8 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
     });
 
     it('applies trigger words: prefix by default, anywhere on request, case-sensitive', async () => {
-      const prefix = await createIntegration(admin, outgoingBody({ triggerWords: ['!deploy', '!ship'] }));
-      const anywhere = await createIntegration(admin, outgoingBody({ triggerWords: ['urgent'], triggerWordAnywhere: true }));
+      const prefix = await hookTo({ triggerWords: ['!deploy', '!ship'] });
+      const anywhere = await hookTo({ triggerWords: ['urgent'], triggerWordAnywhere: true });
       await post('please !deploy now');
       await post('this is URGENT');
       await none(prefix);
@@ -56,8 +67,8 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
     });
 
     it('fires on edits only with runOnEdits, marking them isEdited', async () => {
-      const plain = await createIntegration(admin, outgoingBody({ triggerWords: ['edit-me'] }));
-      const onEdits = await createIntegration(admin, outgoingBody({ triggerWords: ['edit-me'], runOnEdits: true }));
+      const plain = await hookTo({ triggerWords: ['edit-me'] });
+      const onEdits = await hookTo({ triggerWords: ['edit-me'], runOnEdits: true });
       const message = (await post('edit-me once')).body.message;
       await queued(plain);
       await queued(onEdits);
@@ -65,19 +76,19 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
       const edited = await queued(onEdits, 2);
       expect(edited[1].payload).toMatchObject({ text: 'edit-me twice', isEdited: true });
       await settle();
-      expect(await queue.pendingFor(plain._id)).toHaveLength(1);
+      expect(arrivals(plain)).toHaveLength(1);
     });
 
     it('skips disabled integrations and other rooms; matches rooms by id, name, scope or an empty list', async () => {
       const room = (await admin.post('/api/v1/channels.create', { name: 'ops' }).expect(200)).body.channel;
       const group = (await admin.post('/api/v1/groups.create', { name: 'ops-private' }).expect(200)).body.group;
-      const disabled = await createIntegration(admin, outgoingBody({ channel: '#ops', enabled: false }));
-      const otherRoom = await createIntegration(admin, outgoingBody({ channel: '#general' }));
-      const byName = await createIntegration(admin, outgoingBody({ channel: '#ops' }));
-      const byId = await createIntegration(admin, outgoingBody({ channel: `#${room._id}` }));
-      const allPublic = await createIntegration(admin, outgoingBody({ channel: 'all_public_channels' }));
-      const emptyList = await createIntegration(admin, outgoingBody({ channel: ' , ' }));
-      const allPrivate = await createIntegration(admin, outgoingBody({ channel: 'all_private_groups' }));
+      const disabled = await hookTo({ channel: '#ops', enabled: false });
+      const otherRoom = await hookTo({ channel: '#general' });
+      const byName = await hookTo({ channel: '#ops' });
+      const byId = await hookTo({ channel: `#${room._id}` });
+      const allPublic = await hookTo({ channel: 'all_public_channels' });
+      const emptyList = await hookTo({ channel: ' , ' });
+      const allPrivate = await hookTo({ channel: 'all_private_groups' });
       await post('in ops', room._id);
       for (const hook of [byName, byId, allPublic, emptyList]) expect((await queued(hook))[0].payload).toMatchObject({ channel_id: room._id, channel_name: 'ops' });
       await none(disabled);
@@ -86,16 +97,16 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
       await post('in private', group._id);
       expect((await queued(allPrivate))[0].payload).toMatchObject({ channel_id: group._id, text: 'in private' });
       await settle();
-      expect(await queue.pendingFor(allPublic._id)).toHaveLength(1);
+      expect(arrivals(allPublic)).toHaveLength(1);
     });
 
     it('matches direct messages by participant (not the author’s own name) and all_direct_messages', async () => {
       const bob = await createUser(t, admin);
       const carol = await createUser(t, admin);
-      const toCarol = await createIntegration(admin, outgoingBody({ channel: `@${carol.username}` }));
-      const authorsName = await createIntegration(admin, outgoingBody({ channel: `@${bob.username}` }));
-      const authorsId = await createIntegration(admin, outgoingBody({ channel: `@${bob.userId}` }));
-      const allDms = await createIntegration(admin, outgoingBody({ channel: 'all_direct_messages' }));
+      const toCarol = await hookTo({ channel: `@${carol.username}` });
+      const authorsName = await hookTo({ channel: `@${bob.username}` });
+      const authorsId = await hookTo({ channel: `@${bob.userId}` });
+      const allDms = await hookTo({ channel: 'all_direct_messages' });
       await bob.post('/api/v1/chat.postMessage', { channel: `@${carol.username}`, text: 'dm' }).expect(200);
       const [dm] = await queued(toCarol);
       expect(dm.payload).toMatchObject({ text: 'dm' });
@@ -109,11 +120,11 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
 
   describe('the other events', () => {
     it('roomCreated, roomJoined, roomLeft, roomArchived carry channel, user and room', async () => {
-      const created = await createIntegration(admin, outgoingBody({ event: 'roomCreated' }));
+      const created = await hookTo({ event: 'roomCreated' });
       const room = (await admin.post('/api/v1/channels.create', { name: 'lobby' }).expect(200)).body.channel;
-      const joined = await createIntegration(admin, outgoingBody({ event: 'roomJoined', channel: '#lobby' }));
-      const left = await createIntegration(admin, outgoingBody({ event: 'roomLeft', channel: 'all_public_channels' }));
-      const archived = await createIntegration(admin, outgoingBody({ event: 'roomArchived' }));
+      const joined = await hookTo({ event: 'roomJoined', channel: '#lobby' });
+      const left = await hookTo({ event: 'roomLeft', channel: 'all_public_channels' });
+      const archived = await hookTo({ event: 'roomArchived' });
       expect((await queued(created))[0].payload).toEqual({
         bot: false,
         channel_id: room._id,
@@ -134,8 +145,8 @@ describe(`outgoing: which events queue which deliveries (${databaseKind})`, () =
     });
 
     it('userCreated carries the user; fileUploaded the user, room and file message', async () => {
-      const users = await createIntegration(admin, outgoingBody({ event: 'userCreated', targetRoom: '#general' }));
-      const files = await createIntegration(admin, outgoingBody({ event: 'fileUploaded' }));
+      const users = await hookTo({ event: 'userCreated', targetRoom: '#general' });
+      const files = await hookTo({ event: 'fileUploaded' });
       const bob = await createUser(t, admin);
       expect((await queued(users))[0].payload).toMatchObject({ user_id: bob.userId, user_name: bob.username, bot: false, user: { _id: bob.userId } });
       const upload = await admin.post('/api/v1/rooms.upload/GENERAL').attach('file', Buffer.from('x'), { filename: 'x.txt' }).expect(200);

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { Delivery } from './entities/delivery.entity';
 import { IntegrationHistory } from './entities/integration-history.entity';
 import { Integration } from './entities/integration.entity';
+import { HistoryRecorder } from './history/history-recorder';
 import { HistoryService } from './history/history.service';
 import { HooksController } from './incoming/hooks.controller';
 import { IncomingService } from './incoming/incoming.service';
@@ -14,7 +15,10 @@ import { IntegrationValidator } from './integration-validator';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsService } from './integrations.service';
 import { DeliveryQueue } from './outgoing/delivery-queue';
+import { DeliveryExecutor } from './outgoing/delivery-executor';
+import { DeliveryWorker } from './outgoing/delivery-worker';
 import { OutgoingDispatcher } from './outgoing/outgoing-dispatcher';
+import { OutgoingReplies } from './outgoing/outgoing-replies';
 import { RoomIntegrationsController } from './room-integrations.controller';
 import { ScriptCompiler } from './scripts/script-compiler';
 import { ScriptSandbox } from './scripts/script-sandbox';
@@ -22,7 +26,7 @@ import { ScriptSandbox } from './scripts/script-sandbox';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryWorker],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

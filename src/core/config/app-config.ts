@@ -6,7 +6,7 @@ import { EnvironmentVariables, LogLevel } from './environment';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -31,6 +31,8 @@ export class AppConfig {
   readonly hookRateLimit: { limit: number; windowMs: number };
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
+  /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
+  readonly delivery: { timeoutMs: number; retryDelayScale: number; concurrency: number };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowPrivate: vars.OUTGOING_ALLOW_PRIVATE,
       deny: (vars.OUTGOING_DENY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
+    delivery: { timeoutMs: vars.DELIVERY_TIMEOUT_MS, retryDelayScale: vars.RETRY_DELAY_SCALE, concurrency: vars.DELIVERY_CONCURRENCY },
     hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
   });
 }

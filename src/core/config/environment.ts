@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { parseByteSize } from './byte-size';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,4 +117,24 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   OUTGOING_DENY?: string;
+
+  /** Default time limit of an outgoing delivery's HTTP call (a script may set its own). */
+  @Transform(toInt)
+  @IsInt({ message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  @Min(100, { message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  @Max(300000, { message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  DELIVERY_TIMEOUT_MS: number = 10000;
+
+  /** Multiplies the retry delays of §5.7 (tests use a small value; 1 is Rocket.Chat's timing). */
+  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01' })
+  @Min(0.0001, { message: 'RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01' })
+  RETRY_DELAY_SCALE: number = 1;
+
+  /** Outgoing deliveries one server process makes at once. */
+  @Transform(toInt)
+  @IsInt({ message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
+  @Min(1, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
+  @Max(1000, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
+  DELIVERY_CONCURRENCY: number = 32;
 }

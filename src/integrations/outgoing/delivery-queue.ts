@@ -27,7 +27,8 @@ export class DeliveryQueue {
     } as QueryDeepPartialEntity<Delivery>);
   }
 
-  pendingFor(integrationId: string): Promise<Delivery[]> {
-    return this.dataSource.manager.find(Delivery, { where: { integrationId, state: 'pending' }, order: { id: 'ASC' } });
+  /** Deliveries of this integration not yet finished (waiting, running or waiting to retry). */
+  openFor(integrationId: string): Promise<number> {
+    return this.dataSource.manager.countBy(Delivery, { integrationId });
   }
 }

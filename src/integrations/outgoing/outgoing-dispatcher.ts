@@ -71,7 +71,10 @@ export class OutgoingDispatcher implements OnApplicationBootstrap, OnApplication
     for (const event of events) {
       const name = event.event as DomainEventName;
       const payload = event.payload as unknown as DomainEventPayloads[DomainEventName];
+      const postedBy = this.postingIntegration(name, payload);
       for (const integration of await this.listeners(m, name, payload)) {
+        // An integration's own replies never trigger it again (that would loop forever).
+        if (postedBy === integration.id) continue;
         let triggerWord: string | undefined;
         if (name === 'sendMessage') {
           const trigger = sendMessageTrigger(integration, (payload as DomainEventPayloads['sendMessage']).message);
@@ -84,6 +87,13 @@ export class OutgoingDispatcher implements OnApplicationBootstrap, OnApplication
         }
       }
     }
+  }
+
+  /** The integration that posted the event's message, if one did (`bot.i`). */
+  private postingIntegration(event: DomainEventName, payload: DomainEventPayloads[DomainEventName]): string | undefined {
+    if (event !== 'sendMessage' && event !== 'fileUploaded') return undefined;
+    const bot = (payload as DomainEventPayloads['sendMessage']).message.bot;
+    return typeof bot?.i === 'string' ? bot.i : undefined;
   }
 
   /** The enabled outgoing integrations for this event and, for channel events, this room (spec §5.2). */

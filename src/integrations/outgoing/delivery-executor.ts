@@ -1,0 +1,215 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config';
+import { OutgoingHttp, OutgoingResponse } from '../../core/outgoing-http/outgoing-http';
+import { Delivery } from '../entities/delivery.entity';
+import { Integration } from '../entities/integration.entity';
+import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
+import { ScriptSandbox } from '../scripts/script-sandbox';
+import { OutgoingReplies } from './outgoing-replies';
+import { retryDelayMs } from './retry-policy';
+
+/** What became of one attempt: finished (whatever the result), or to be tried again at a time. */
+export type AttemptOutcome = { retryInMs: number } | { finished: true };
+
+const FINISHED: AttemptOutcome = { finished: true };
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2227.0 Safari/537.36';
+const PARSED_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
+
+interface PreparedRequest {
+  url?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  data?: unknown;
+  auth?: string;
+  timeout?: number;
+  message?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * One attempt of one delivery, step by step as Rocket.Chat's executeTriggerUrl (spec §5.3, steps
+ * 1–18), every step written to the attempt's history record.
+ */
+@Injectable()
+export class DeliveryExecutor {
+  private readonly logger = new Logger('OutgoingDelivery');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly history: HistoryRecorder,
+    private readonly sandbox: ScriptSandbox,
+    private readonly http: OutgoingHttp,
+    private readonly replies: OutgoingReplies,
+    private readonly config: AppConfig,
+  ) {}
+
+  async attempt(delivery: Delivery): Promise<AttemptOutcome> {
+    const integration = await this.dataSource.manager.findOneBy(Integration, { id: delivery.integrationId });
+    if (!integration || integration.enabled !== true) {
+      this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);
+      return FINISHED;
+    }
+    const data: Record<string, unknown> = { ...(integration.token ? { token: integration.token } : {}), ...delivery.payload };
+    const entry = await this.history.start(integration, delivery.event);
+    await entry.step('mapped-args-to-data', { data, triggerWord: typeof data.trigger_word === 'string' ? data.trigger_word : undefined });
+
+    const opts = await this.prepare(integration, entry, delivery.url, data);
+    await entry.step('after-maybe-ran-prepare', { ranPrepareScript: true });
+    if (!opts) {
+      await entry.step('after-prepare-no-opts', { finished: true });
+      return FINISHED;
+    }
+    if (opts.message) {
+      const sent = await this.replies.post(integration, data, opts.message);
+      if (!sent) {
+        await entry.step('after-prepare-send-message-failed', { finished: true });
+        return FINISHED;
+      }
+      await entry.step('after-prepare-send-message', { prepareSentMessage: sent });
+    }
+    if (!opts.url || !opts.method) {
+      await entry.step('after-prepare-no-url_or_method', { finished: true });
+      return FINISHED;
+    }
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.auth) {
+      if (!opts.auth.includes(':')) {
+        await entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
+        return FINISHED;
+      }
+      headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    }
+    await entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
+    let body: string | undefined;
+    if (opts.data !== undefined && opts.data !== null) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.data);
+    }
+
+    let response: OutgoingResponse;
+    try {
+      response = await this.http.send(opts.url, {
+        method: opts.method,
+        headers,
+        body,
+        timeoutMs: typeof opts.timeout === 'number' && opts.timeout > 0 ? opts.timeout : this.config.delivery.timeoutMs,
+      });
+    } catch (error) {
+      // Rocket.Chat stops here; we retry network errors and timeouts like failed calls.
+      await entry.step('after-http-call', { httpError: { name: (error as Error).name, message: (error as Error).message }, httpResult: null });
+      return this.retry(integration, entry, delivery.attempt);
+    }
+    const content = response.body;
+    await entry.step('after-http-call', { httpError: null, httpResult: JSON.stringify(content, null, 2) });
+
+    const processed = await this.processResponse(integration, entry, opts, response);
+    if (processed) return processed;
+
+    if (!content || ![200, 201, 202].includes(response.status)) {
+      if (content && response.status === 410) {
+        await entry.step('after-process-http-status-410', { error: true });
+        await this.dataSource.manager.update(Integration, { id: integration.id }, { enabled: false, updatedAt: new Date() });
+        this.logger.warn(`integration ${integration.id} disabled: ${opts.url} answered 410 Gone`);
+        return FINISHED;
+      }
+      if (content && response.status === 500) {
+        await entry.step('after-process-http-status-500', { error: true });
+        return FINISHED;
+      }
+      return this.retry(integration, entry, delivery.attempt);
+    }
+
+    const parsed = this.parse(response);
+    if (parsed && typeof parsed === 'object' && ('text' in parsed || 'attachments' in parsed)) {
+      const sent = await this.replies.post(integration, data, parsed as Record<string, unknown>);
+      if (!sent) {
+        await entry.step('after-http-call-send-message-failed', { finished: true });
+        return FINISHED;
+      }
+      await entry.step('url-response-sent-message', { resultMessage: sent, finished: true });
+    }
+    return FINISHED;
+  }
+
+  /** The request to make: the default one, or what `prepare_outgoing_request` returns (step 6). */
+  private async prepare(integration: Integration, entry: HistoryEntry, url: string, data: Record<string, unknown>): Promise<PreparedRequest | undefined> {
+    const request: PreparedRequest = { params: {}, method: 'POST', url, data, headers: { 'User-Agent': USER_AGENT } };
+    if (!this.sandbox.shouldRun(integration)) return request;
+    const method = 'prepare_outgoing_request';
+    try {
+      if (!(await this.sandbox.hasMethod(integration, method))) return request;
+    } catch (error) {
+      await entry.step('execute-script-getting-script', { error: true, errorStack: (error as Error).message });
+      return undefined;
+    }
+    await entry.step(`execute-script-before-running-${method}`);
+    try {
+      const result = await this.sandbox.call(integration, method, { request });
+      return result && typeof result === 'object' ? (result as PreparedRequest) : undefined;
+    } catch (error) {
+      await entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
+      return undefined;
+    }
+  }
+
+  /** `process_outgoing_response` (step 16); an outcome when it decided, else undefined. */
+  private async processResponse(integration: Integration, entry: HistoryEntry, request: PreparedRequest, response: OutgoingResponse): Promise<AttemptOutcome | undefined> {
+    const method = 'process_outgoing_response';
+    if (!this.sandbox.shouldRun(integration)) return undefined;
+    let result: unknown;
+    try {
+      if (!(await this.sandbox.hasMethod(integration, method))) return undefined;
+      await entry.step(`execute-script-before-running-${method}`);
+      result = await this.sandbox.call(integration, method, {
+        request,
+        response: { error: null, status_code: response.status, content: response.body, content_raw: response.body, headers: response.headers },
+      });
+    } catch (error) {
+      await entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
+      return undefined;
+    }
+    if (result === false) {
+      await entry.step('after-process-false-result', { finished: true });
+      return FINISHED;
+    }
+    const content = (result as { content?: unknown } | undefined)?.content;
+    if (content && typeof content === 'object') {
+      const data = (request.data ?? {}) as Record<string, unknown>;
+      const sent = await this.replies.post(integration, data, content as Record<string, unknown>);
+      await entry.step(sent ? 'after-process-send-message' : 'after-process-send-message-failed', { finished: true, ...(sent ? { processSentMessage: sent } : {}) });
+      return FINISHED;
+    }
+    return undefined;
+  }
+
+  /** §5.7: schedule the next try, or record why there is none. */
+  private async retry(integration: Integration, entry: HistoryEntry, tries: number): Promise<AttemptOutcome> {
+    if (!integration.retryFailedCalls || !integration.retryCount) {
+      await entry.step('failed-and-not-configured-to-retry', { error: true });
+      return FINISHED;
+    }
+    if (tries >= integration.retryCount || !integration.retryDelay) {
+      await entry.step('too-many-retries', { error: true });
+      return FINISHED;
+    }
+    const delay = retryDelayMs(integration.retryDelay, tries);
+    if (delay === undefined) {
+      await entry.step('failed-and-retry-delay-is-invalid', { error: true, errorStack: "The integration's retryDelay setting is invalid." });
+      return FINISHED;
+    }
+    await entry.step(`going-to-retry-${tries + 1}`, { error: true });
+    return { retryInMs: delay * this.config.delivery.retryDelayScale };
+  }
+
+  private parse(response: OutgoingResponse): unknown {
+    const type = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!PARSED_TYPES.includes(type)) return null;
+    try {
+      return JSON.parse(response.body);
+    } catch {
+      return null;
+    }
+  }
+}

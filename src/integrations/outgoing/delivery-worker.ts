@@ -1,0 +1,155 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config';
+import { Delivery } from '../entities/delivery.entity';
+import { DeliveryExecutor } from './delivery-executor';
+
+const IDLE_POLL_MS = 50;
+/** Deliveries to one url in flight at once in one process: a slow or dead target keeps only these busy. */
+const PER_URL_IN_FLIGHT = 4;
+
+interface ClaimedRow {
+  id: string;
+  integration_id: string;
+  event: string;
+  url: string;
+  payload: Record<string, unknown>;
+  attempt: number;
+}
+
+/**
+ * Makes the queued deliveries. Each process leases due rows (`FOR UPDATE SKIP LOCKED`, so a row
+ * goes to one process) for longer than an attempt can take; a process that dies leaves its leases
+ * to expire, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts
+ * run at once, at most a few per url.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DeliveryWorker');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly inFlight = new Map<string, number>();
+  private readonly attempts = new Set<Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly executor: DeliveryExecutor,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Longer than the longest attempt: scripts before and after, plus the HTTP call. */
+  private get leaseMs(): number {
+    return this.config.delivery.timeoutMs + 3 * this.config.scripts.timeoutMs + 30000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.attempts]);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        const free = this.config.delivery.concurrency - this.attempts.size;
+        if (free > 0) {
+          const rows = await this.withinUrlAllowance(await this.claim(free));
+          claimed = rows.length;
+          for (const row of rows) this.start(row);
+        }
+      } catch (error) {
+        this.logger.error(`Claiming deliveries failed; retrying: ${(error as Error).message}`);
+        await this.sleep(1000);
+      }
+      if (claimed === 0) await this.sleep(IDLE_POLL_MS);
+    }
+  }
+
+  /** Leases up to `limit` due deliveries, skipping urls already busy here. */
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    const busy = [...this.inFlight.entries()].filter(([, n]) => n >= PER_URL_IN_FLIGHT).map(([url]) => url);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE integration_deliveries SET state = 'running', locked_until = now() + $3 * interval '1 millisecond'
+       WHERE id IN (
+         SELECT id FROM integration_deliveries
+         WHERE ((state = 'pending' AND run_at <= now()) OR (state = 'running' AND locked_until < now()))
+           AND NOT (url = ANY($2::text[]))
+         ORDER BY run_at, id
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id, integration_id, event, url, payload, attempt`,
+      [limit, busy, this.leaseMs],
+    )) as [ClaimedRow[], number];
+    return rows;
+  }
+
+  /** Keeps at most PER_URL_IN_FLIGHT per url in flight here; the rest go straight back to the queue. */
+  private async withinUrlAllowance(rows: ClaimedRow[]): Promise<ClaimedRow[]> {
+    const taken = new Map<string, number>();
+    const kept: ClaimedRow[] = [];
+    const released: string[] = [];
+    for (const row of rows) {
+      const inFlight = (this.inFlight.get(row.url) ?? 0) + (taken.get(row.url) ?? 0);
+      if (inFlight < PER_URL_IN_FLIGHT) {
+        taken.set(row.url, (taken.get(row.url) ?? 0) + 1);
+        kept.push(row);
+      } else {
+        released.push(row.id);
+      }
+    }
+    if (released.length) {
+      await this.dataSource.query(`UPDATE integration_deliveries SET state = 'pending', locked_until = NULL WHERE id = ANY($1::bigint[])`, [released]);
+    }
+    return kept;
+  }
+
+  private start(row: ClaimedRow): void {
+    this.inFlight.set(row.url, (this.inFlight.get(row.url) ?? 0) + 1);
+    const attempt = this.attemptOne(row).finally(() => {
+      const left = (this.inFlight.get(row.url) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(row.url, left);
+      else this.inFlight.delete(row.url);
+      this.attempts.delete(attempt);
+      this.wake?.();
+    });
+    this.attempts.add(attempt);
+  }
+
+  private async attemptOne(row: ClaimedRow): Promise<void> {
+    const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, url: row.url, payload: row.payload, attempt: row.attempt });
+    try {
+      const outcome = await this.executor.attempt(delivery);
+      if ('retryInMs' in outcome) {
+        await this.dataSource.query(
+          `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,
+             run_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
+          [row.id, Math.round(outcome.retryInMs)],
+        );
+      } else {
+        await this.dataSource.query(`DELETE FROM integration_deliveries WHERE id = $1`, [row.id]);
+      }
+    } catch (error) {
+      // The lease stays: the delivery is taken again when it expires.
+      this.logger.error(`delivery ${row.id} to ${row.url} failed unexpectedly: ${(error as Error).message}`);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
