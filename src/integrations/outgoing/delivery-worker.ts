@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { Delivery } from '../entities/delivery.entity';
 import { DeliveryExecutor } from './delivery-executor';
@@ -25,11 +26,8 @@ interface ClaimedRow {
  * run at once, at most a few per url.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('DeliveryWorker');
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+export class DeliveryWorker extends PollingLoop {
+  protected readonly logger = new Logger('DeliveryWorker');
   private readonly inFlight = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
 
@@ -37,41 +35,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    super(IDLE_POLL_MS);
+  }
 
   /** Longer than the longest attempt: scripts before and after, plus the HTTP call. */
   private get leaseMs(): number {
     return this.config.delivery.timeoutMs + 3 * this.config.scripts.timeoutMs + 30000;
   }
 
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     await Promise.allSettled([...this.attempts]);
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let claimed = 0;
-      try {
-        const free = this.config.delivery.concurrency - this.attempts.size;
-        if (free > 0) {
-          const rows = await this.withinUrlAllowance(await this.claim(free));
-          claimed = rows.length;
-          for (const row of rows) this.start(row);
-        }
-      } catch (error) {
-        this.logger.error(`Claiming deliveries failed; retrying: ${(error as Error).message}`);
-        await this.sleep(1000);
-      }
-      if (claimed === 0) await this.sleep(IDLE_POLL_MS);
-    }
+  protected async tick(): Promise<boolean> {
+    const free = this.config.delivery.concurrency - this.attempts.size;
+    if (free <= 0) return false;
+    const rows = await this.withinUrlAllowance(await this.claim(free));
+    for (const row of rows) this.start(row);
+    return rows.length > 0;
   }
 
   /** Leases up to `limit` due deliveries, skipping urls already busy here. */
@@ -119,7 +102,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (left > 0) this.inFlight.set(row.url, left);
       else this.inFlight.delete(row.url);
       this.attempts.delete(attempt);
-      this.wake?.();
+      this.nudge();
     });
     this.attempts.add(attempt);
   }
@@ -143,13 +126,4 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }

@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
 import { OutboxEvent } from '../../events/entities/outbox-event.entity';
@@ -21,50 +22,19 @@ const BATCH = 200;
  * Runs in every server process; the outbox hands each event to exactly one of them.
  */
 @Injectable()
-export class OutgoingDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('OutgoingDispatcher');
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+export class OutgoingDispatcher extends PollingLoop {
+  protected readonly logger = new Logger('OutgoingDispatcher');
 
   constructor(
     private readonly outbox: OutboxService,
     private readonly deliveries: DeliveryQueue,
     private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+  ) {
+    super(IDLE_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.outbox.consume(BATCH, (m, events) => this.dispatch(m, events));
-      } catch (error) {
-        this.logger.error(`Dispatching outbox events failed; retrying: ${(error as Error).message}`);
-        await this.sleep(1000);
-      }
-      if (handled < BATCH) await this.sleep(IDLE_POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  protected async tick(): Promise<boolean> {
+    return (await this.outbox.consume(BATCH, (m, events) => this.dispatch(m, events))) === BATCH;
   }
 
   private async dispatch(m: EntityManager, events: OutboxEvent[]): Promise<void> {
