@@ -3,6 +3,7 @@ import { ChatCore1763884900000 } from './1763884900000-chat-core';
 import { Integrations1763885000000 } from './1763885000000-integrations';
 import { Deliveries1763885100000 } from './1763885100000-deliveries';
 import { OutboxConsumption1763885200000 } from './1763885200000-outbox-consumption';
+import { SigningSecrets1763885300000 } from './1763885300000-signing-secrets';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -14,4 +15,5 @@ export const migrations: Function[] = [
   Integrations1763885000000,
   Deliveries1763885100000,
   OutboxConsumption1763885200000,
+  SigningSecrets1763885300000,
 ];

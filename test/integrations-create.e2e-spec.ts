@@ -67,6 +67,7 @@ describe(`integrations.create (${databaseKind})`, () => {
         event: 'sendMessage',
         urls: ['https://text2gif.guggy.com/guggify'],
         scriptEngine: 'isolated-vm',
+        signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
         userId: expect.any(String),
         _createdAt: expect.any(String),
         _createdBy: { _id: admin.userId, username: 'rocketchat.internal.admin.test' },

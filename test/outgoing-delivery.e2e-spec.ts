@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { DeliveryQueue } from '../src/integrations/outgoing/delivery-queue';
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { eventually, settle } from './support/eventually';
@@ -85,6 +86,28 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
       integration: expect.objectContaining({ _id: integration._id }),
       resultMessage: [expect.objectContaining({ channel: `#${room._id}` })],
     });
+  });
+
+  it('signs every request per Standard Webhooks, with an id that stays the same across retries', async () => {
+    const { path, room, integration } = await setUp({ retryFailedCalls: true, retryCount: 1, retryDelay: 'powers-of-ten' }, (attempt) =>
+      attempt === 1 ? { status: 503, body: 'later' } : { status: 200, body: 'ok' },
+    );
+    expect(integration.signingSecret).toMatch(/^whsec_/);
+    await post(room._id, 'signed');
+    const arrivals = await eventually(async () => sink.at(path), (a) => a.length === 2);
+    const verifier = new Webhook(integration.signingSecret);
+    for (const arrival of arrivals) {
+      const headers = {
+        'webhook-id': String(arrival.headers['webhook-id']),
+        'webhook-timestamp': String(arrival.headers['webhook-timestamp']),
+        'webhook-signature': String(arrival.headers['webhook-signature']),
+      };
+      expect(verifier.verify(arrival.body, headers)).toMatchObject({ text: 'signed' });
+      expect(() => verifier.verify(arrival.body.replace('signed', 'forged'), headers)).toThrow();
+    }
+    expect(arrivals[0].headers['webhook-id']).toBe(arrivals[1].headers['webhook-id']);
+    const other = new Webhook(`whsec_${Buffer.from('not the secret at all!!').toString('base64')}`);
+    expect(() => other.verify(arrivals[0].body, arrivals[0].headers as Record<string, string>)).toThrow();
   });
 
   it('replies as the triggering user with impersonateUser', async () => {

@@ -22,6 +22,7 @@ export function toApiIntegration(i: Integration): Record<string, unknown> {
     retryFailedCalls: i.retryFailedCalls,
     retryCount: i.retryCount,
     retryDelay: i.retryDelay,
+    signingSecret: i.signingSecret,
   };
   return {
     _id: i.id,

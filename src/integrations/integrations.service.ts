@@ -13,6 +13,7 @@ import { IntegrationHistory } from './entities/integration-history.entity';
 import { IntegrationInput } from './integration-input';
 import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator, ValidOutgoing } from './integration-validator';
+import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
 const meteor = ApiError.meteor;
@@ -91,6 +92,7 @@ export class IntegrationsService {
       type: OUTGOING,
       ...this.outgoingFields(input, valid),
       scriptEngine: engine,
+      signingSecret: newSigningSecret(),
     });
   }
 

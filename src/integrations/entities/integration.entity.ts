@@ -101,6 +101,10 @@ export class Integration {
   @Column({ name: 'retry_delay', type: 'text', nullable: true })
   retryDelay: string | null;
 
+  /** Outgoing: the Standard Webhooks signing secret (`whsec_…`) its requests are signed with. */
+  @Column({ name: 'signing_secret', type: 'text', nullable: true })
+  signingSecret: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

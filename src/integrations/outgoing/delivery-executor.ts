@@ -8,6 +8,7 @@ import { Integration } from '../entities/integration.entity';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 import { OutgoingReplies } from './outgoing-replies';
+import { newSigningSecret, signatureHeaders } from './request-signer';
 import { retryDelayMs } from './retry-policy';
 
 /** What became of one attempt: finished (whatever the result), or to be tried again at a time. */
@@ -87,6 +88,7 @@ export class DeliveryExecutor {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.data);
     }
+    Object.assign(headers, signatureHeaders(await this.signingSecret(integration), `msg_${delivery.id}`, body ?? ''));
 
     let response: OutgoingResponse;
     try {
@@ -201,6 +203,15 @@ export class DeliveryExecutor {
     }
     await entry.step(`going-to-retry-${tries + 1}`, { error: true });
     return { retryInMs: delay * this.config.delivery.retryDelayScale };
+  }
+
+  /** The integration's secret; integrations made before signing existed get one now. */
+  private async signingSecret(integration: Integration): Promise<string> {
+    if (integration.signingSecret) return integration.signingSecret;
+    const secret = newSigningSecret();
+    await this.dataSource.query(`UPDATE integrations SET signing_secret = $2 WHERE id = $1 AND signing_secret IS NULL`, [integration.id, secret]);
+    const [row] = await this.dataSource.query(`SELECT signing_secret FROM integrations WHERE id = $1`, [integration.id]);
+    return row?.signing_secret ?? secret;
   }
 
   private parse(response: OutgoingResponse): unknown {
