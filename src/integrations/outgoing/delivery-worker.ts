@@ -7,6 +7,9 @@ import { Delivery } from '../entities/delivery.entity';
 import { DeliveryExecutor } from './delivery-executor';
 
 const IDLE_POLL_MS = 50;
+/** A claimed delivery's lease; renewed while the attempt runs, so a dead process's work returns within it. */
+const LEASE_MS = 10000;
+const RENEW_EVERY_MS = 3000;
 /** Deliveries to one url in flight at once in one process: a slow or dead target keeps only these busy. */
 const PER_URL_IN_FLIGHT = 4;
 
@@ -21,8 +24,8 @@ interface ClaimedRow {
 
 /**
  * Makes the queued deliveries. Each process leases due rows (`FOR UPDATE SKIP LOCKED`, so a row
- * goes to one process) for longer than an attempt can take; a process that dies leaves its leases
- * to expire, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts
+ * goes to one process) and renews the leases while its attempts run; a process that dies stops
+ * renewing, its leases expire within LEASE_MS, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts
  * run at once, at most a few per url.
  */
 @Injectable()
@@ -30,6 +33,8 @@ export class DeliveryWorker extends PollingLoop {
   protected readonly logger = new Logger('DeliveryWorker');
   private readonly inFlight = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
+  private readonly leased = new Set<string>();
+  private lastRenewal = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,17 +44,13 @@ export class DeliveryWorker extends PollingLoop {
     super(IDLE_POLL_MS);
   }
 
-  /** Longer than the longest attempt: scripts before and after, plus the HTTP call. */
-  private get leaseMs(): number {
-    return this.config.delivery.timeoutMs + 3 * this.config.scripts.timeoutMs + 30000;
-  }
-
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
     await Promise.allSettled([...this.attempts]);
   }
 
   protected async tick(): Promise<boolean> {
+    await this.renewLeases();
     const free = this.config.delivery.concurrency - this.attempts.size;
     if (free <= 0) return false;
     const rows = await this.withinUrlAllowance(await this.claim(free));
@@ -70,9 +71,19 @@ export class DeliveryWorker extends PollingLoop {
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
        RETURNING id, integration_id, event, url, payload, attempt`,
-      [limit, busy, this.leaseMs],
+      [limit, busy, LEASE_MS],
     )) as [ClaimedRow[], number];
     return rows;
+  }
+
+  /** Extends the leases of the attempts running here, every few seconds. */
+  private async renewLeases(): Promise<void> {
+    if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
+    this.lastRenewal = Date.now();
+    await this.dataSource.query(
+      `UPDATE integration_deliveries SET locked_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
+      [[...this.leased], LEASE_MS],
+    );
   }
 
   /** Keeps at most PER_URL_IN_FLIGHT per url in flight here; the rest go straight back to the queue. */
@@ -97,7 +108,9 @@ export class DeliveryWorker extends PollingLoop {
 
   private start(row: ClaimedRow): void {
     this.inFlight.set(row.url, (this.inFlight.get(row.url) ?? 0) + 1);
+    this.leased.add(row.id);
     const attempt = this.attemptOne(row).finally(() => {
+      this.leased.delete(row.id);
       const left = (this.inFlight.get(row.url) ?? 1) - 1;
       if (left > 0) this.inFlight.set(row.url, left);
       else this.inFlight.delete(row.url);

@@ -1,0 +1,45 @@
+import { eventually, settle } from './support/eventually';
+import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
+import { Sink } from './support/sink';
+import { createScratchDatabase, databaseKind } from './support/test-app';
+
+jest.setTimeout(180000);
+
+/** Several processes share one database only on PostgreSQL; the embedded database is single-process by design. */
+const onPostgres = databaseKind === 'postgres' ? describe : describe.skip;
+
+onPostgres('two server processes on one PostgreSQL', () => {
+  let sink: Sink;
+  let servers: ServerProcess[] = [];
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    sink = await Sink.start();
+    sink.reply = () => ({ status: 200, body: 'ok', delayMs: 20 });
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL as string);
+    drop = scratch.drop;
+    servers = await Promise.all([startServerProcess({ DATABASE_URL: scratch.url }), startServerProcess({ DATABASE_URL: scratch.url })]);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.kill('SIGTERM')));
+    await sink.close();
+    await drop();
+  });
+
+  it('makes each delivery exactly once, whichever process took the message', async () => {
+    const [a, b] = await Promise.all(servers.map((s) => adminOf(s.url)));
+    await a.post('/api/v1/integrations.create', {
+      type: 'webhook-outgoing', name: 'shared', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
+      urls: [`${sink.url}/shared`], scriptEnabled: false, triggerWords: ['shared-'],
+    });
+    const total = 60;
+    const sent = await Promise.all(
+      Array.from({ length: total }, async (_, i) => (await (i % 2 ? a : b).post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: `shared-${i}` })).message._id as string),
+    );
+    await eventually(async () => sink.at('/shared'), (r) => r.length >= total, 60000);
+    await settle(1000);
+    const ids = sink.at('/shared').map((r) => r.json.message_id as string);
+    expect(ids.length).toBe(total);
+    expect(new Set(ids)).toEqual(new Set(sent));
+  });
+});
