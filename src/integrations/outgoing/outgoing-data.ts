@@ -5,6 +5,21 @@ type Payload = DomainEventPayloads[DomainEventName];
 
 const isBot = (user: ApiUser) => user.type === 'bot';
 
+/** What sendMessage and fileUploaded both say about the message and its room. */
+function messageFields({ message, room }: DomainEventPayloads['sendMessage']): Record<string, unknown> {
+  return {
+    bot: !!message.bot,
+    channel_id: room._id,
+    channel_name: room.name,
+    message_id: message._id,
+    timestamp: message.ts,
+    user_id: message.u._id,
+    user_name: message.u.username,
+    text: message.msg,
+    ...(message.alias ? { alias: message.alias } : {}),
+  };
+}
+
 /**
  * The JSON body an outgoing integration receives for an event (integrations spec §5.4), without
  * `token` (added when sending, from the integration as it is then). Unlike Rocket.Chat, whose
@@ -14,38 +29,17 @@ const isBot = (user: ApiUser) => user.type === 'bot';
 export function outgoingData(event: DomainEventName, payload: Payload, occurredAt: Date, siteUrl: string): Record<string, unknown> {
   switch (event) {
     case 'sendMessage': {
-      const { message, room } = payload as DomainEventPayloads['sendMessage'];
+      const { message } = payload as DomainEventPayloads['sendMessage'];
       return {
-        bot: !!message.bot,
-        channel_id: room._id,
-        channel_name: room.name,
-        message_id: message._id,
-        timestamp: message.ts,
-        user_id: message.u._id,
-        user_name: message.u.username,
-        text: message.msg,
+        ...messageFields(payload as DomainEventPayloads['sendMessage']),
         siteUrl,
-        ...(message.alias ? { alias: message.alias } : {}),
         ...(message.editedAt ? { isEdited: true } : {}),
         ...(message.tmid ? { tmid: message.tmid } : {}),
       };
     }
     case 'fileUploaded': {
       const { message, room, user } = payload as DomainEventPayloads['fileUploaded'];
-      return {
-        bot: !!message.bot,
-        channel_id: room._id,
-        channel_name: room.name,
-        message_id: message._id,
-        timestamp: message.ts,
-        user_id: message.u._id,
-        user_name: message.u.username,
-        text: message.msg,
-        ...(message.alias ? { alias: message.alias } : {}),
-        user,
-        room,
-        message,
-      };
+      return { ...messageFields({ message, room }), user, room, message };
     }
     case 'roomCreated': {
       const { room, owner } = payload as DomainEventPayloads['roomCreated'];
