@@ -242,6 +242,25 @@ describe(`messages (${databaseKind})`, () => {
       });
     });
 
+    it('serves the file at its title_link to users who can see the room, and to no one else', async () => {
+      const group = (await admin.post('/api/v1/groups.create', { name: 'files-inside' }).expect(200)).body.group;
+      const content = Buffer.from('secret,report\n1,2\n');
+      const res = await admin.post(`/api/v1/rooms.upload/${group._id}`).attach('file', content, { filename: 'q3 report.csv', contentType: 'text/csv' }).expect(200);
+      const link: string = res.body.message.attachments[0].title_link;
+      const download = await admin.get(link).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect(download.headers['content-type']).toMatch(/^text\/csv/);
+      expect(download.headers['content-disposition']).toBe("attachment; filename*=UTF-8''q3%20report.csv");
+      expect(Buffer.compare(download.body as Buffer, content)).toBe(0);
+      const outsider = await createUser(t, admin);
+      expect((await outsider.get(link).expect(404)).body).toEqual({ success: false, error: 'File not found' });
+      await t.http.get(link).expect(401);
+      await admin.get('/file-upload/nope/x.txt').expect(404);
+    });
+
     it('refuses a file over UPLOAD_LIMIT with 413, a missing file, a non-multipart body and other people’s groups', async () => {
       const big = await admin
         .post('/api/v1/rooms.upload/GENERAL')

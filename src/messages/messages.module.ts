@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
 import { ChatController } from './chat.controller';
+import { FileDownloadController } from './file-download.controller';
 import { Message } from './entities/message.entity';
 import { Upload } from './entities/upload.entity';
 import { MessagePoster } from './message-poster';
@@ -12,7 +13,7 @@ import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [RoomsModule, UsersModule, TypeOrmModule.forFeature([Message, Upload])],
-  controllers: [ChatController, UploadsController],
+  controllers: [ChatController, UploadsController, FileDownloadController],
   providers: [MessagesService, MessagePoster, UploadsService],
   exports: [MessagesService, MessagePoster],
 })

@@ -39,6 +39,13 @@ export class UploadsService {
     return { id, path: join(this.config.uploadsDir, id) };
   }
 
+  /** An upload whose room passes `canAccess`; undefined otherwise, or when it is gone. */
+  async findReadable(uploadId: string, canAccess: (room: Room) => Promise<boolean>): Promise<Upload | undefined> {
+    const upload = await this.dataSource.manager.findOne(Upload, { where: { id: uploadId }, relations: { room: true } });
+    if (!upload?.room || !(await canAccess(upload.room))) return undefined;
+    return upload;
+  }
+
   discard(path: string): Promise<void> {
     return rm(path, { force: true });
   }
