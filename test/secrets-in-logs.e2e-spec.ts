@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
+import { createScratchDatabase, databaseKind } from './support/test-app';
+
+jest.setTimeout(120000);
+
+describe(`secrets stay out of the logs (${databaseKind})`, () => {
+  let server: ServerProcess;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    let env: Record<string, string>;
+    if (process.env.DATABASE_URL) {
+      const scratch = await createScratchDatabase(process.env.DATABASE_URL);
+      env = { DATABASE_URL: scratch.url };
+      cleanup = scratch.drop;
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'hookline-logs-'));
+      env = { DATA_DIR: dir };
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    }
+    server = await startServerProcess({ ...env, LOG_LEVEL: 'debug' });
+  });
+  afterAll(async () => {
+    await server.kill('SIGTERM');
+    await cleanup();
+  });
+
+  it('never prints passwords, login tokens, hook tokens or outgoing tokens, even at debug level', async () => {
+    const admin = await adminOf(server.url);
+    const password = 'Sup3r-Secret-Passw0rd';
+    await admin.post('/api/v1/users.create', { username: 'logged', name: 'L', email: 'l@example.com', password });
+    const login = (await (await fetch(`${server.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'logged', password }) })).json()) as Record<string, any>;
+    const authToken: string = login.data.authToken;
+    await fetch(`${server.url}/api/v1/me`, { headers: { 'x-user-id': login.data.userId, 'x-auth-token': authToken } });
+    await fetch(`${server.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'logged', password: `${password}-wrong` }) });
+    const hook = (await admin.post('/api/v1/integrations.create', { type: 'webhook-incoming', name: 'h', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: false })).integration;
+    await fetch(`${server.url}/hooks/${hook._id}/${hook.token}?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    await fetch(`${server.url}/hooks/${hook._id}/${hook.token.slice(0, 40)}wrongtok`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    const outgoing = (await admin.post('/api/v1/integrations.create', {
+      type: 'webhook-outgoing', name: 'o', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
+      urls: ['http://127.0.0.1:9/x'], scriptEnabled: false, token: 'outgoing-token-value-123',
+    })).integration;
+    await new Promise((r) => setTimeout(r, 1000));
+    const output = server.output();
+    expect(output).toContain('request completed');
+    for (const secret of [password, authToken, hook.token, hook.token.slice(0, 40), 'outgoing-token-value-123', outgoing.signingSecret]) {
+      expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
+    }
+  });
+});
