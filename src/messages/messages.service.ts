@@ -120,8 +120,9 @@ export class MessagesService {
 
   /** Deletes (the author with delete-own-message, or holders of delete-message). */
   async delete(actor: User, room: Room, message: Message): Promise<void> {
-    const own = message.userId === actor.id && (await this.membership.may(actor, room, 'delete-own-message'));
-    if (!own && !(await this.membership.may(actor, room, 'delete-message'))) throw notAuthorized('deleteMessage');
+    const { granted } = await this.membership.standing(actor, room, ['delete-own-message', 'delete-message']);
+    const own = message.userId === actor.id && granted.has('delete-own-message');
+    if (!own && !granted.has('delete-message')) throw notAuthorized('deleteMessage');
     await this.dataSource.manager.delete(Message, { id: message.id });
   }
 

@@ -42,8 +42,17 @@ export class MembershipService {
 
   /** Whether `user` holds `permissionId`, counting the roles they hold in `room`. */
   async may(user: User, room: Room, permissionId: string): Promise<boolean> {
-    const roles = (await this.subscription(room.id, user.id))?.roles ?? [];
-    return this.permissions.hasPermission(user, permissionId, roles);
+    return (await this.standing(user, room, [permissionId])).granted.has(permissionId);
+  }
+
+  /**
+   * Whether `user` is in `room`, and which of `permissionIds` they hold there (their room roles
+   * count): one read of the membership and one permission query, for checks that need several.
+   */
+  async standing(user: User, room: Room, permissionIds: string[]): Promise<{ member: boolean; granted: Set<string> }> {
+    const subscription = await this.subscription(room.id, user.id);
+    const granted = await this.permissions.granted([...user.roles, ...(subscription?.roles ?? [])], permissionIds);
+    return { member: subscription !== null, granted };
   }
 
   /**
@@ -102,18 +111,16 @@ export class MembershipService {
   async invite(actor: User, room: Room, target: User): Promise<void> {
     if (room.archived) throw roomArchived('addUserToRoom');
     const anyRoom = room.type === 'c' ? 'add-user-to-any-c-room' : 'add-user-to-any-p-room';
-    const allowed =
-      (await this.may(actor, room, anyRoom)) ||
-      ((await this.isMember(room, actor)) && (await this.may(actor, room, 'add-user-to-joined-room')));
-    if (!allowed) throw notAllowed('addUserToRoom');
+    const { member, granted } = await this.standing(actor, room, [anyRoom, 'add-user-to-joined-room']);
+    if (!granted.has(anyRoom) && !(member && granted.has('add-user-to-joined-room'))) throw notAllowed('addUserToRoom');
     await this.dataSource.transaction((m) => this.add(m, room, target));
   }
 
   /** Removes another user; needs remove-user (room roles count) or kick-user-from-any-{c,p}-room. */
   async kick(actor: User, room: Room, target: User): Promise<void> {
     const anyRoom = room.type === 'c' ? 'kick-user-from-any-c-room' : 'kick-user-from-any-p-room';
-    const allowed = (await this.may(actor, room, 'remove-user')) || (await this.may(actor, room, anyRoom));
-    if (!allowed) throw notAllowed('removeUserFromRoom');
+    const { granted } = await this.standing(actor, room, ['remove-user', anyRoom]);
+    if (granted.size === 0) throw notAllowed('removeUserFromRoom');
     const removed = await this.dataSource.transaction((m) => this.remove(m, room, target));
     if (!removed) throw userNotInRoom('removeUserFromRoom');
   }

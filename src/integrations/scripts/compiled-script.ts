@@ -74,11 +74,15 @@ const ENTRY = `
   };
 })()`;
 
+type HasMethod = ivm.Reference<(method: string) => boolean>;
+type Invoke = ivm.Reference<(method: string, args: unknown) => unknown>;
+
 /** A user script loaded into an isolate of its own, with memory and per-call time limits. */
 export class CompiledScript {
   private constructor(
     private readonly isolate: ivm.Isolate,
-    private readonly entry: ivm.Reference<Record<string, unknown>>,
+    private readonly has: HasMethod,
+    private readonly invoke: Invoke,
     private readonly timeoutMs: number,
   ) {}
 
@@ -95,7 +99,9 @@ export class CompiledScript {
       const script = await isolate.compileScript(`${PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
       const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
       if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');
-      return new CompiledScript(isolate, entry, limits.timeoutMs);
+      const has = (await entry.get('has', { reference: true })) as HasMethod;
+      const invoke = (await entry.get('invoke', { reference: true })) as Invoke;
+      return new CompiledScript(isolate, has, invoke, limits.timeoutMs);
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
       throw error instanceof ScriptFailure ? error : new ScriptFailure('error-evaluating-script', (error as Error).message);
@@ -107,8 +113,7 @@ export class CompiledScript {
   }
 
   async hasMethod(method: string): Promise<boolean> {
-    const has = (await this.entry.get('has', { reference: true })) as ivm.Reference<(m: string) => boolean>;
-    return (await has.apply(undefined, [method], { timeout: this.timeoutMs, result: { copy: true } })) === true;
+    return (await this.has.apply(undefined, [method], { timeout: this.timeoutMs, result: { copy: true } })) === true;
   }
 
   /**
@@ -117,7 +122,6 @@ export class CompiledScript {
    * isolate disposed, which stops whatever it was running.
    */
   async call(method: string, args: unknown): Promise<unknown> {
-    const invoke = (await this.entry.get('invoke', { reference: true })) as ivm.Reference<(m: string, a: unknown) => unknown>;
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -126,7 +130,7 @@ export class CompiledScript {
       }, this.timeoutMs);
     });
     try {
-      const call = invoke.apply(undefined, [method, new ivm.ExternalCopy(args).copyInto()], {
+      const call = this.invoke.apply(undefined, [method, new ivm.ExternalCopy(args).copyInto()], {
         timeout: this.timeoutMs,
         result: { promise: true, copy: true },
       });
