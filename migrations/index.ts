@@ -4,6 +4,7 @@ import { Integrations1763885000000 } from './1763885000000-integrations';
 import { Deliveries1763885100000 } from './1763885100000-deliveries';
 import { OutboxConsumption1763885200000 } from './1763885200000-outbox-consumption';
 import { SigningSecrets1763885300000 } from './1763885300000-signing-secrets';
+import { ChangeNotifications1763885400000 } from './1763885400000-change-notifications';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -16,4 +17,5 @@ export const migrations: Function[] = [
   Deliveries1763885100000,
   OutboxConsumption1763885200000,
   SigningSecrets1763885300000,
+  ChangeNotifications1763885400000,
 ];

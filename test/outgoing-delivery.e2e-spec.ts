@@ -25,7 +25,7 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
     };
     t = await startTestApp({
       scripts: { disabled: false, timeoutMs: 1000, memoryMb: 16 },
-      delivery: { timeoutMs: 700, retryDelayScale: SCALE, concurrency: 16 },
+      delivery: { timeoutMs: 700, retryDelayScale: SCALE, concurrency: 16, perUrlConcurrency: 4 },
     });
     admin = await loginAsAdmin(t);
   });
@@ -174,6 +174,17 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
     const slow = await setUp({ retryFailedCalls: true, retryCount: 1, retryDelay: 'powers-of-ten' }, () => ({ status: 200, body: 'late', delayMs: 1500 }));
     await post(slow.room._id, 'x');
     expect(await finalSteps(slow.integration._id, 2)).toEqual(['going-to-retry-1', 'too-many-retries']);
+  });
+
+  it('shows an attempt still waiting on a slow target in the history, then its outcome', async () => {
+    const script = 'class Script { prepare_outgoing_request({ request }) { return { ...request, timeout: 4000 }; } }';
+    const { room, integration } = await setUp({ scriptEnabled: true, script }, () => ({ status: 200, body: 'ok', delayMs: 2500 }));
+    await post(room._id, 'slow one');
+    const waiting = await eventually(() => history(integration._id), (h) => h.length === 1, 2400);
+    expect(waiting[0]).toMatchObject({ step: 'pre-http-call' });
+    expect(waiting[0].finished).toBeFalsy();
+    const done = await eventually(() => history(integration._id), (h) => h[0]?.step !== 'pre-http-call', 5000);
+    expect(done[0].step).toBe('after-http-call');
   });
 
   it('never lets a slow target hold up deliveries to others', async () => {

@@ -42,4 +42,26 @@ onPostgres('two server processes on one PostgreSQL', () => {
     expect(ids.length).toBe(total);
     expect(new Set(ids)).toEqual(new Set(sent));
   });
+
+  it("drops what a process cached when another process changes it (hook tokens, integrations, logins)", async () => {
+    const [a, b] = await Promise.all(servers.map((s) => adminOf(s.url)));
+    const body = { type: 'webhook-incoming', name: 'cached', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: false };
+    const { integration } = await a.post('/api/v1/integrations.create', body);
+    const hookOnB = async () => (await fetch(`${servers[1].url}/hooks/${integration._id}/${integration.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' })).status;
+    expect(await hookOnB()).toBe(200);
+    expect(await hookOnB()).toBe(200); // now served from B's memory
+
+    expect((await a.put('/api/v1/integrations.update', { ...body, integrationId: integration._id, enabled: false })).success).toBe(true);
+    await eventually(hookOnB, (status) => status === 503, 2000);
+    await a.post('/api/v1/integrations.remove', { type: 'webhook-incoming', integrationId: integration._id });
+    await eventually(hookOnB, (status) => status === 401, 2000);
+
+    // A login token B has seen is refused by B as soon as A logs it out.
+    const login = (await (await fetch(`${servers[0].url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'rocketchat.internal.admin.test', password: 'rocketchat.internal.admin.test' }) })).json()) as { data: { userId: string; authToken: string } };
+    const headers = { 'x-user-id': login.data.userId, 'x-auth-token': login.data.authToken };
+    const meOnB = async () => (await fetch(`${servers[1].url}/api/v1/me`, { headers })).status;
+    expect(await meOnB()).toBe(200);
+    expect((await fetch(`${servers[0].url}/api/v1/logout`, { method: 'POST', headers })).status).toBe(200);
+    await eventually(meOnB, (status) => status === 401, 2000);
+  });
 });

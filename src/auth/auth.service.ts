@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { secretsEqual } from '../core/ids/secret-compare';
 import { User } from '../users/entities/user.entity';
 import { PasswordInput } from '../users/password-hasher';
@@ -10,10 +12,15 @@ import { hashLoginToken, newLoginToken } from './login-token';
 
 @Injectable()
 export class AuthService {
+  private readonly sessions: CachedLookup<LoginToken>;
+
   constructor(
     @InjectRepository(LoginToken) private readonly tokens: Repository<LoginToken>,
     private readonly users: UsersService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.sessions = new CachedLookup(changes, ['login_tokens']);
+  }
 
   /** Checks the credentials and opens a session; null when they are wrong (the caller answers 401). */
   async login(identifier: string, password: PasswordInput): Promise<{ user: User; authToken: string } | null> {
@@ -35,9 +42,9 @@ export class AuthService {
    */
   async authenticate(userId: string, authToken: string): Promise<{ user: User; tokenHash: string } | null> {
     const tokenHash = hashLoginToken(authToken);
-    const session = await this.tokens.findOne({ where: { tokenHash } });
+    const session = await this.sessions.get(tokenHash, () => this.tokens.findOne({ where: { tokenHash } }));
     if (!session || !secretsEqual(session.userId, userId)) return null;
-    const user = await this.users.findById(session.userId);
+    const user = await this.users.cachedById(session.userId);
     return user?.active ? { user, tokenHash } : null;
   }
 }

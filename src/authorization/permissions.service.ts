@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { ApiError } from '../core/http/api-error';
 import { Permission } from './entities/permission.entity';
 import { Role } from './entities/role.entity';
@@ -11,25 +13,34 @@ export interface RoleHolder {
 }
 
 /**
- * Answers "may this user do X". Grants are read from the database on every question, so a
- * `permissions.update` applies to the very next request in every server process sharing the
- * database; it is one indexed query.
+ * Answers "may this user do X". Answers are kept in memory until the permissions or roles
+ * change (ChangeFeed), so a `permissions.update` applies to the very next request in this
+ * process and, through the database's change notifications, in every other one.
  */
 @Injectable()
 export class PermissionsService {
+  private readonly grants: CachedLookup<{ ids: string[] }>;
+
   constructor(
     @InjectRepository(Permission) private readonly permissions: Repository<Permission>,
     @InjectRepository(Role) private readonly roles: Repository<Role>,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.grants = new CachedLookup(changes, ['permissions', 'roles']);
+  }
 
   /** The subset of `permissionIds` granted to any of `roles`. */
   async granted(roles: string[], permissionIds: string[]): Promise<Set<string>> {
     if (roles.length === 0 || permissionIds.length === 0) return new Set();
-    const rows: { id: string }[] = await this.permissions.query(
-      'SELECT id FROM permissions WHERE id = ANY($1) AND roles && $2::text[]',
-      [permissionIds, roles],
-    );
-    return new Set(rows.map((r) => r.id));
+    const key = JSON.stringify([[...roles].sort(), [...permissionIds].sort()]);
+    const found = await this.grants.get(key, async () => {
+      const rows: { id: string }[] = await this.permissions.query(
+        'SELECT id FROM permissions WHERE id = ANY($1) AND roles && $2::text[]',
+        [permissionIds, roles],
+      );
+      return { ids: rows.map((r) => r.id) };
+    });
+    return new Set(found?.ids);
   }
 
   async hasPermission(who: RoleHolder, permissionId: string, roomRoles: string[] = []): Promise<boolean> {

@@ -102,8 +102,10 @@ export class MessagePoster {
     const isMember = await this.membership.isMember(room, user);
     if (!isMember && room.type !== 'c') throw notAllowed('sendMessage');
     await this.messages.assertCanPost(user, room, { asMember: true });
+    // A member's message is one atomic statement; joining first needs a transaction around both.
+    if (isMember) return this.messages.insert(this.dataSource.manager, user, room, draft);
     return this.dataSource.transaction(async (m) => {
-      if (!isMember) await this.membership.add(m, room, user);
+      await this.membership.add(m, room, user);
       return this.messages.insert(m, user, room, draft);
     });
   }
@@ -111,13 +113,13 @@ export class MessagePoster {
   private async resolve(user: User, target: string): Promise<Room> {
     const sigil = target[0];
     const name = target.slice(1);
-    if (sigil === '#') return (await this.rooms.findByIdOrName(name)) ?? throwError(invalidChannel());
+    if (sigil === '#') return (await this.rooms.cachedByIdOrName(name)) ?? throwError(invalidChannel());
     if (sigil === '@') {
       const other = await this.users.findByUsername(name);
       if (!other) throw invalidChannel();
       return this.rooms.openDirect(user, other);
     }
-    const room = await this.rooms.findByIdOrName(target);
+    const room = await this.rooms.cachedByIdOrName(target);
     if (room) return room;
     const other = await this.users.findById(target);
     if (other) return this.rooms.openDirect(user, other);

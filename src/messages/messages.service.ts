@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
-import { OutboxService } from '../events/outbox.service';
+import { Change, OutboxService } from '../events/outbox.service';
 import { Room } from '../rooms/entities/room.entity';
 import { MembershipService } from '../rooms/membership.service';
 import { notAllowed, roomArchived } from '../rooms/room-errors';
@@ -59,35 +58,37 @@ export class MessagesService {
     if (draft.tmid && !(await m.existsBy(Message, { id: draft.tmid, roomId: room.id }))) {
       throw ApiError.meteor('error-invalid-tmid', 'The thread message does not exist in this room', { method: 'sendMessage' });
     }
-    const id = draft.id ?? randomId();
+    const now = new Date();
+    const message = Object.assign(new Message(), {
+      id: draft.id ?? randomId(),
+      roomId: room.id,
+      msg: draft.msg,
+      ts: now,
+      userId: author.id,
+      username: author.username,
+      userName: author.name,
+      alias: draft.alias ?? null,
+      emoji: draft.emoji ?? null,
+      avatar: draft.avatar ?? null,
+      attachments: draft.attachments ?? null,
+      bot: draft.bot ?? null,
+      tmid: draft.tmid ?? null,
+      editedAt: null,
+      editedBy: null,
+      groupable: draft.groupable ?? null,
+      parseUrls: draft.parseUrls ?? null,
+      customFields: draft.customFields ?? null,
+      file: draft.file ?? null,
+      updatedAt: now,
+    } satisfies Message);
     try {
-      const row: Partial<Message> = {
-        id,
-        roomId: room.id,
-        msg: draft.msg,
-        userId: author.id,
-        username: author.username,
-        userName: author.name,
-        alias: draft.alias ?? null,
-        emoji: draft.emoji ?? null,
-        avatar: draft.avatar ?? null,
-        attachments: draft.attachments ?? null,
-        bot: draft.bot ?? null,
-        tmid: draft.tmid ?? null,
-        groupable: draft.groupable ?? null,
-        parseUrls: draft.parseUrls ?? null,
-        customFields: draft.customFields ?? null,
-        file: draft.file ?? null,
-      };
-      await m.insert(Message, row as QueryDeepPartialEntity<Message>);
+      await this.outbox.recordWith(m, insertMessage(message), 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
     } catch (error) {
       if (uniqueViolation(error) !== undefined) {
         throw ApiError.meteor('error-duplicated-message', 'A message with this _id already exists', { method: 'sendMessage' });
       }
       throw error;
     }
-    const message = await m.findOneByOrFail(Message, { id });
-    await this.outbox.record(m, 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
     return message;
   }
 
@@ -139,6 +140,19 @@ export class MessagesService {
     if (range.oldest) query.andWhere('m.ts >= :oldest', { oldest: range.oldest });
     return query.getManyAndCount();
   }
+}
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/** The INSERT of a new message, for OutboxService.recordWith (which adds the event in the same statement). */
+function insertMessage(x: Message): Change {
+  return {
+    sql: `INSERT INTO messages (id, room_id, msg, ts, user_id, username, user_name, alias, emoji, avatar, attachments, bot, tmid,
+            groupable, parse_urls, custom_fields, file, updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16::jsonb, $17::jsonb, $4)`,
+    params: [x.id, x.roomId, x.msg, x.ts, x.userId, x.username, x.userName, x.alias, x.emoji, x.avatar, json(x.attachments), json(x.bot), x.tmid,
+      x.groupable, x.parseUrls, json(x.customFields), json(x.file)],
+  };
 }
 
 function notAuthorized(method: string): ApiError {

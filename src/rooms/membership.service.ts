@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PermissionsService } from '../authorization/permissions.service';
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { OutboxService } from '../events/outbox.service';
@@ -20,19 +22,27 @@ import { toApiRoom } from './room.mapper';
  */
 @Injectable()
 export class MembershipService {
+  private readonly memberships: CachedLookup<{ member: boolean }>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly permissions: PermissionsService,
     private readonly users: UsersService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.memberships = new CachedLookup(changes, ['subscriptions']);
+  }
 
   subscription(roomId: string, userId: string, m: EntityManager = this.dataSource.manager): Promise<Subscription | null> {
     return m.findOneBy(Subscription, { roomId, userId });
   }
 
+  /** Inside a transaction (`m` given) asks the database; outside, memory may answer. */
   async isMember(room: Room, user: User, m?: EntityManager): Promise<boolean> {
-    return (await this.subscription(room.id, user.id, m)) !== null;
+    if (m) return (await this.subscription(room.id, user.id, m)) !== null;
+    const found = await this.memberships.get(`${room.id} ${user.id}`, async () => ({ member: (await this.subscription(room.id, user.id)) !== null }));
+    return found?.member === true;
   }
 
   /** Public channels are open to everyone; groups and direct messages to their members only. */

@@ -1,3 +1,5 @@
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -36,12 +38,17 @@ export interface RoomRef {
 
 @Injectable()
 export class RoomsService implements OnModuleInit {
+  private readonly byRef: CachedLookup<Room>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly membership: MembershipService,
     private readonly outbox: OutboxService,
     private readonly users: UsersService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.byRef = new CachedLookup(changes, ['rooms']);
+  }
 
   onModuleInit(): void {
     this.users.onUserCreated(async (m, user, { joinDefaultChannels }) => {
@@ -63,6 +70,11 @@ export class RoomsService implements OnModuleInit {
       .where(`r.id = :ref OR (lower(r.name) = lower(:ref) AND r.type IN ('c', 'p'))`, { ref })
       .orderBy('r.id = :ref', 'DESC')
       .getOne();
+  }
+
+  /** Like findByIdOrName, from memory when possible (read-only: the room is shared between requests). */
+  cachedByIdOrName(ref: string): Promise<Room | null> {
+    return this.byRef.get(ref, () => this.findByIdOrName(ref));
   }
 
   /** `#x` in an integration's channel list: a room whose id or (exact, case-sensitive) name is x. */

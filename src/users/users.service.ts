@@ -1,3 +1,5 @@
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
@@ -39,12 +41,16 @@ const METHOD = { method: 'insertOrUpdateUser' };
 @Injectable()
 export class UsersService {
   private readonly createdListeners: UserCreatedListener[] = [];
+  private readonly byId: CachedLookup<User>;
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly permissions: PermissionsService,
     private readonly outbox: OutboxService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.byId = new CachedLookup(changes, ['users']);
+  }
 
   onUserCreated(listener: UserCreatedListener): void {
     this.createdListeners.push(listener);
@@ -52,6 +58,11 @@ export class UsersService {
 
   findById(id: string, m: EntityManager = this.users.manager): Promise<User | null> {
     return m.findOne(User, { where: { id } });
+  }
+
+  /** Like findById, from memory when possible (read-only: the user is shared between requests). */
+  cachedById(id: string): Promise<User | null> {
+    return this.byId.get(id, () => this.findById(id));
   }
 
   /** The users with these ids, in the order given (unknown ids are skipped). */

@@ -10,7 +10,7 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -74,6 +74,7 @@ export async function adminOf(url: string) {
   const headers = { 'content-type': 'application/json', 'x-user-id': login.data.userId, 'x-auth-token': login.data.authToken };
   return {
     post: async (path: string, body: unknown) => (await (await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as Json,
+    put: async (path: string, body: unknown) => (await (await fetch(`${url}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) })).json()) as Json,
     get: async (path: string) => (await (await fetch(`${url}${path}`, { headers })).json()) as Json,
   };
 }

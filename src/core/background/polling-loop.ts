@@ -10,6 +10,8 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** A nudge that came while a round was running: the next sleep is skipped. */
+  private nudged = false;
 
   constructor(private readonly idleMs: number) {}
 
@@ -27,13 +29,15 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
     await this.loop;
   }
 
-  /** Ends the current sleep early. */
-  protected nudge(): void {
-    this.wake?.();
+  /** Ends the current sleep early (new work is known to be waiting). */
+  nudge(): void {
+    if (this.wake) this.wake();
+    else this.nudged = true;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.nudged = false;
       let more = false;
       try {
         more = await this.tick();
@@ -41,16 +45,20 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
         this.logger.error(`${(error as Error).message}; retrying in a second`);
         await this.sleep(1000);
       }
-      if (!more) await this.sleep(this.idleMs);
+      if (!more && !this.nudged) await this.sleep(this.idleMs);
     }
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const done = () => {
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
       this.wake = () => {
         clearTimeout(timer);
-        resolve();
+        done();
       };
     });
   }

@@ -32,7 +32,7 @@ export class AppConfig {
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
   /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
-  readonly delivery: { timeoutMs: number; retryDelayScale: number; concurrency: number };
+  readonly delivery: { timeoutMs: number; retryDelayScale: number; concurrency: number; perUrlConcurrency: number };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -95,7 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowPrivate: vars.OUTGOING_ALLOW_PRIVATE,
       deny: (vars.OUTGOING_DENY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
-    delivery: { timeoutMs: vars.DELIVERY_TIMEOUT_MS, retryDelayScale: vars.RETRY_DELAY_SCALE, concurrency: vars.DELIVERY_CONCURRENCY },
+    delivery: {
+      timeoutMs: vars.DELIVERY_TIMEOUT_MS,
+      retryDelayScale: vars.RETRY_DELAY_SCALE,
+      concurrency: vars.DELIVERY_CONCURRENCY,
+      perUrlConcurrency: Math.min(vars.DELIVERY_PER_URL_CONCURRENCY, vars.DELIVERY_CONCURRENCY),
+    },
     hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
   });
 }

@@ -137,4 +137,11 @@ export class EnvironmentVariables {
   @Min(1, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
   @Max(1000, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
   DELIVERY_CONCURRENCY: number = 32;
+
+  /** Of those, at most this many to one url, so a slow target cannot take every slot. */
+  @Transform(toInt)
+  @IsInt({ message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
+  @Min(1, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
+  @Max(1000, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
+  DELIVERY_PER_URL_CONCURRENCY: number = 16;
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ChangeFeed } from './change-feed';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabase } from './embedded-database';
 
@@ -43,8 +44,10 @@ class EmbeddedDatabaseLifecycle implements OnApplicationShutdown {
 })
 class EmbeddedDatabaseModule {}
 
+@Global()
 @Module({
-  providers: [EmbeddedDatabaseLifecycle],
+  providers: [EmbeddedDatabaseLifecycle, ChangeFeed],
+  exports: [ChangeFeed],
   imports: [
     EmbeddedDatabaseModule,
     TypeOrmModule.forRootAsync({

@@ -26,16 +26,53 @@ export type HistoryFields = Partial<
   >
 >;
 
-/** One execution's history record, advanced step by step (spec §1.4, §5.8): earlier fields stay. */
+type Pending = QueryDeepPartialEntity<IntegrationHistory>;
+
+/**
+ * One execution's history record (spec §1.4, §5.8), advanced step by step: earlier fields stay.
+ * Steps gather in memory and reach the database on `save()`: when the attempt ends, and, for an
+ * attempt still waiting on its target after a moment (`saveIfStillRunning`), while it waits, so
+ * the history shows where a slow attempt stands. A quick attempt costs one write instead of one
+ * per step.
+ */
 export class HistoryEntry {
+  private pending: Pending = {};
+  private inserted = false;
+  private saving: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly dataSource: DataSource,
     readonly id: string,
+    private readonly opening: Partial<IntegrationHistory>,
   ) {}
 
-  async step(step: string, fields: HistoryFields = {}): Promise<void> {
+  step(step: string, fields: HistoryFields = {}): void {
     const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    await this.dataSource.manager.update(IntegrationHistory, { id: this.id }, { ...set, step, updatedAt: new Date() } as QueryDeepPartialEntity<IntegrationHistory>);
+    this.pending = { ...this.pending, ...set, step };
+  }
+
+  /** Writes what changed; saves run one after another. */
+  save(): Promise<void> {
+    this.saving = this.saving.then(() => this.write());
+    return this.saving;
+  }
+
+  /** Saves in `ms` unless the returned function is called first. */
+  saveIfStillRunning(ms: number): () => void {
+    const timer = setTimeout(() => void this.save().catch(() => undefined), ms);
+    return () => clearTimeout(timer);
+  }
+
+  private async write(): Promise<void> {
+    if (this.inserted && Object.keys(this.pending).length === 0) return;
+    const changes = { ...this.pending, updatedAt: new Date() } as Pending;
+    this.pending = {};
+    if (!this.inserted) {
+      await this.dataSource.manager.insert(IntegrationHistory, { ...this.opening, ...changes } as Pending);
+      this.inserted = true;
+    } else {
+      await this.dataSource.manager.update(IntegrationHistory, { id: this.id }, changes);
+    }
   }
 }
 
@@ -43,10 +80,10 @@ export class HistoryEntry {
 export class HistoryRecorder {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Opens a record with the integration as it is now (`start-execute-trigger-url`). */
-  async start(integration: Integration, event: string): Promise<HistoryEntry> {
+  /** Opens a record with the integration as it is now (`start-execute-trigger-url`); nothing is written yet. */
+  start(integration: Integration, event: string): HistoryEntry {
     const id = randomId();
-    const row: Partial<IntegrationHistory> = {
+    return new HistoryEntry(this.dataSource, id, {
       id,
       type: 'outgoing-webhook',
       integrationId: integration.id,
@@ -54,8 +91,6 @@ export class HistoryRecorder {
       integration: toApiIntegration(integration),
       step: 'start-execute-trigger-url',
       event,
-    };
-    await this.dataSource.manager.insert(IntegrationHistory, row as QueryDeepPartialEntity<IntegrationHistory>);
-    return new HistoryEntry(this.dataSource, id);
+    });
   }
 }

@@ -60,6 +60,7 @@ export class HistoryService {
       });
     }
     if (!history.url) return;
-    await this.deliveries.enqueue({ integrationId, event: history.event, url: history.url, payload: history.data, replayOf: history.id });
+    await this.deliveries.enqueue([{ integrationId, event: history.event, url: history.url, payload: history.data, replayOf: history.id }]);
+    this.deliveries.announce();
   }
 }

@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CachedLookup } from '../../core/database/cached-lookup';
+import { ChangeFeed } from '../../core/database/change-feed';
 import { ApiError } from '../../core/http/api-error';
 import { secretsEqual } from '../../core/ids/secret-compare';
 import { MessagePoster, PostFailure, PostResult, WebhookPayload } from '../../messages/message-poster';
@@ -35,20 +37,26 @@ const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<str
 @Injectable()
 export class IncomingService {
   private readonly logger = new Logger('IncomingWebhook');
+  private readonly hooks: CachedLookup<Integration>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sandbox: ScriptSandbox,
     private readonly poster: MessagePoster,
     private readonly users: UsersService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.hooks = new CachedLookup(changes, ['integrations']);
+  }
 
   /**
    * The enabled-or-not incoming integration these credentials open. The token is compared in
    * constant time; a wrong id and a wrong token get the same 401, so neither is confirmed.
    */
   async authenticate(integrationId: string, token: string): Promise<Integration> {
-    const integration = await this.dataSource.manager.findOneBy(Integration, { id: integrationId, type: 'webhook-incoming' });
+    const integration = await this.hooks.get(integrationId, () =>
+      this.dataSource.manager.findOneBy(Integration, { id: integrationId, type: 'webhook-incoming' }),
+    );
     if (!integration?.token || !secretsEqual(integration.token, token)) {
       this.logger.warn(`Invalid integration id ${integrationId} or token`);
       throw ApiError.failure('Invalid integration id or token provided.', HttpStatus.UNAUTHORIZED);
@@ -59,7 +67,7 @@ export class IncomingService {
   /** `executeIntegrationRest` (§4.4), returning the HTTP answer. */
   async execute(integration: Integration, request: HookRequest): Promise<HookAnswer> {
     if (integration.enabled !== true) return fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
-    let user = await this.users.findById(integration.userId);
+    let user = await this.users.cachedById(integration.userId);
     if (!user) return fail('The user this integration posts as no longer exists [error-invalid-user]');
     let body = request.body;
     const separateResponse = body?.separateResponse === true;

@@ -15,6 +15,8 @@ import { retryDelayMs } from './retry-policy';
 export type AttemptOutcome = { retryInMs: number } | { finished: true };
 
 const FINISHED: AttemptOutcome = { finished: true };
+/** An HTTP call still waiting after this long gets its `pre-http-call` step written, so the history shows it. */
+const SHOW_RUNNING_AFTER_MS = 1000;
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2227.0 Safari/537.36';
 const PARSED_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
 
@@ -46,43 +48,54 @@ export class DeliveryExecutor {
     private readonly config: AppConfig,
   ) {}
 
-  async attempt(delivery: Delivery): Promise<AttemptOutcome> {
-    const integration = await this.dataSource.manager.findOneBy(Integration, { id: delivery.integrationId });
+  /**
+   * `integration` is the delivery's integration as read when the delivery was taken (the worker
+   * reads them for a whole batch at once); null when it no longer exists.
+   */
+  async attempt(delivery: Delivery, integration: Integration | null): Promise<AttemptOutcome> {
     if (!integration || integration.enabled !== true) {
       this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);
       return FINISHED;
     }
+    const entry = this.history.start(integration, delivery.event);
+    try {
+      return await this.run(delivery, integration, entry);
+    } finally {
+      await entry.save();
+    }
+  }
+
+  private async run(delivery: Delivery, integration: Integration, entry: HistoryEntry): Promise<AttemptOutcome> {
     const data: Record<string, unknown> = { ...(integration.token ? { token: integration.token } : {}), ...delivery.payload };
-    const entry = await this.history.start(integration, delivery.event);
-    await entry.step('mapped-args-to-data', { data, triggerWord: typeof data.trigger_word === 'string' ? data.trigger_word : undefined });
+    entry.step('mapped-args-to-data', { data, triggerWord: typeof data.trigger_word === 'string' ? data.trigger_word : undefined });
 
     const opts = await this.prepare(integration, entry, delivery.url, data);
-    await entry.step('after-maybe-ran-prepare', { ranPrepareScript: true });
+    entry.step('after-maybe-ran-prepare', { ranPrepareScript: true });
     if (!opts) {
-      await entry.step('after-prepare-no-opts', { finished: true });
+      entry.step('after-prepare-no-opts', { finished: true });
       return FINISHED;
     }
     if (opts.message) {
       const sent = await this.replies.post(integration, data, opts.message);
       if (!sent) {
-        await entry.step('after-prepare-send-message-failed', { finished: true });
+        entry.step('after-prepare-send-message-failed', { finished: true });
         return FINISHED;
       }
-      await entry.step('after-prepare-send-message', { prepareSentMessage: sent });
+      entry.step('after-prepare-send-message', { prepareSentMessage: sent });
     }
     if (!opts.url || !opts.method) {
-      await entry.step('after-prepare-no-url_or_method', { finished: true });
+      entry.step('after-prepare-no-url_or_method', { finished: true });
       return FINISHED;
     }
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.auth) {
       if (!opts.auth.includes(':')) {
-        await entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
+        entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
         return FINISHED;
       }
       headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     }
-    await entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
+    entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
     let body: string | undefined;
     if (opts.data !== undefined && opts.data !== null) {
       headers['Content-Type'] = 'application/json';
@@ -91,6 +104,7 @@ export class DeliveryExecutor {
     Object.assign(headers, signatureHeaders(await this.signingSecret(integration), `msg_${delivery.id}`, body ?? ''));
 
     let response: OutgoingResponse;
+    const stopShowing = entry.saveIfStillRunning(SHOW_RUNNING_AFTER_MS);
     try {
       response = await this.http.send(opts.url, {
         method: opts.method,
@@ -99,25 +113,27 @@ export class DeliveryExecutor {
         timeoutMs: typeof opts.timeout === 'number' && opts.timeout > 0 ? opts.timeout : this.config.delivery.timeoutMs,
       });
     } catch (error) {
+      stopShowing();
       // Rocket.Chat stops here; we retry network errors and timeouts like failed calls.
-      await entry.step('after-http-call', { httpError: { name: (error as Error).name, message: (error as Error).message }, httpResult: null });
+      entry.step('after-http-call', { httpError: { name: (error as Error).name, message: (error as Error).message }, httpResult: null });
       return this.retry(integration, entry, delivery.attempt);
     }
+    stopShowing();
     const content = response.body;
-    await entry.step('after-http-call', { httpError: null, httpResult: JSON.stringify(content, null, 2) });
+    entry.step('after-http-call', { httpError: null, httpResult: JSON.stringify(content, null, 2) });
 
     const processed = await this.processResponse(integration, entry, opts, response);
     if (processed) return processed;
 
     if (!content || ![200, 201, 202].includes(response.status)) {
       if (content && response.status === 410) {
-        await entry.step('after-process-http-status-410', { error: true });
+        entry.step('after-process-http-status-410', { error: true });
         await this.dataSource.manager.update(Integration, { id: integration.id }, { enabled: false, updatedAt: new Date() });
         this.logger.warn(`integration ${integration.id} disabled: ${opts.url} answered 410 Gone`);
         return FINISHED;
       }
       if (content && response.status === 500) {
-        await entry.step('after-process-http-status-500', { error: true });
+        entry.step('after-process-http-status-500', { error: true });
         return FINISHED;
       }
       return this.retry(integration, entry, delivery.attempt);
@@ -127,10 +143,10 @@ export class DeliveryExecutor {
     if (parsed && typeof parsed === 'object' && ('text' in parsed || 'attachments' in parsed)) {
       const sent = await this.replies.post(integration, data, parsed as Record<string, unknown>);
       if (!sent) {
-        await entry.step('after-http-call-send-message-failed', { finished: true });
+        entry.step('after-http-call-send-message-failed', { finished: true });
         return FINISHED;
       }
-      await entry.step('url-response-sent-message', { resultMessage: sent, finished: true });
+      entry.step('url-response-sent-message', { resultMessage: sent, finished: true });
     }
     return FINISHED;
   }
@@ -143,15 +159,15 @@ export class DeliveryExecutor {
     try {
       if (!(await this.sandbox.hasMethod(integration, method))) return request;
     } catch (error) {
-      await entry.step('execute-script-getting-script', { error: true, errorStack: (error as Error).message });
+      entry.step('execute-script-getting-script', { error: true, errorStack: (error as Error).message });
       return undefined;
     }
-    await entry.step(`execute-script-before-running-${method}`);
+    entry.step(`execute-script-before-running-${method}`);
     try {
       const result = await this.sandbox.call(integration, method, { request });
       return result && typeof result === 'object' ? (result as PreparedRequest) : undefined;
     } catch (error) {
-      await entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
+      entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
       return undefined;
     }
   }
@@ -163,24 +179,24 @@ export class DeliveryExecutor {
     let result: unknown;
     try {
       if (!(await this.sandbox.hasMethod(integration, method))) return undefined;
-      await entry.step(`execute-script-before-running-${method}`);
+      entry.step(`execute-script-before-running-${method}`);
       result = await this.sandbox.call(integration, method, {
         request,
         response: { error: null, status_code: response.status, content: response.body, content_raw: response.body, headers: response.headers },
       });
     } catch (error) {
-      await entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
+      entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
       return undefined;
     }
     if (result === false) {
-      await entry.step('after-process-false-result', { finished: true });
+      entry.step('after-process-false-result', { finished: true });
       return FINISHED;
     }
     const content = (result as { content?: unknown } | undefined)?.content;
     if (content && typeof content === 'object') {
       const data = (request.data ?? {}) as Record<string, unknown>;
       const sent = await this.replies.post(integration, data, content as Record<string, unknown>);
-      await entry.step(sent ? 'after-process-send-message' : 'after-process-send-message-failed', { finished: true, ...(sent ? { processSentMessage: sent } : {}) });
+      entry.step(sent ? 'after-process-send-message' : 'after-process-send-message-failed', { finished: true, ...(sent ? { processSentMessage: sent } : {}) });
       return FINISHED;
     }
     return undefined;
@@ -189,19 +205,19 @@ export class DeliveryExecutor {
   /** §5.7: schedule the next try, or record why there is none. */
   private async retry(integration: Integration, entry: HistoryEntry, tries: number): Promise<AttemptOutcome> {
     if (!integration.retryFailedCalls || !integration.retryCount) {
-      await entry.step('failed-and-not-configured-to-retry', { error: true });
+      entry.step('failed-and-not-configured-to-retry', { error: true });
       return FINISHED;
     }
     if (tries >= integration.retryCount || !integration.retryDelay) {
-      await entry.step('too-many-retries', { error: true });
+      entry.step('too-many-retries', { error: true });
       return FINISHED;
     }
     const delay = retryDelayMs(integration.retryDelay, tries);
     if (delay === undefined) {
-      await entry.step('failed-and-retry-delay-is-invalid', { error: true, errorStack: "The integration's retryDelay setting is invalid." });
+      entry.step('failed-and-retry-delay-is-invalid', { error: true, errorStack: "The integration's retryDelay setting is invalid." });
       return FINISHED;
     }
-    await entry.step(`going-to-retry-${tries + 1}`, { error: true });
+    entry.step(`going-to-retry-${tries + 1}`, { error: true });
     return { retryInMs: delay * this.config.delivery.retryDelayScale };
   }
 

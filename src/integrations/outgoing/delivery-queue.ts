@@ -12,19 +12,39 @@ export interface NewDelivery {
   replayOf?: string;
 }
 
+const INSERT_CHUNK = 1000;
+
 /** The durable queue of outgoing deliveries (a table in the same database as everything else). */
 @Injectable()
 export class DeliveryQueue {
+  private readonly listeners = new Set<() => void>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async enqueue(job: NewDelivery, m: EntityManager = this.dataSource.manager): Promise<void> {
-    await m.insert(Delivery, {
+  /** Queues the deliveries with one INSERT; call `announce()` once that has committed. */
+  async enqueue(jobs: NewDelivery[], m: EntityManager = this.dataSource.manager): Promise<void> {
+    if (jobs.length === 0) return;
+    const rows = jobs.map((job) => ({
       integrationId: job.integrationId,
       event: job.event,
       url: job.url,
       payload: job.payload,
       replayOf: job.replayOf ?? null,
-    } as QueryDeepPartialEntity<Delivery>);
+    }));
+    // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<Delivery>[];
+      await m.createQueryBuilder().insert().into(Delivery).values(chunk).updateEntity(false).execute();
+    }
+  }
+
+  /** Tells this process's worker that committed deliveries are waiting. */
+  announce(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  onAnnounced(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   /** Deliveries of this integration not yet finished (waiting, running or waiting to retry). */

@@ -1,17 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { Delivery } from '../entities/delivery.entity';
+import { Integration } from '../entities/integration.entity';
 import { DeliveryExecutor } from './delivery-executor';
+import { DeliveryQueue } from './delivery-queue';
 
 const IDLE_POLL_MS = 50;
-/** A claimed delivery's lease; renewed while the attempt runs, so a dead process's work returns within it. */
+/** A claimed delivery's lease; renewed while it waits or runs here, so a dead process's work returns within it. */
 const LEASE_MS = 10000;
 const RENEW_EVERY_MS = 3000;
-/** Deliveries to one url in flight at once in one process: a slow or dead target keeps only these busy. */
-const PER_URL_IN_FLIGHT = 4;
+/** A delivery that waited here longer than this re-reads its integration before it starts (it may have been disabled). */
+const FRESH_MS = 1000;
 
 interface ClaimedRow {
   id: string;
@@ -20,18 +22,24 @@ interface ClaimedRow {
   url: string;
   payload: Record<string, unknown>;
   attempt: number;
+  integration: Integration | null;
+  claimedAt: number;
 }
 
 /**
- * Makes the queued deliveries. Each process leases due rows (`FOR UPDATE SKIP LOCKED`, so a row
- * goes to one process) and renews the leases while its attempts run; a process that dies stops
- * renewing, its leases expire within LEASE_MS, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts
- * run at once, at most a few per url.
+ * Makes the queued deliveries. Each process leases due rows in batches (`FOR UPDATE SKIP
+ * LOCKED`, so a row goes to one process), keeps them in a local queue per url, and renews the
+ * leases while they wait or run; a process that dies stops renewing, its leases expire within
+ * LEASE_MS, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts run
+ * at once, at most DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only
+ * those busy. A process holds at most twice DELIVERY_CONCURRENCY rows, and at most that many of
+ * one url, so others get the rest.
  */
 @Injectable()
 export class DeliveryWorker extends PollingLoop {
   protected readonly logger = new Logger('DeliveryWorker');
-  private readonly inFlight = new Map<string, number>();
+  private readonly waiting = new Map<string, ClaimedRow[]>();
+  private readonly runningByUrl = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
   private lastRenewal = 0;
@@ -40,27 +48,34 @@ export class DeliveryWorker extends PollingLoop {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
+    queue: DeliveryQueue,
   ) {
     super(IDLE_POLL_MS);
+    queue.onAnnounced(() => this.nudge());
   }
 
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
+    const unstarted = [...this.waiting.values()].flat().map((row) => row.id);
+    this.waiting.clear();
+    if (unstarted.length) await this.release(unstarted).catch(() => undefined);
     await Promise.allSettled([...this.attempts]);
   }
 
   protected async tick(): Promise<boolean> {
     await this.renewLeases();
-    const free = this.config.delivery.concurrency - this.attempts.size;
-    if (free <= 0) return false;
-    const rows = await this.withinUrlAllowance(await this.claim(free));
-    for (const row of rows) this.start(row);
-    return rows.length > 0;
+    let claimed = 0;
+    const room = 2 * this.config.delivery.concurrency - this.leased.size;
+    if (room > 0) claimed = await this.claim(room);
+    this.startWaiting();
+    // Claimed a full batch: more may be due right away.
+    return claimed > 0 && claimed === room;
   }
 
-  /** Leases up to `limit` due deliveries, skipping urls already busy here. */
-  private async claim(limit: number): Promise<ClaimedRow[]> {
-    const busy = [...this.inFlight.entries()].filter(([, n]) => n >= PER_URL_IN_FLIGHT).map(([url]) => url);
+  /** Leases up to `limit` due deliveries, skipping urls that already have enough here. */
+  private async claim(limit: number): Promise<number> {
+    const cap = 2 * this.config.delivery.perUrlConcurrency;
+    const full = [...this.waiting.entries()].filter(([url, rows]) => rows.length + (this.runningByUrl.get(url) ?? 0) >= cap).map(([url]) => url);
     const [rows] = (await this.dataSource.query(
       `UPDATE integration_deliveries SET state = 'running', locked_until = now() + $3 * interval '1 millisecond'
        WHERE id IN (
@@ -71,12 +86,39 @@ export class DeliveryWorker extends PollingLoop {
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
        RETURNING id, integration_id, event, url, payload, attempt`,
-      [limit, busy, LEASE_MS],
-    )) as [ClaimedRow[], number];
-    return rows;
+      [limit, full, LEASE_MS],
+    )) as [Omit<ClaimedRow, 'integration' | 'claimedAt'>[], number];
+    if (rows.length === 0) return 0;
+    const ids = [...new Set(rows.map((r) => r.integration_id))];
+    const integrations = new Map((await this.dataSource.manager.findBy(Integration, { id: In(ids) })).map((i) => [i.id, i]));
+    const overCap: string[] = [];
+    for (const row of rows) {
+      const queue = this.waiting.get(row.url) ?? [];
+      if (queue.length + (this.runningByUrl.get(row.url) ?? 0) >= cap) {
+        overCap.push(row.id);
+        continue;
+      }
+      queue.push({ ...row, integration: integrations.get(row.integration_id) ?? null, claimedAt: Date.now() });
+      this.waiting.set(row.url, queue);
+      this.leased.add(row.id);
+    }
+    if (overCap.length) await this.release(overCap);
+    return rows.length;
   }
 
-  /** Extends the leases of the attempts running here, every few seconds. */
+  /** Starts waiting deliveries while slots are free, url by url. */
+  private startWaiting(): void {
+    let total = this.attempts.size;
+    for (const [url, queue] of this.waiting) {
+      while (queue.length && total < this.config.delivery.concurrency && (this.runningByUrl.get(url) ?? 0) < this.config.delivery.perUrlConcurrency) {
+        this.start(queue.shift() as ClaimedRow);
+        total += 1;
+      }
+      if (queue.length === 0) this.waiting.delete(url);
+    }
+  }
+
+  /** Extends the leases of the deliveries held here, every few seconds. */
   private async renewLeases(): Promise<void> {
     if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
     this.lastRenewal = Date.now();
@@ -86,36 +128,23 @@ export class DeliveryWorker extends PollingLoop {
     );
   }
 
-  /** Keeps at most PER_URL_IN_FLIGHT per url in flight here; the rest go straight back to the queue. */
-  private async withinUrlAllowance(rows: ClaimedRow[]): Promise<ClaimedRow[]> {
-    const taken = new Map<string, number>();
-    const kept: ClaimedRow[] = [];
-    const released: string[] = [];
-    for (const row of rows) {
-      const inFlight = (this.inFlight.get(row.url) ?? 0) + (taken.get(row.url) ?? 0);
-      if (inFlight < PER_URL_IN_FLIGHT) {
-        taken.set(row.url, (taken.get(row.url) ?? 0) + 1);
-        kept.push(row);
-      } else {
-        released.push(row.id);
-      }
-    }
-    if (released.length) {
-      await this.dataSource.query(`UPDATE integration_deliveries SET state = 'pending', locked_until = NULL WHERE id = ANY($1::bigint[])`, [released]);
-    }
-    return kept;
+  /** Hands leased rows back to the queue for anyone to take. */
+  private async release(ids: string[]): Promise<void> {
+    ids.forEach((id) => this.leased.delete(id));
+    await this.dataSource.query(`UPDATE integration_deliveries SET state = 'pending', locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
   private start(row: ClaimedRow): void {
-    this.inFlight.set(row.url, (this.inFlight.get(row.url) ?? 0) + 1);
-    this.leased.add(row.id);
+    this.runningByUrl.set(row.url, (this.runningByUrl.get(row.url) ?? 0) + 1);
     const attempt = this.attemptOne(row).finally(() => {
       this.leased.delete(row.id);
-      const left = (this.inFlight.get(row.url) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(row.url, left);
-      else this.inFlight.delete(row.url);
+      const left = (this.runningByUrl.get(row.url) ?? 1) - 1;
+      if (left > 0) this.runningByUrl.set(row.url, left);
+      else this.runningByUrl.delete(row.url);
       this.attempts.delete(attempt);
-      this.nudge();
+      this.startWaiting();
+      // Claim more only once the local backlog runs low: a claim per finished attempt would cost a query each.
+      if (this.leased.size <= this.config.delivery.concurrency) this.nudge();
     });
     this.attempts.add(attempt);
   }
@@ -123,7 +152,8 @@ export class DeliveryWorker extends PollingLoop {
   private async attemptOne(row: ClaimedRow): Promise<void> {
     const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, url: row.url, payload: row.payload, attempt: row.attempt });
     try {
-      const outcome = await this.executor.attempt(delivery);
+      const integration = Date.now() - row.claimedAt < FRESH_MS ? row.integration : await this.dataSource.manager.findOneBy(Integration, { id: row.integration_id });
+      const outcome = await this.executor.attempt(delivery, integration);
       if ('retryInMs' in outcome) {
         await this.dataSource.query(
           `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,
@@ -134,9 +164,8 @@ export class DeliveryWorker extends PollingLoop {
         await this.dataSource.query(`DELETE FROM integration_deliveries WHERE id = $1`, [row.id]);
       }
     } catch (error) {
-      // The lease stays: the delivery is taken again when it expires.
+      // The lease stays until it expires: the delivery is taken again then.
       this.logger.error(`delivery ${row.id} to ${row.url} failed unexpectedly: ${(error as Error).message}`);
     }
   }
-
 }

@@ -7,7 +7,7 @@ import { OutboxEvent } from '../../events/entities/outbox-event.entity';
 import { OutboxService } from '../../events/outbox.service';
 import { Integration } from '../entities/integration.entity';
 import { OUTGOING_EVENTS } from '../outgoing-events';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue, NewDelivery } from './delivery-queue';
 import { outgoingData } from './outgoing-data';
 import { eventRoom, roomKeys, sendMessageTrigger } from './trigger-rules';
 
@@ -31,18 +31,28 @@ export class OutgoingDispatcher extends PollingLoop {
     private readonly config: AppConfig,
   ) {
     super(IDLE_POLL_MS);
+    outbox.onCommitted(() => this.nudge());
   }
 
   protected async tick(): Promise<boolean> {
-    return (await this.outbox.consume(BATCH, (m, events) => this.dispatch(m, events))) === BATCH;
+    let queued = 0;
+    const handled = await this.outbox.consume(BATCH, async (m, events) => {
+      queued = await this.dispatch(m, events);
+    });
+    if (queued > 0) this.deliveries.announce();
+    return handled === BATCH;
   }
 
-  private async dispatch(m: EntityManager, events: OutboxEvent[]): Promise<void> {
+  /** Queues the deliveries for `events` in the consuming transaction; returns how many. */
+  private async dispatch(m: EntityManager, events: OutboxEvent[]): Promise<number> {
+    const jobs: NewDelivery[] = [];
+    // Events of one batch mostly share a room: each distinct listener query runs once per batch.
+    const listenersOf = new Map<string, Promise<Integration[]>>();
     for (const event of events) {
       const name = event.event as DomainEventName;
       const payload = event.payload as unknown as DomainEventPayloads[DomainEventName];
       const postedBy = this.postingIntegration(name, payload);
-      for (const integration of await this.listeners(m, name, payload)) {
+      for (const integration of await this.listeners(m, name, payload, listenersOf)) {
         // An integration's own replies never trigger it again (that would loop forever).
         if (postedBy === integration.id) continue;
         let triggerWord: string | undefined;
@@ -52,11 +62,11 @@ export class OutgoingDispatcher extends PollingLoop {
           triggerWord = trigger;
         }
         const data = { ...outgoingData(name, payload, event.createdAt, this.config.rootUrl), ...(triggerWord ? { trigger_word: triggerWord } : {}) };
-        for (const url of integration.urls ?? []) {
-          await this.deliveries.enqueue({ integrationId: integration.id, event: name, url, payload: data }, m);
-        }
+        for (const url of integration.urls ?? []) jobs.push({ integrationId: integration.id, event: name, url, payload: data });
       }
     }
+    await this.deliveries.enqueue(jobs, m);
+    return jobs.length;
   }
 
   /** The integration that posted the event's message, if one did (`bot.i`). */
@@ -67,15 +77,33 @@ export class OutgoingDispatcher extends PollingLoop {
   }
 
   /** The enabled outgoing integrations for this event and, for channel events, this room (spec §5.2). */
-  private listeners(m: EntityManager, event: DomainEventName, payload: DomainEventPayloads[DomainEventName]): Promise<Integration[]> {
+  private listeners(
+    m: EntityManager,
+    event: DomainEventName,
+    payload: DomainEventPayloads[DomainEventName],
+    memo: Map<string, Promise<Integration[]>>,
+  ): Promise<Integration[]> {
+    let keys: string[] | undefined;
+    if (OUTGOING_EVENTS[event]?.usesChannel) {
+      const located = eventRoom(event, payload);
+      if (!located) return Promise.resolve([]);
+      keys = roomKeys(located.room, located.author);
+    }
+    const memoKey = `${event} ${JSON.stringify(keys ?? null)}`;
+    let found = memo.get(memoKey);
+    if (!found) {
+      found = this.queryListeners(m, event, keys);
+      memo.set(memoKey, found);
+    }
+    return found;
+  }
+
+  private queryListeners(m: EntityManager, event: DomainEventName, keys: string[] | undefined): Promise<Integration[]> {
     const query = m
       .createQueryBuilder(Integration, 'i')
       .where(`i.type = 'webhook-outgoing' AND i.enabled AND i.event = :event`, { event })
       .orderBy('i.createdAt', 'ASC');
-    if (OUTGOING_EVENTS[event]?.usesChannel) {
-      const located = eventRoom(event, payload);
-      if (!located) return Promise.resolve([]);
-      const keys = roomKeys(located.room, located.author);
+    if (keys) {
       // An empty channel list on a channel event means "all public channels".
       query.andWhere(`(i.channel && :keys::text[] OR (i.channel = '{}' AND :anyPublic))`, { keys, anyPublic: keys.includes('all_public_channels') });
     }

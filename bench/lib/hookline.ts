@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeProcess, sleep, startNode } from './processes';
+
+export const ADMIN = { username: 'bench-admin', password: 'bench-admin-password' };
+
+type Json = Record<string, any>;
+
+export interface Hookline {
+  process: NodeProcess;
+  url: string;
+  /** Headers of a logged-in admin. */
+  auth: Record<string, string>;
+  api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The built server (`dist/src/main.js`, as `npm start` runs it) in its own process, on a fresh
+ * PostgreSQL database (`databaseUrl`) or, without one, on PGlite in a scratch data folder. Logs
+ * at the default level (info) go to the process's pipe, as they would to a log collector.
+ */
+export async function startHookline(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<Hookline> {
+  const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'hookline-bench-'));
+  const process_ = await startNode(
+    'dist/src/main.js',
+    {
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: undefined, DATA_DIR: dataDir }),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASS: ADMIN.password,
+      ADMIN_EMAIL: 'bench@example.com',
+      HOOK_RATE_LIMIT: '0',
+      ...env,
+    },
+    { nodeArgs: ['--no-node-snapshot'], readyPath: '/health', timeoutMs: 120_000 },
+  );
+  const url = process_.url;
+  const login = (await (
+    await fetch(`${url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: ADMIN.username, password: ADMIN.password }),
+    })
+  ).json()) as Json;
+  if (login.status !== 'success') throw new Error(`bench admin could not log in: ${JSON.stringify(login)}`);
+  const auth = { 'x-user-id': login.data.userId as string, 'x-auth-token': login.data.authToken as string };
+  const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const response = await fetch(`${url}/api/v1/${path}`, {
+      method,
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as Json;
+    if (!json.success) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    process: process_,
+    url,
+    auth,
+    api,
+    stop: async () => {
+      await process_.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident memory once the server has been idle for a moment after start. */
+export async function idleRssMb(server: Hookline): Promise<number> {
+  await sleep(3000);
+  return server.process.rssMb();
+}
+
+/** Number of messages stored in a room (its `total` in channels.messages). */
+export async function storedMessages(server: Hookline, roomName: string): Promise<number> {
+  const page = await server.api('GET', `channels.messages?roomName=${roomName}&count=1`);
+  return page.total as number;
+}

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ROOT } from './processes';
+
+/**
+ * A PostgreSQL for the run: BENCH_DATABASE_URL when given (its server must let us create
+ * databases), otherwise a throwaway cluster started the way `.ci/run` starts one
+ * (`$SHARED_DIR/ci/postgres.sh`, which installs Debian's PostgreSQL when missing).
+ */
+export class Postgres {
+  private constructor(
+    private readonly serverUrl: string,
+    private readonly dataDir?: string,
+    private readonly script?: string,
+  ) {}
+
+  static start(): Postgres {
+    const given = process.env.BENCH_DATABASE_URL;
+    if (given) return new Postgres(given);
+    const script = join(process.env.SHARED_DIR ?? join(ROOT, '..', 'shared'), 'ci', 'postgres.sh');
+    if (!existsSync(script)) throw new Error(`no PostgreSQL: set BENCH_DATABASE_URL, or SHARED_DIR to the folder holding ci/postgres.sh (looked for ${script})`);
+    const out = execFileSync(script, ['start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = /DATABASE_URL=(\S+)/.exec(out)?.[1];
+    const dir = /PGTEST_DIR=(\S+)/.exec(out)?.[1];
+    if (!url) throw new Error(`postgres.sh printed no DATABASE_URL: ${out}`);
+    return new Postgres(url, dir, script);
+  }
+
+  /** A new empty database on the server; returns its URL. */
+  async freshDatabase(name: string): Promise<string> {
+    const client = new Client({ connectionString: this.serverUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await client.end();
+    }
+    return this.serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  }
+
+  stop(): void {
+    if (this.script && this.dataDir) execFileSync(this.script, ['stop', this.dataDir], { stdio: 'ignore' });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: every case of bench/README.md, one after another on this machine, each on a
+ * fresh database and a fresh server process, with its baselines in the same run. Prints a
+ * Markdown table and writes bench/results/latest.json.
+ *
+ * Knobs (for quick trials; the defaults are the documented run): BENCH_SECONDS (20),
+ * BENCH_MESSAGES (20000), BENCH_LISTENERS (10000), BENCH_ONLY (e.g. "1,3,pglite").
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baselineIngest, createIncomingHook, incomingIngest } from './cases/incoming';
+import { createListenersElsewhere, postMessageLoad } from './cases/matching';
+import { createOutgoing, outgoingLatency, outgoingThroughput, undiciBaseline } from './cases/outgoing';
+import { Hookline, idleRssMb, startHookline } from './lib/hookline';
+import { Postgres } from './lib/postgres';
+import { ROOT, startNode } from './lib/processes';
+import { machine, markdown, ratio, Row } from './lib/report';
+import { SinkProcess } from './lib/sink';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const LISTENERS = Number(process.env.BENCH_LISTENERS ?? 10_000);
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wants = (name: string) => !ONLY || ONLY.includes(name);
+const LATENCY_RATE = 200;
+const DELIVERY_LIMIT_MS = 240_000;
+
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function withServer<T>(databaseUrl: string | undefined, run: (server: Hookline) => Promise<T>): Promise<T> {
+  const server = await startHookline(databaseUrl);
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function ingestCases(pg: Postgres) {
+  const floorDb = await pg.freshDatabase('bench_floor');
+  const floor = await startNode('bench/baselines/fastify-floor.ts', { DATABASE_URL: floorDb });
+  let ceiling, insertFloor;
+  try {
+    log('baseline: bare Fastify answering 200');
+    ceiling = await baselineIngest(floor.url, '/ok', SECONDS);
+    log('baseline: bare Fastify inserting one row with pg');
+    insertFloor = await baselineIngest(floor.url, '/insert', SECONDS);
+  } finally {
+    await floor.stop();
+  }
+  results.baselines = { fastify200: ceiling, pgInsert: insertFloor };
+
+  await withServer(await pg.freshDatabase('bench_incoming'), async (server) => {
+    const idle = await idleRssMb(server);
+    results.memoryIdleMb = idle;
+    rows.push({ case: '5 memory', measure: 'RSS idle (PostgreSQL)', value: `${idle} MB`, target: '< 150 MB', met: idle < 150 });
+    log('case 1: incoming ingest on PostgreSQL');
+    const plain = await incomingIngest(server, await createIncomingHook(server, false), SECONDS);
+    const rss = server.process.rssMb();
+    results.incoming = { ...plain, rssMb: rss };
+    rows.push(
+      { case: '1 incoming', measure: 'requests/s', value: `${plain.rps}`, baseline: `${insertFloor.rps} (pg insert)`, ratio: ratio(plain.rps, insertFloor.rps), target: '≥ 0.5', met: ratio(plain.rps, insertFloor.rps) >= 0.5 },
+      { case: '1 incoming', measure: 'requests/s vs bare Fastify', value: `${plain.rps}`, baseline: `${ceiling.rps} (200 only)`, ratio: ratio(plain.rps, ceiling.rps) },
+      { case: '1 incoming', measure: 'latency p50 / p99 (ms)', value: `${plain.p50} / ${plain.p99}`, baseline: `${insertFloor.p50} / ${insertFloor.p99}` },
+      { case: '1 incoming', measure: 'errors; 200s not stored', value: `${plain.errors}; ${plain.lost}`, target: '0; 0', met: plain.errors === 0 && plain.lost === 0 },
+      { case: '5 memory', measure: 'RSS after case 1', value: `${rss} MB` },
+    );
+    if (!wants('2')) return;
+    log('case 2: incoming ingest with a script on PostgreSQL');
+    const scripted = await incomingIngest(server, await createIncomingHook(server, true), SECONDS);
+    results.incomingScript = scripted;
+    rows.push(
+      { case: '2 incoming + script', measure: 'requests/s', value: `${scripted.rps}`, baseline: `${plain.rps} (case 1)`, ratio: ratio(scripted.rps, plain.rps) },
+      { case: '2 incoming + script', measure: 'latency p50 / p99 (ms)', value: `${scripted.p50} / ${scripted.p99}` },
+      { case: '2 incoming + script', measure: 'errors; 200s not stored', value: `${scripted.errors}; ${scripted.lost}`, target: '0; 0', met: scripted.errors === 0 && scripted.lost === 0 },
+    );
+  });
+}
+
+async function outgoingCase(label: string, databaseUrl: string | undefined, sink: SinkProcess) {
+  const baseline = await undiciBaseline(sink, '/ok/baseline', MESSAGES);
+  await withServer(databaseUrl, async (server) => {
+    await createOutgoing(server, sink.url('/ok/hookline'));
+    log(`case 3 (${label}): ${MESSAGES} messages through chat.postMessage to the sink`);
+    const run = await outgoingThroughput(server, sink, '/ok/hookline', MESSAGES, DELIVERY_LIMIT_MS);
+    const rss = server.process.rssMb();
+    log(`case 3 (${label}): latency at ${LATENCY_RATE} messages/s`);
+    const latency = await outgoingLatency(server, sink, '/ok/hookline', LATENCY_RATE, 10);
+    results[`outgoing_${label}`] = { run, latency, baseline, rssMb: rss };
+    const r = ratio(run.deliveriesPerSecond, baseline.deliveriesPerSecond);
+    rows.push(
+      { case: `3 outgoing (${label})`, measure: 'deliveries/s', value: `${run.deliveriesPerSecond}`, baseline: `${baseline.deliveriesPerSecond} (undici)`, ratio: r, target: '≥ 0.5', met: r >= 0.5 },
+      { case: `3 outgoing (${label})`, measure: 'delivered / posted; duplicates', value: `${run.delivered} / ${run.messages}; ${run.duplicates}`, met: run.complete && run.duplicates === 0 },
+      { case: `3 outgoing (${label})`, measure: 'chat.postMessage/s while delivering', value: `${run.postRps}` },
+      { case: `3 outgoing (${label})`, measure: `commit→arrival p50 / p99 at ${LATENCY_RATE}/s (ms)`, value: `${latency.p50} / ${latency.p99}`, target: 'p50 < 50', met: latency.p50 !== null && latency.p50 < 50 && latency.delivered === latency.messages },
+      { case: '5 memory', measure: `RSS after case 3 (${label})`, value: `${rss} MB` },
+    );
+  });
+}
+
+async function matchingCase(pg: Postgres, sink: SinkProcess) {
+  await withServer(await pg.freshDatabase('bench_matching'), async (server) => {
+    log('case 4: chat.postMessage with no outgoing integrations');
+    const none = await postMessageLoad(server, Math.min(SECONDS, 10));
+    log(`case 4: creating ${LISTENERS} outgoing integrations on other channels`);
+    const setupSeconds = await createListenersElsewhere(server, LISTENERS, sink.url('/ok/never'));
+    log('case 4: chat.postMessage with them');
+    const many = await postMessageLoad(server, Math.min(SECONDS, 10));
+    const r = ratio(many.rps, none.rps);
+    results.matching = { none, many, listeners: LISTENERS, setupSeconds, wrongDeliveries: (await sink.figures('/ok/never')).arrivals };
+    rows.push({ case: '4 matching', measure: `postMessage/s with ${LISTENERS} elsewhere`, value: `${many.rps}`, baseline: `${none.rps} (none)`, ratio: r, target: '≥ 0.9', met: r >= 0.9 });
+  });
+}
+
+async function pgliteIngest() {
+  await withServer(undefined, async (server) => {
+    const idle = await idleRssMb(server);
+    log('case 6: incoming ingest on PGlite');
+    const plain = await incomingIngest(server, await createIncomingHook(server, false), SECONDS);
+    results.incoming_pglite = { ...plain, rssIdleMb: idle, rssMb: server.process.rssMb() };
+    rows.push(
+      { case: '6 incoming (PGlite)', measure: 'requests/s', value: `${plain.rps}`, baseline: `${(results.incoming as { rps: number } | undefined)?.rps ?? '?'} (PostgreSQL)` },
+      { case: '6 incoming (PGlite)', measure: 'latency p50 / p99 (ms)', value: `${plain.p50} / ${plain.p99}` },
+      { case: '6 incoming (PGlite)', measure: 'errors; 200s not stored', value: `${plain.errors}; ${plain.lost}`, target: '0; 0', met: plain.errors === 0 && plain.lost === 0 },
+      { case: '5 memory', measure: 'RSS idle / after case 1 (PGlite)', value: `${idle} / ${server.process.rssMb()} MB` },
+    );
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  log(`machine: ${JSON.stringify(machine())}`);
+  const pg = Postgres.start();
+  const sink = await SinkProcess.start();
+  try {
+    if (wants('1')) await ingestCases(pg);
+    if (wants('3')) await outgoingCase('PostgreSQL', await pg.freshDatabase('bench_outgoing'), sink);
+    if (wants('4')) await matchingCase(pg, sink);
+    if (wants('pglite')) {
+      await pgliteIngest();
+      await outgoingCase('PGlite', undefined, sink);
+    }
+  } finally {
+    await sink.stop();
+    pg.stop();
+  }
+  const table = markdown(rows);
+  const report = { at: new Date().toISOString(), machine: machine(), settings: { SECONDS, MESSAGES, LISTENERS }, seconds: Math.round((Date.now() - started) / 1000), rows, results };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${table}\n\n(${report.seconds} s; bench/results/latest.json)\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

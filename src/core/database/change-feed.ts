@@ -1,0 +1,127 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { AfterQueryEvent, DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+
+/** The tables whose rows are cached in memory; each has a trigger that NOTIFYs on change. */
+export const CACHED_TABLES = ['users', 'login_tokens', 'rooms', 'subscriptions', 'integrations', 'roles', 'permissions'] as const;
+export type CachedTable = (typeof CACHED_TABLES)[number];
+/** Sent to listeners when changes may have been missed: everything cached is stale. */
+export const EVERYTHING = '*';
+export const CHANGES_CHANNEL = 'hookline_changes';
+
+const WRITE = /^\s*(insert|update|delete|with|truncate|merge)\b/i;
+const TABLE = new RegExp(`\\b"?(${CACHED_TABLES.join('|')})"?\\b`, 'gi');
+const TOUCHED = 'changedTables';
+const RECONNECT_MS = 1000;
+
+/** The cached tables a statement may write (over-reporting is harmless: it only empties caches). */
+function writtenTables(sql: string): CachedTable[] {
+  if (!WRITE.test(sql)) return [];
+  return [...new Set([...sql.matchAll(TABLE)].map((m) => m[1].toLowerCase() as CachedTable))];
+}
+
+/**
+ * Tells in-memory caches when the rows under them change, so they can drop them.
+ *  - Writes by this process: seen on every statement it runs (and again when their transaction
+ *    commits), so a process never reads its own stale data.
+ *  - Writes by other processes sharing a PostgreSQL: statement triggers on the cached tables
+ *    NOTIFY `hookline_changes` on commit, and a dedicated connection LISTENs. While that
+ *    connection is down, `live` is false and caches stand aside; on reconnect everything is
+ *    dropped, since notifications may have been missed.
+ * The embedded database belongs to one process, so local writes are all there is.
+ */
+@Injectable()
+export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ChangeFeed');
+  private readonly listeners = new Set<(table: string) => void>();
+  private listener?: Client;
+  private stopped = false;
+  private connected = false;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    dataSource.subscribers.push(this);
+  }
+
+  /** Whether caches may serve: every change will reach them. */
+  get live(): boolean {
+    return this.config.usesEmbeddedDatabase || this.connected;
+  }
+
+  onChange(listener: (table: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.usesEmbeddedDatabase) await this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  afterQuery(event: AfterQueryEvent<unknown>): void {
+    if (!event.success) return;
+    const tables = writtenTables(event.query);
+    if (tables.length === 0) return;
+    tables.forEach((t) => this.emit(t));
+    const runner = event.queryRunner;
+    if (runner.isTransactionActive) {
+      const touched = new Set<string>((runner.data?.[TOUCHED] as string[] | undefined) ?? []);
+      tables.forEach((t) => touched.add(t));
+      runner.data = { ...(runner.data ?? {}), [TOUCHED]: [...touched] };
+    }
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    this.flushTouched(event.queryRunner.data);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.flushTouched(event.queryRunner.data);
+  }
+
+  /** A read that overlapped the write may have cached the old row: drop it again at the end. */
+  private flushTouched(data: Record<string, unknown> | undefined): void {
+    const touched = data?.[TOUCHED] as string[] | undefined;
+    if (!touched || !data) return;
+    delete data[TOUCHED];
+    touched.forEach((t) => this.emit(t));
+  }
+
+  private emit(table: string): void {
+    for (const listener of this.listeners) listener(table);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    const lost = (reason: string) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.connected = false;
+      this.emit(EVERYTHING);
+      if (this.stopped) return;
+      this.logger.warn(`change notifications lost (${reason}); caches bypassed until reconnected`);
+      setTimeout(() => void this.listen(), RECONNECT_MS).unref();
+    };
+    this.listener = client;
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('connection closed'));
+    client.on('notification', (n) => this.emit(n.payload ?? EVERYTHING));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      this.emit(EVERYTHING);
+      this.connected = true;
+    } catch (error) {
+      lost((error as Error).message);
+      await client.end().catch(() => undefined);
+    }
+  }
+}
