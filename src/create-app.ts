@@ -8,6 +8,7 @@ import { version } from '../package.json';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { ApiError } from './core/http/api-error';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
@@ -52,6 +53,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('preValidation', async (request) => {
+    if (nestedDeeperThan(request.body, MAX_JSON_DEPTH)) {
+      throw ApiError.failure(`The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels).`);
+    }
   });
   // Rocket.Chat clients compare the header string: `application/json`, no charset suffix.
   fastify.addHook('onSend', async (_request, reply, payload) => {
