@@ -273,6 +273,8 @@ describe(`incoming webhooks (${databaseKind})`, () => {
         `class Script { process_incoming_request() { return { content: { text: String(globalThis.constructor.constructor('return process')()) } }; } }`,
         `class Script { process_incoming_request() { const f = () => f(); return f(); } }`,
         `class Script { process_incoming_request() { return { content: { text: 'x', fn: () => 1 } }; } }`,
+        `class Script { process_incoming_request() { return { content: { text: 'x'.repeat(64 * 1024 * 1024) } }; } }`,
+        `class Script { process_incoming_request() { const o = { text: 'x' }; o.self = o; return { content: o }; } }`,
         `class Script {}`,
         `const x = 1;`,
         `class Script { constructor() { while (true) {} } }`,

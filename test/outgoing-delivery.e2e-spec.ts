@@ -176,6 +176,50 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
     expect(await finalSteps(slow.integration._id, 2)).toEqual(['going-to-retry-1', 'too-many-retries']);
   });
 
+  it('contains hostile outgoing scripts: each is stopped, recorded in the history, and other deliveries go on', async () => {
+    const healthy = await setUp({});
+    const prepare = (body: string) => `class Script { prepare_outgoing_request({ request }) { ${body} } }`;
+    const hostile = [
+      prepare(`while (true) {}`),
+      `class Script { async prepare_outgoing_request({ request }) { await null; while (true) {} } }`,
+      prepare(`return new Promise(() => {});`),
+      prepare(`const a = []; while (true) a.push(new Array(100000).fill('x'));`),
+      prepare(`return { ...request, data: { big: 'x'.repeat(64 * 1024 * 1024) } };`),
+      prepare(`const f = () => f(); return f();`),
+      prepare(`return { ...request, data: require('fs').readFileSync('/etc/passwd', 'utf8') };`),
+      prepare(`return { ...request, data: { env: process.env } };`),
+      prepare(`return { ...request, data: globalThis.constructor.constructor('return process')().env };`),
+      `class Script { async prepare_outgoing_request({ request }) { const r = await fetch('http://169.254.169.254/latest/meta-data/'); return { ...request, data: { leaked: await r.text() } }; } }`,
+      `class Script { async prepare_outgoing_request({ request }) { const r = await fetch('http://[fe80::1]/'); return { ...request, data: { leaked: await r.text() } }; } }`,
+    ];
+    for (const script of hostile) {
+      const { path, room, integration } = await setUp({ scriptEnabled: true, script });
+      const started = Date.now();
+      await post(room._id, 'hostile');
+      await post(healthy.room._id, `healthy after ${integration._id}`);
+      expect({ script, steps: await finalSteps(integration._id, 1) }).toEqual({ script, steps: ['after-prepare-no-opts'] });
+      const [record] = await history(integration._id);
+      expect({ script, error: record.error, stack: typeof record.errorStack }).toEqual({ script, error: true, stack: 'string' });
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(sink.at(path)).toHaveLength(0);
+      await eventually(async () => sink.at(healthy.path).map((r) => r.json.text), (texts) => texts.includes(`healthy after ${integration._id}`));
+    }
+    await t.http.get('/health').expect(200);
+  }, 120000);
+
+  it("keeps a script's prototype tricks inside its isolate", async () => {
+    const script = `class Script { prepare_outgoing_request({ request }) {
+      Object.prototype.polluted = 'yes'; Array.prototype.push = null; JSON.stringify = () => 'hijacked';
+      return { ...request, data: { ...request.data, seen: ({}).polluted } };
+    } }`;
+    const { path, room } = await setUp({ scriptEnabled: true, script });
+    await post(room._id, 'tricks');
+    const [arrival] = await eventually(async () => sink.at(path), (a) => a.length === 1);
+    expect(arrival.json).toMatchObject({ text: 'tricks', seen: 'yes' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify({ a: 1 })).toBe('{"a":1}');
+  });
+
   it('shows an attempt still waiting on a slow target in the history, then its outcome', async () => {
     const script = 'class Script { prepare_outgoing_request({ request }) { return { ...request, timeout: 4000 }; } }';
     const { room, integration } = await setUp({ scriptEnabled: true, script }, () => ({ status: 200, body: 'ok', delayMs: 2500 }));

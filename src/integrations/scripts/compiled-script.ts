@@ -74,6 +74,19 @@ const ENTRY = `
   };
 })()`;
 
+/** The most a script may hand back (serialized): its result becomes a message or a request body, and is kept in the history. */
+export const MAX_RESULT_BYTES = 1024 * 1024;
+
+function assertResultSize(method: string, result: unknown): void {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(result) ?? '');
+  } catch (error) {
+    throw new ScriptFailure('error-running-script', `${method} returned a value that cannot be serialized: ${(error as Error).message}`);
+  }
+  if (size > MAX_RESULT_BYTES) throw new ScriptFailure('error-running-script', `${method} returned ${size} bytes; the limit is ${MAX_RESULT_BYTES}`);
+}
+
 type HasMethod = ivm.Reference<(method: string) => boolean>;
 type Invoke = ivm.Reference<(method: string, args: unknown) => unknown>;
 
@@ -134,7 +147,9 @@ export class CompiledScript {
         timeout: this.timeoutMs,
         result: { promise: true, copy: true },
       });
-      return await Promise.race([call, overrun]);
+      const result = await Promise.race([call, overrun]);
+      assertResultSize(method, result);
+      return result;
     } catch (error) {
       if (error instanceof ScriptFailure) throw error;
       const message = (error as Error).message ?? String(error);
