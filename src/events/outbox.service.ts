@@ -77,22 +77,18 @@ export class OutboxService implements EntitySubscriberInterface {
    */
   async consume(limit: number, handler: (m: EntityManager, events: OutboxEvent[]) => Promise<void>): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const events = await m
-        .createQueryBuilder(OutboxEvent, 'e')
-        .where('e.consumed_at IS NULL')
-        .orderBy('e.id', 'ASC')
-        .limit(limit)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (events.length === 0) return 0;
+      // Taking the rows and marking them is one statement: the marking commits with the handler's writes or not at all.
+      const [rows] = (await m.query(
+        `UPDATE outbox_events SET consumed_at = now()
+         WHERE id IN (SELECT id FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, event, payload, created_at, consumed_at`,
+        [limit],
+      )) as [{ id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date; consumed_at: Date }[], number];
+      if (rows.length === 0) return 0;
+      const events = rows
+        .map((r) => Object.assign(new OutboxEvent(), { id: r.id, event: r.event, payload: r.payload, createdAt: r.created_at, consumedAt: r.consumed_at }))
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       await handler(m, events);
-      await m
-        .createQueryBuilder()
-        .update(OutboxEvent)
-        .set({ consumedAt: () => 'now()' })
-        .whereInIds(events.map((e) => e.id))
-        .execute();
       return events.length;
     });
   }

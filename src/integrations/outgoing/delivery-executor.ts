@@ -48,10 +48,7 @@ export class DeliveryExecutor {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * `integration` is the delivery's integration as read when the delivery was taken (the worker
-   * reads them for a whole batch at once); null when it no longer exists.
-   */
+  /** `integration` is the delivery's integration as it is now; null when it no longer exists. */
   async attempt(delivery: Delivery, integration: Integration | null): Promise<AttemptOutcome> {
     if (!integration || integration.enabled !== true) {
       this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
+import { CachedLookup } from '../../core/database/cached-lookup';
+import { ChangeFeed } from '../../core/database/change-feed';
 import { Delivery } from '../entities/delivery.entity';
 import { Integration } from '../entities/integration.entity';
 import { DeliveryExecutor } from './delivery-executor';
@@ -12,8 +14,6 @@ const IDLE_POLL_MS = 50;
 /** A claimed delivery's lease; renewed while it waits or runs here, so a dead process's work returns within it. */
 const LEASE_MS = 10000;
 const RENEW_EVERY_MS = 3000;
-/** A delivery that waited here longer than this re-reads its integration before it starts (it may have been disabled). */
-const FRESH_MS = 1000;
 
 interface ClaimedRow {
   id: string;
@@ -22,8 +22,6 @@ interface ClaimedRow {
   url: string;
   payload: Record<string, unknown>;
   attempt: number;
-  integration: Integration | null;
-  claimedAt: number;
 }
 
 /**
@@ -43,14 +41,17 @@ export class DeliveryWorker extends PollingLoop {
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
   private lastRenewal = 0;
+  private readonly integrations: CachedLookup<Integration>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
     queue: DeliveryQueue,
+    changes: ChangeFeed,
   ) {
     super(IDLE_POLL_MS);
+    this.integrations = new CachedLookup(changes, ['integrations'], 1000);
     queue.onAnnounced(() => this.nudge());
   }
 
@@ -87,10 +88,8 @@ export class DeliveryWorker extends PollingLoop {
          FOR UPDATE SKIP LOCKED)
        RETURNING id, integration_id, event, url, payload, attempt`,
       [limit, full, LEASE_MS],
-    )) as [Omit<ClaimedRow, 'integration' | 'claimedAt'>[], number];
+    )) as [ClaimedRow[], number];
     if (rows.length === 0) return 0;
-    const ids = [...new Set(rows.map((r) => r.integration_id))];
-    const integrations = new Map((await this.dataSource.manager.findBy(Integration, { id: In(ids) })).map((i) => [i.id, i]));
     const overCap: string[] = [];
     for (const row of rows) {
       const queue = this.waiting.get(row.url) ?? [];
@@ -98,7 +97,7 @@ export class DeliveryWorker extends PollingLoop {
         overCap.push(row.id);
         continue;
       }
-      queue.push({ ...row, integration: integrations.get(row.integration_id) ?? null, claimedAt: Date.now() });
+      queue.push(row);
       this.waiting.set(row.url, queue);
       this.leased.add(row.id);
     }
@@ -128,6 +127,11 @@ export class DeliveryWorker extends PollingLoop {
     );
   }
 
+  /** The integration as it is now (from memory while unchanged); null once it is gone. */
+  private integration(id: string): Promise<Integration | null> {
+    return this.integrations.get(id, () => this.dataSource.manager.findOneBy(Integration, { id }));
+  }
+
   /** Hands leased rows back to the queue for anyone to take. */
   private async release(ids: string[]): Promise<void> {
     ids.forEach((id) => this.leased.delete(id));
@@ -152,8 +156,8 @@ export class DeliveryWorker extends PollingLoop {
   private async attemptOne(row: ClaimedRow): Promise<void> {
     const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, url: row.url, payload: row.payload, attempt: row.attempt });
     try {
-      const integration = Date.now() - row.claimedAt < FRESH_MS ? row.integration : await this.dataSource.manager.findOneBy(Integration, { id: row.integration_id });
-      const outcome = await this.executor.attempt(delivery, integration);
+      // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
+      const outcome = await this.executor.attempt(delivery, await this.integration(row.integration_id));
       if ('retryInMs' in outcome) {
         await this.dataSource.query(
           `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
+import { CachedLookup } from '../../core/database/cached-lookup';
+import { ChangeFeed } from '../../core/database/change-feed';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
 import { OutboxEvent } from '../../events/entities/outbox-event.entity';
 import { OutboxService } from '../../events/outbox.service';
@@ -24,13 +26,17 @@ const BATCH = 200;
 @Injectable()
 export class OutgoingDispatcher extends PollingLoop {
   protected readonly logger = new Logger('OutgoingDispatcher');
+  /** Listeners by event and room keys; emptied whenever any integration changes. */
+  private readonly listening: CachedLookup<{ integrations: Integration[] }>;
 
   constructor(
     private readonly outbox: OutboxService,
     private readonly deliveries: DeliveryQueue,
     private readonly config: AppConfig,
+    changes: ChangeFeed,
   ) {
     super(IDLE_POLL_MS);
+    this.listening = new CachedLookup(changes, ['integrations'], 1000);
     outbox.onCommitted(() => this.nudge());
   }
 
@@ -92,7 +98,9 @@ export class OutgoingDispatcher extends PollingLoop {
     const memoKey = `${event} ${JSON.stringify(keys ?? null)}`;
     let found = memo.get(memoKey);
     if (!found) {
-      found = this.queryListeners(m, event, keys);
+      found = this.listening
+        .get(memoKey, async () => ({ integrations: await this.queryListeners(m, event, keys) }))
+        .then((hit) => hit?.integrations ?? []);
       memo.set(memoKey, found);
     }
     return found;
