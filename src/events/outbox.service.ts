@@ -4,11 +4,6 @@ import { DataSource, EntityManager, EntitySubscriberInterface, MoreThan, Transac
 import { DomainEventName, DomainEventPayloads } from './domain-events';
 import { OutboxEvent } from './entities/outbox-event.entity';
 
-/**
- * The transactional outbox. The chat core records each domain event with the manager of the
- * transaction that makes the change, so the event is committed with it or not at all; consumers
- * (the integrations module) read committed events in order and never lose one to a crash.
- */
 /** A write to make in the same statement as an event's record: SQL without a trailing `;`. */
 export interface Change {
   sql: string;
@@ -18,6 +13,11 @@ export interface Change {
 /** Set on a transaction's query runner once it has recorded an event, so its commit wakes consumers. */
 const RECORDED = 'outboxRecorded';
 
+/**
+ * The transactional outbox. The chat core records each domain event with the manager of the
+ * transaction that makes the change, so the event is committed with it or not at all; consumers
+ * (the integrations module) read committed events in order and never lose one to a crash.
+ */
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
   private readonly listeners = new Set<() => void>();
