@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CachedLookup } from '../core/database/cached-lookup';
+import { ChangeFeed } from '../core/database/change-feed';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
@@ -26,13 +28,18 @@ const kept = <T>(value: T | null | undefined): T | null => (value === '' || valu
 /** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
 @Injectable()
 export class IntegrationsService {
+  private readonly byId: CachedLookup<Integration>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly grantsOf: IntegrationPermissions,
     private readonly validator: IntegrationValidator,
     private readonly scripts: ScriptCompiler,
     private readonly users: UsersService,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.byId = new CachedLookup(changes, ['integrations']);
+  }
 
   private get repo() {
     return this.dataSource.getRepository(Integration);
@@ -40,6 +47,14 @@ export class IntegrationsService {
 
   findById(id: string): Promise<Integration | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /**
+   * Like findById, from memory while the integrations are unchanged (read-only: the integration
+   * is shared). For the hot paths: hook calls and deliveries.
+   */
+  cachedById(id: string): Promise<Integration | null> {
+    return this.byId.get(id, () => this.findById(id));
   }
 
   /** Outgoing lookups by `target_url` match any of the integration's urls. */

@@ -2,13 +2,18 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export interface ServerProcess {
+export interface NodeProcess {
   url: string;
+  port: number;
   child: ChildProcess;
-  /** Everything the process wrote, for the failure message. */
+  /** What the process wrote (all of it, or its tail: see `keepOutput`), for checks and failure messages. */
   output(): string;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
+
+export type ServerProcess = NodeProcess;
+
+export const ROOT = join(__dirname, '..', '..');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,37 +27,47 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts Hookline as its own OS process (the real main.ts, through ts-node) so a test can kill it
- * for real; resolves once /health answers.
+ * Starts `node [nodeArgs] script` from the project root on a free port (given as PORT) and
+ * resolves once GET `readyPath` answers, within `timeoutMs`. TypeScript runs through ts-node
+ * (transpile only). `env` values that are undefined are removed from the inherited environment.
+ * `keepOutput` bounds what is kept of the output (at least that many characters, the newest).
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startNodeProcess(
+  script: string,
+  env: Record<string, string | undefined>,
+  opts: { nodeArgs?: string[]; readyPath: string; timeoutMs?: number; keepOutput?: number },
+): Promise<NodeProcess> {
   const port = await freePort();
-  const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, TEST_MODE: 'true', LOG_LEVEL: 'warn', ...env, PORT: String(port), NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const tsArgs = script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), NODE_OPTIONS: '' };
+  for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...tsArgs, script], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    if (opts.keepOutput !== undefined && output.length > 2 * opts.keepOutput) output = output.slice(-opts.keepOutput);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90000;
+  const timeoutMs = opts.timeoutMs ?? 90_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await fetch(`${url}${opts.readyPath}`)).ok) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 90 s:\n${output}`);
+      throw new Error(`${script} did not start within ${timeoutMs / 1000} s:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 150));
   }
   return {
     url,
+    port,
     child,
     output: () => output,
     kill: (signal) =>
@@ -62,6 +77,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         child.kill(signal);
       }),
   };
+}
+
+/**
+ * Starts Hookline as its own OS process (the real main.ts, through ts-node) so a test can kill it
+ * for real; resolves once /health answers.
+ */
+export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  return startNodeProcess('src/main.ts', { TEST_MODE: 'true', LOG_LEVEL: 'warn', ...env }, { nodeArgs: ['--no-node-snapshot'], readyPath: '/health' });
 }
 
 const ADMIN = 'rocketchat.internal.admin.test';

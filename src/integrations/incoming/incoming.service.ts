@@ -1,14 +1,11 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { CachedLookup } from '../../core/database/cached-lookup';
-import { ChangeFeed } from '../../core/database/change-feed';
 import { ApiError } from '../../core/http/api-error';
 import { secretsEqual } from '../../core/ids/secret-compare';
 import { MessagePoster, PostFailure, PostResult, WebhookPayload } from '../../messages/message-poster';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { Integration } from '../entities/integration.entity';
+import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 
@@ -37,27 +34,21 @@ const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<str
 @Injectable()
 export class IncomingService {
   private readonly logger = new Logger('IncomingWebhook');
-  private readonly hooks: CachedLookup<Integration>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sandbox: ScriptSandbox,
     private readonly poster: MessagePoster,
     private readonly users: UsersService,
-    changes: ChangeFeed,
-  ) {
-    this.hooks = new CachedLookup(changes, ['integrations']);
-  }
+    private readonly integrations: IntegrationsService,
+  ) {}
 
   /**
    * The enabled-or-not incoming integration these credentials open. The token is compared in
    * constant time; a wrong id and a wrong token get the same 401, so neither is confirmed.
    */
   async authenticate(integrationId: string, token: string): Promise<Integration> {
-    const integration = await this.hooks.get(integrationId, () =>
-      this.dataSource.manager.findOneBy(Integration, { id: integrationId, type: 'webhook-incoming' }),
-    );
-    if (!integration?.token || !secretsEqual(integration.token, token)) {
+    const integration = await this.integrations.cachedById(integrationId);
+    if (integration?.type !== 'webhook-incoming' || !integration.token || !secretsEqual(integration.token, token)) {
       this.logger.warn(`Invalid integration id ${integrationId} or token`);
       throw ApiError.failure('Invalid integration id or token provided.', HttpStatus.UNAUTHORIZED);
     }

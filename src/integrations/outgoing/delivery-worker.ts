@@ -3,10 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
-import { CachedLookup } from '../../core/database/cached-lookup';
-import { ChangeFeed } from '../../core/database/change-feed';
 import { Delivery } from '../entities/delivery.entity';
-import { Integration } from '../entities/integration.entity';
+import { IntegrationsService } from '../integrations.service';
 import { DeliveryExecutor } from './delivery-executor';
 import { DeliveryQueue } from './delivery-queue';
 
@@ -41,17 +39,15 @@ export class DeliveryWorker extends PollingLoop {
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
   private lastRenewal = 0;
-  private readonly integrations: CachedLookup<Integration>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
+    private readonly integrations: IntegrationsService,
     queue: DeliveryQueue,
-    changes: ChangeFeed,
   ) {
     super(IDLE_POLL_MS);
-    this.integrations = new CachedLookup(changes, ['integrations'], 1000);
     queue.onAnnounced(() => this.nudge());
   }
 
@@ -76,7 +72,7 @@ export class DeliveryWorker extends PollingLoop {
   /** Leases up to `limit` due deliveries, skipping urls that already have enough here. */
   private async claim(limit: number): Promise<number> {
     const cap = 2 * this.config.delivery.perUrlConcurrency;
-    const full = [...this.waiting.entries()].filter(([url, rows]) => rows.length + (this.runningByUrl.get(url) ?? 0) >= cap).map(([url]) => url);
+    const full = [...this.waiting.keys()].filter((url) => this.held(url) >= cap);
     const [rows] = (await this.dataSource.query(
       `UPDATE integration_deliveries SET state = 'running', locked_until = now() + $3 * interval '1 millisecond'
        WHERE id IN (
@@ -92,17 +88,22 @@ export class DeliveryWorker extends PollingLoop {
     if (rows.length === 0) return 0;
     const overCap: string[] = [];
     for (const row of rows) {
-      const queue = this.waiting.get(row.url) ?? [];
-      if (queue.length + (this.runningByUrl.get(row.url) ?? 0) >= cap) {
+      if (this.held(row.url) >= cap) {
         overCap.push(row.id);
         continue;
       }
+      const queue = this.waiting.get(row.url) ?? [];
       queue.push(row);
       this.waiting.set(row.url, queue);
       this.leased.add(row.id);
     }
     if (overCap.length) await this.release(overCap);
     return rows.length;
+  }
+
+  /** Deliveries of `url` in this process, waiting or running. */
+  private held(url: string): number {
+    return (this.waiting.get(url)?.length ?? 0) + (this.runningByUrl.get(url) ?? 0);
   }
 
   /** Starts waiting deliveries while slots are free, url by url. */
@@ -125,11 +126,6 @@ export class DeliveryWorker extends PollingLoop {
       `UPDATE integration_deliveries SET locked_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
       [[...this.leased], LEASE_MS],
     );
-  }
-
-  /** The integration as it is now (from memory while unchanged); null once it is gone. */
-  private integration(id: string): Promise<Integration | null> {
-    return this.integrations.get(id, () => this.dataSource.manager.findOneBy(Integration, { id }));
   }
 
   /** Hands leased rows back to the queue for anyone to take. */
@@ -157,7 +153,7 @@ export class DeliveryWorker extends PollingLoop {
     const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, url: row.url, payload: row.payload, attempt: row.attempt });
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
-      const outcome = await this.executor.attempt(delivery, await this.integration(row.integration_id));
+      const outcome = await this.executor.attempt(delivery, await this.integrations.cachedById(row.integration_id));
       if ('retryInMs' in outcome) {
         await this.dataSource.query(
           `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,
