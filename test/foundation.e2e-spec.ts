@@ -135,4 +135,10 @@ describe('configuration', () => {
     expect(problems).toContain('TEST_MODE must be true or false (got "maybe")');
     expect(problems).toContain('ROOT_URL must be an http(s) URL');
   });
+
+  it('reads the delivery concurrency per url, never above the total', () => {
+    expect(loadConfig({}).delivery).toMatchObject({ concurrency: 32, perUrlConcurrency: 16 });
+    expect(loadConfig({ DELIVERY_CONCURRENCY: '8', DELIVERY_PER_URL_CONCURRENCY: '12' }).delivery).toMatchObject({ concurrency: 8, perUrlConcurrency: 8 });
+    expect(() => loadConfig({ DELIVERY_PER_URL_CONCURRENCY: '0' })).toThrow('DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000 (got "0")');
+  });
 });
