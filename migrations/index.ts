@@ -5,6 +5,7 @@ import { Deliveries1763885100000 } from './1763885100000-deliveries';
 import { OutboxConsumption1763885200000 } from './1763885200000-outbox-consumption';
 import { SigningSecrets1763885300000 } from './1763885300000-signing-secrets';
 import { ChangeNotifications1763885400000 } from './1763885400000-change-notifications';
+import { TranspiledScripts1763885500000 } from './1763885500000-transpiled-scripts';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -18,4 +19,5 @@ export const migrations: Function[] = [
   OutboxConsumption1763885200000,
   SigningSecrets1763885300000,
   ChangeNotifications1763885400000,
+  TranspiledScripts1763885500000,
 ];

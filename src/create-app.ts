@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { ApiError } from './core/http/api-error';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
+import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
@@ -58,6 +59,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     if (nestedDeeperThan(request.body, MAX_JSON_DEPTH)) {
       throw ApiError.failure(`The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels).`);
     }
+    request.body = toStorable(request.body);
+    toStorable(request.query);
+    toStorable(request.params);
   });
   // Rocket.Chat clients compare the header string: `application/json`, no charset suffix.
   fastify.addHook('onSend', async (_request, reply, payload) => {

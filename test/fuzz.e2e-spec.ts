@@ -31,7 +31,19 @@ const HOSTILE: { name: string; body: string | Buffer; type?: string }[] = [
   { name: 'wrong content type', body: '<xml>hello</xml>', type: 'application/xml' },
   { name: 'null JSON', body: 'null' },
   { name: 'top-level string', body: '"just a string"' },
+  // PostgreSQL's text refuses NUL and its jsonb refuses lone surrogates: both must be stored as U+FFFD or refused with a 4xx.
+  { name: 'NUL in a JSON text field', body: '{"roomId":"GENERAL","text":"a\\u0000b"}' },
+  { name: 'lone surrogate in a JSON object stored as jsonb', body: '{"roomId":"GENERAL","text":"ok","attachments":[{"title":"\\ud800","\\udc00":"k"}]}' },
+  {
+    name: 'NUL and lone surrogates in an otherwise valid integration',
+    body: '{"type":"webhook-incoming","name":"a\\u0000b","enabled":true,"username":"rocket.cat","channel":"#fuzz","scriptEnabled":false,"alias":"\\udfff"}',
+  },
+  { name: 'NUL and lone surrogates in a form payload', body: `payload=${encodeURIComponent('{"text":"a\\u0000b\\ud800","attachments":[{"\\udfff":"\\u0000"}]}')}`, type: 'application/x-www-form-urlencoded' },
+  { name: 'NUL and lone surrogates in form fields', body: 'text=a%00b&alias=%00&roomId=GENERAL', type: 'application/x-www-form-urlencoded' },
 ];
+
+/** Strings PostgreSQL cannot store as they are, mixed into generated values, keys and query strings. */
+const UNSTORABLE = ['nul\u0000', '\ud800', 'x\udfffy', '\u0000\ud83d'];
 
 interface Endpoint {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -82,8 +94,9 @@ describe('bad input to every endpoint (property-based)', () => {
     return row.f as string;
   };
 
-  const concretePath = (path: string, params: Record<string, string>) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'));
+  /** Every byte percent-encoded: a lone surrogate (which encodeURIComponent refuses) goes as the bytes a client would send. */
+  const encodeBytes = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  const concretePath = (path: string, params: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_, name: string) => encodeBytes(params[name] ?? 'x'));
 
   const send = (endpoint: Endpoint, req: FuzzRequest, raw?: { body: string | Buffer; type?: string }) => {
     let call = t.http[endpoint.method](concretePath(endpoint.path, req.params)).query(req.query).timeout(15000);
@@ -112,18 +125,23 @@ describe('bad input to every endpoint (property-based)', () => {
   const anyValue = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
     fc.string({ maxLength: 2000 }),
-    fc.constantFrom(null, true, false, -1, 0, 1e308, -0.5, '', ' ', '#general', '#fuzz', '@rocket.cat', 'GENERAL', 'webhook-incoming', 'webhook-outgoing', 'sendMessage', '{"$gt":""}', 'http://169.254.169.254/latest'),
+    fc.constantFrom(null, true, false, -1, 0, 1e308, -0.5, '', ' ', '#general', '#fuzz', '@rocket.cat', 'GENERAL', 'webhook-incoming', 'webhook-outgoing', 'sendMessage', '{"$gt":""}', 'http://169.254.169.254/latest', ...UNSTORABLE),
+    fc.string({ unit: 'binary', maxLength: 40 }),
   );
   const request = (): fc.Arbitrary<FuzzRequest> =>
     fc.record({
       auth: fc.constantFrom('admin', 'admin', 'none', 'wrong-token', 'garbage'),
-      query: fc.dictionary(fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 300 }), fc.integer().map(String), fc.constant('{"a":1}')), { maxKeys: 4 }),
+      query: fc.dictionary(
+        fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 12 })),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.integer().map(String), fc.constant('{"a":1}'), fc.constantFrom(...UNSTORABLE)),
+        { maxKeys: 4 },
+      ),
       body: fc.oneof(
-        fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 16 })), anyValue, { maxKeys: 10 }),
+        fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 16 }), fc.constantFrom(...UNSTORABLE)), anyValue, { maxKeys: 10 }),
         fc.jsonValue({ maxDepth: 4 }),
       ),
       params: fc.record({
-        integrationId: fc.oneof(fc.constant(''), fc.string({ maxLength: 40 })).map((s) => s || 'x'),
+        integrationId: fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }), fc.constantFrom(...UNSTORABLE)).map((s) => s || 'x'),
         token: fc.string({ maxLength: 60 }).map((s) => s || 'x'),
         userId: fc.string({ maxLength: 30 }).map((s) => s || 'x'),
         id: fc.string({ maxLength: 30 }).map((s) => s || 'x'),

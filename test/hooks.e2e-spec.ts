@@ -105,10 +105,9 @@ describe(`incoming webhooks (${databaseKind})`, () => {
       expect((await t.http.post(hookUrl(off)).send({ text: 'x' }).expect(503)).body).toEqual({ success: false, error: 'Service Unavailable' });
     });
 
-    it('refuses bad JSON, non-object bodies and oversized bodies cleanly', async () => {
+    it('refuses bad JSON, scalar bodies and oversized bodies cleanly', async () => {
       const hook = await createIntegration(admin, incomingBody());
       await t.http.post(hookUrl(hook)).set('content-type', 'application/json').send('{"text":').expect(400);
-      expect((await t.http.post(hookUrl(hook)).send([{ text: 'x' }]).expect(400)).body.success).toBe(false);
       expect((await t.http.post(hookUrl(hook)).set('content-type', 'application/json').send('"just a string"').expect(400)).body.success).toBe(false);
       await t.http.post(hookUrl(hook)).send({ text: 'x'.repeat(70 * 1024) }).expect(413);
       await t.http.post(hookUrl(hook)).send({ text: 'still fine' }).expect(200);

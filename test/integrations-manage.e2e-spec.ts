@@ -153,9 +153,10 @@ describe(`integrations management (${databaseKind})`, () => {
       const bob = await createUser(t, admin);
       expect((await bob.get('/api/v1/integrations.get', { integrationId: 'nope' }).expect(400)).body).toEqual(notFound);
       expect((await bob.get('/api/v1/integrations.get', { integrationId: created._id }).expect(400)).body).toEqual({ success: false, error: 'not-authorized' });
+      // Rocket.Chat's newest integrations.get answers from its typed router: no ` [invalid-params]` suffix.
       expect((await admin.get('/api/v1/integrations.get').expect(400)).body).toEqual({
         success: false,
-        error: "must have required property 'integrationId' [invalid-params]",
+        error: "must have required property 'integrationId'",
         errorType: 'invalid-params',
       });
     });

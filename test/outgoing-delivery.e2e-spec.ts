@@ -209,7 +209,7 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
 
   it("keeps a script's prototype tricks inside its isolate", async () => {
     const script = `class Script { prepare_outgoing_request({ request }) {
-      Object.prototype.polluted = 'yes'; Array.prototype.push = null; JSON.stringify = () => 'hijacked';
+      Object.prototype.polluted = 'yes'; Array.prototype.includes = null; JSON.stringify = () => 'hijacked';
       return { ...request, data: { ...request.data, seen: ({}).polluted } };
     } }`;
     const { path, room } = await setUp({ scriptEnabled: true, script });

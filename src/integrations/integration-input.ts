@@ -8,6 +8,7 @@ export interface IntegrationInput {
   scriptEnabled: boolean;
   script?: string | null;
   scriptEngine?: string | null;
+  skipTranspile?: boolean | null;
   alias?: string | null;
   avatar?: string | null;
   emoji?: string | null;

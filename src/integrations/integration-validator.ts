@@ -62,7 +62,7 @@ export class IntegrationValidator {
   /** Compiles unless the engine is frozen, the script is disabled or blank (spec §3.5). */
   compileIfEnabled(input: IntegrationInput, engine: string): ValidOutgoing['compiled'] {
     if (this.scripts.isFrozen(engine) || input.scriptEnabled !== true || isBlank(input.script)) return null;
-    return this.scripts.compile(input.script as string);
+    return this.scripts.compile(input.script as string, { transpile: input.skipTranspile !== true });
   }
 
   /** `validateOutgoingIntegration` (spec §3.2 step 4, a–m). */

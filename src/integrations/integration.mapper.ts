@@ -8,6 +8,7 @@ export function toApiIntegration(i: Integration): Record<string, unknown> {
     emoji: i.emoji,
     script: i.script,
     scriptEngine: i.scriptEngine,
+    skipTranspile: i.skipTranspile,
     scriptCompiled: i.scriptCompiled,
     scriptError: i.scriptError,
     overrideDestinationChannelEnabled: i.overrideDestinationChannelEnabled,

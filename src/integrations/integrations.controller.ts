@@ -80,7 +80,7 @@ export class IntegrationsController {
   }
 
   @Get('integrations.get')
-  async get(@Query(new AjvSchemaPipe(schemas.getIntegrationSchema, { query: true })) query: { integrationId: string; createdBy?: string }, @CurrentUser() me: User) {
+  async get(@Query(new AjvSchemaPipe(schemas.getIntegrationSchema, { query: true, typedRouter: true })) query: { integrationId: string; createdBy?: string }, @CurrentUser() me: User) {
     return { integration: toApiIntegration(await this.integrations.get(me, query.integrationId, query.createdBy)), success: true };
   }
 

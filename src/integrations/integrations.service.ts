@@ -89,6 +89,7 @@ export class IntegrationsService {
       scriptEnabled: input.scriptEnabled,
       script: kept(input.script),
       scriptEngine: engine,
+      skipTranspile: input.skipTranspile ?? null,
       scriptCompiled: compiled?.scriptCompiled ?? null,
       scriptError: compiled?.scriptError ?? null,
       overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled ?? false,
@@ -159,6 +160,7 @@ export class IntegrationsService {
             ...(input.script !== undefined ? { script: input.script } : {}),
             scriptEnabled: input.scriptEnabled,
             scriptEngine: engine,
+            ...(input.skipTranspile !== undefined ? { skipTranspile: input.skipTranspile } : {}),
             ...(compiled ?? {}),
           }),
     };
@@ -177,7 +179,7 @@ export class IntegrationsService {
     if (!isBlank(input.script) && scriptChanged) this.assertEngine(engine);
     const fields = this.outgoingFields(input, valid);
     if (this.scripts.isFrozen(engine)) {
-      for (const key of ['script', 'scriptEnabled', 'scriptCompiled', 'scriptError'] as const) delete fields[key];
+      for (const key of ['script', 'scriptEnabled', 'skipTranspile', 'scriptCompiled', 'scriptError'] as const) delete fields[key];
     }
     return this.save(caller, current.id, { ...fields, scriptEngine: engine });
   }
@@ -205,6 +207,7 @@ export class IntegrationsService {
       retryDelay: kept(valid.retryDelay),
       scriptEnabled: input.scriptEnabled,
       script: kept(input.script),
+      skipTranspile: input.skipTranspile ?? null,
       scriptCompiled: valid.compiled?.scriptCompiled ?? null,
       scriptError: valid.compiled?.scriptError ?? null,
     };

@@ -97,10 +97,13 @@ export class MessagePoster {
     return { channel: target, message: toApiMessage(await this.postInto(user, room, draft)) };
   }
 
-  /** Posts into one room, joining a public channel first when the user is not in it yet. */
+  /**
+   * Posts into one room, joining a public channel first when the user is not in it yet and may
+   * enter it (a private team's channels are for its members only).
+   */
   private async postInto(user: User, room: Room, draft: MessageDraft) {
     const isMember = await this.membership.isMember(room, user);
-    if (!isMember && room.type !== 'c') throw notAllowed('sendMessage');
+    if (!isMember && !(await this.membership.canAccess(user, room))) throw notAllowed('sendMessage');
     await this.messages.assertCanPost(user, room, { asMember: true });
     // A member's message is one atomic statement; joining first needs a transaction around both.
     if (isMember) return this.messages.insert(this.dataSource.manager, user, room, draft);

@@ -45,9 +45,22 @@ export class MembershipService {
     return found?.member === true;
   }
 
-  /** Public channels are open to everyone; groups and direct messages to their members only. */
+  /**
+   * Rocket.Chat's canAccessRoom: members always; public channels to everyone, except the channels
+   * of a private team, which are open to the team's members only; groups and direct messages to
+   * their members only.
+   */
   async canAccess(user: User, room: Room, m?: EntityManager): Promise<boolean> {
-    return room.type === 'c' || this.isMember(room, user, m);
+    if (room.type === 'c' && !room.teamId) return true;
+    if (await this.isMember(room, user, m)) return true;
+    return room.type === 'c' && this.isOpenToInTeam(user, room.teamId as string, m);
+  }
+
+  /** A public team's channels are open to all; a private team's to the members of its main room. */
+  private async isOpenToInTeam(user: User, teamId: string, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [team]: { type: number; room_id: string }[] = await m.query(`SELECT type, room_id FROM teams WHERE id = $1`, [teamId]);
+    if (!team || team.type === 0) return true;
+    return (await this.subscription(team.room_id, user.id, m)) !== null;
   }
 
   /** Whether `user` holds `permissionId`, counting the roles they hold in `room`. */
@@ -95,6 +108,7 @@ export class MembershipService {
   /** channels.join: public channels only (the caller resolves the room by type). */
   async join(user: User, room: Room): Promise<void> {
     if (room.archived) throw roomArchived('joinRoom');
+    if (!(await this.canAccess(user, room))) throw notAllowed('joinRoom');
     await this.dataSource.transaction((m) => this.add(m, room, user));
   }
 

@@ -18,14 +18,19 @@ const queryAjv = new Ajv({ coerceTypes: true, allowUnionTypes: true });
 export class AjvSchemaPipe implements PipeTransform {
   private readonly validate: ValidateFunction;
 
-  constructor(schema: AnySchema, { query = false } = {}) {
+  private readonly typedRouter: boolean;
+
+  /** `typedRouter`: the endpoint answers as Rocket.Chat's typed router does (no ` [invalid-params]` suffix). */
+  constructor(schema: AnySchema, { query = false, typedRouter = false } = {}) {
     this.validate = (query ? queryAjv : bodyAjv).compile(schema);
+    this.typedRouter = typedRouter;
   }
 
   transform(value: unknown): unknown {
     const input = value ?? {};
     if (!this.validate(input)) {
-      throw ApiError.invalidParams((this.validate.errors ?? []).map((e) => e.message ?? 'is invalid'));
+      const messages = (this.validate.errors ?? []).map((e) => e.message ?? 'is invalid');
+      throw this.typedRouter ? ApiError.invalidParamsUnsuffixed(messages) : ApiError.invalidParams(messages);
     }
     return input;
   }

@@ -39,6 +39,14 @@ export class ApiError extends Error {
     });
   }
 
+  /**
+   * Schema failures of the endpoints Rocket.Chat has moved to its typed router: the messages
+   * joined the same way, without the ` [invalid-params]` suffix.
+   */
+  static invalidParamsUnsuffixed(messages: string[]): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, { success: false, error: messages.join('\n '), errorType: 'invalid-params' });
+  }
+
   static unauthenticated(): ApiError {
     return new ApiError(HttpStatus.UNAUTHORIZED, { status: 'error', message: 'You must be logged in to do this.' });
   }

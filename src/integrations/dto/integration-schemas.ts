@@ -11,7 +11,7 @@ const strings: Schema = { type: 'array', items: { type: 'string', minLength: 1 }
 const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable: false });
 
 /** Optional fields both integration types accept. */
-const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true) };
+const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true) };
 
 const outgoingFields = {
   username: str(),

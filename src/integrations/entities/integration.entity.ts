@@ -57,6 +57,10 @@ export class Integration {
   @Column({ name: 'script_engine', type: 'varchar', length: 16, nullable: true })
   scriptEngine: string | null;
 
+  /** Store the script as written (strict class bodies) instead of transpiling it (spec §3.5). */
+  @Column({ name: 'skip_transpile', type: 'boolean', nullable: true })
+  skipTranspile: boolean | null;
+
   @Column({ name: 'script_compiled', type: 'text', nullable: true })
   scriptCompiled: string | null;
 

@@ -1,4 +1,8 @@
 import { ApiError } from '../../core/http/api-error';
+import { toStorable } from '../../core/http/storable-text';
+
+/** A hook body: a JSON object, or a JSON array (some senders post arrays; scripts get them as they are). */
+export type HookBody = Record<string, unknown> | unknown[];
 
 /**
  * The message a hook request carries (integrations spec §4.3). JSON bodies as they are; a
@@ -12,7 +16,7 @@ export function hookBody(
   parsed: unknown,
   rawBody: Buffer | undefined,
   query: Record<string, unknown>,
-): Record<string, unknown> | undefined {
+): HookBody | undefined {
   if (method === 'GET') return { ...query };
   const isForm = (contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
   if (isForm && parsed && typeof parsed === 'object') {
@@ -24,19 +28,17 @@ export function hookBody(
     return { ...(parsed as Record<string, unknown>) };
   }
   if (parsed === undefined || parsed === null) return undefined;
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw ApiError.failure('The body must be a JSON object');
-  }
-  return parsed as Record<string, unknown>;
+  if (typeof parsed !== 'object') throw ApiError.failure('The body must be a JSON object or array');
+  return parsed as HookBody;
 }
 
-function parseJsonObject(text: string): Record<string, unknown> {
+function parseJsonObject(text: string): HookBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw ApiError.failure((error as Error).message);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ApiError.failure('The payload must be a JSON object');
-  return value as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null) throw ApiError.failure('The payload must be a JSON object or array');
+  return toStorable(value as HookBody);
 }

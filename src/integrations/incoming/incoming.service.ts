@@ -8,6 +8,7 @@ import { Integration } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
+import { HookBody } from './hook-body';
 
 /** What the hook endpoint hands over: the request as the script's `request` object needs it (§4.4). */
 export interface HookRequest {
@@ -15,7 +16,7 @@ export interface HookRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
   headers: Record<string, unknown>;
-  body: Record<string, unknown> | undefined;
+  body: HookBody | undefined;
   rawBody: string;
 }
 
@@ -60,7 +61,8 @@ export class IncomingService {
     if (integration.enabled !== true) return fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
     let user = await this.users.cachedById(integration.userId);
     if (!user) return fail('The user this integration posts as no longer exists [error-invalid-user]');
-    let body = request.body;
+    // An array body goes to the script as it is; without a script it carries no message fields.
+    let body: Record<string, unknown> | undefined = Array.isArray(request.body) ? (request.body.length ? {} : undefined) : request.body;
     const separateResponse = body?.separateResponse === true;
     let scriptResponse: Record<string, unknown> | undefined;
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
+import { storableString, toStorable } from '../../core/http/storable-text';
 import { OutgoingHttp, OutgoingResponse } from '../../core/outgoing-http/outgoing-http';
 import { Delivery } from '../entities/delivery.entity';
 import { Integration } from '../entities/integration.entity';
@@ -93,11 +94,8 @@ export class DeliveryExecutor {
       headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     }
     entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
-    let body: string | undefined;
-    if (opts.data !== undefined && opts.data !== null) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(opts.data);
-    }
+    const body = requestBody(opts.data);
+    if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
     Object.assign(headers, signatureHeaders(await this.signingSecret(integration), `msg_${delivery.id}`, body ?? ''));
 
     let response: OutgoingResponse;
@@ -116,7 +114,7 @@ export class DeliveryExecutor {
       return this.retry(integration, entry, delivery.attempt);
     }
     stopShowing();
-    const content = response.body;
+    const content = storableString(response.body);
     entry.step('after-http-call', { httpError: null, httpResult: JSON.stringify(content, null, 2) });
 
     const processed = await this.processResponse(integration, entry, opts, response);
@@ -231,9 +229,18 @@ export class DeliveryExecutor {
     const type = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!PARSED_TYPES.includes(type)) return null;
     try {
-      return JSON.parse(response.body);
+      return toStorable(JSON.parse(response.body) as unknown);
     } catch {
       return null;
     }
   }
+}
+
+/**
+ * The body of a delivery: a string the script prepared goes as it is, anything else as JSON
+ * (Rocket.Chat's fetch does the same). Like Rocket.Chat, an empty string sends no body.
+ */
+function requestBody(data: unknown): string | undefined {
+  if (data === undefined || data === null || data === '') return undefined;
+  return typeof data === 'string' ? data : JSON.stringify(data);
 }

@@ -1,4 +1,6 @@
 import ivm from 'isolated-vm';
+import { toStorable } from '../../core/http/storable-text';
+import { SANDBOX_PRELUDE } from './sandbox-prelude';
 
 export type ScriptLogger = (level: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string) => void;
 
@@ -18,41 +20,6 @@ export class ScriptFailure extends Error {
     this.name = 'ScriptFailure';
   }
 }
-
-/**
- * What a script sees besides its own code: `console` (to the server log), `Store`, a key-value
- * store kept for the life of this compiled instance, and `fetch`, which the host performs under
- * its outgoing URL policy and returns as a copy (headers, status, text). Nothing else of the host
- * is reachable.
- */
-const PRELUDE = `
-const global = globalThis;
-const console = (() => {
-  const send = (level) => (...args) => {
-    const text = args.map((a) => { try { return typeof a === 'string' ? a : JSON.stringify(a); } catch { return String(a); } }).join(' ');
-    __log.applyIgnored(undefined, [level, text.slice(0, 10000)]);
-  };
-  return { log: send('log'), info: send('info'), warn: send('warn'), error: send('error'), debug: send('debug') };
-})();
-const fetch = async (url, options) => {
-  const result = await __fetch.apply(undefined, [String(url), JSON.stringify(options ?? {})], { result: { promise: true, copy: true } });
-  if (result.error) throw new TypeError(result.error);
-  const { body, headers } = result;
-  return {
-    status: result.status,
-    statusText: result.statusText,
-    ok: result.ok,
-    url: result.url,
-    headers: { get: (name) => headers[String(name).toLowerCase()] ?? null, has: (name) => String(name).toLowerCase() in headers, entries: () => Object.entries(headers) },
-    text: async () => body,
-    json: async () => JSON.parse(body),
-  };
-};
-const Store = (() => {
-  const values = new Map();
-  return { set: (key, value) => (values.set(key, value), value), get: (key) => values.get(key) };
-})();
-`;
 
 /** Marks the error thrown inside the isolate for a method the script does not define. */
 const NO_METHOD = '__hookline_no_method__';
@@ -109,7 +76,7 @@ export class CompiledScript {
       const context = await isolate.createContext();
       await context.global.set('__log', new ivm.Reference((level: string, text: string) => host.log(level as Parameters<ScriptLogger>[0], text)));
       await context.global.set('__fetch', new ivm.Reference((url: string, options: string) => host.fetch(url, options).then((r) => new ivm.ExternalCopy(r).copyInto())));
-      const script = await isolate.compileScript(`${PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
+      const script = await isolate.compileScript(`${SANDBOX_PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
       const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
       if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');
       const has = (await entry.get('has', { reference: true })) as HasMethod;
@@ -149,7 +116,7 @@ export class CompiledScript {
       });
       const result = await Promise.race([call, overrun]);
       assertResultSize(method, result);
-      return result;
+      return toStorable(result);
     } catch (error) {
       if (error instanceof ScriptFailure) throw error;
       const message = (error as Error).message ?? String(error);

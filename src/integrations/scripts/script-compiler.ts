@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TransformOptions } from '@babel/core';
 import { Script } from 'node:vm';
 import { AppConfig } from '../../core/config/app-config';
 import { ScriptError } from '../entities/integration.entity';
@@ -7,23 +8,58 @@ export type CompileResult = { scriptCompiled: string; scriptError: null } | { sc
 
 export const DEFAULT_SCRIPT_ENGINE = 'isolated-vm';
 
+type Transform = (source: string) => string;
+
 /**
- * Script checks on save (integrations spec §3.5, §6.2). Hookline runs scripts as written (no
- * transpiling), so "compiling" is a syntax check: the source is parsed, never run. A syntax error
- * is stored as `scriptError` and the save still succeeds.
+ * Babel and its preset weigh about 50 MB once loaded, and only saving a script needs them: they
+ * are loaded on the first save, not at start.
  */
+let babelTransform: Transform | undefined;
+function transpiler(): Transform {
+  if (!babelTransform) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const babel = require('@babel/core') as typeof import('@babel/core');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const presetEnv = require('@babel/preset-env') as unknown;
+    const options: TransformOptions = { presets: [presetEnv as string], compact: true, minified: true, comments: false, babelrc: false, configFile: false };
+    babelTransform = (source) => babel.transformSync(source, options)?.code ?? source;
+  }
+  return babelTransform;
+}
+
+/** Errors may come from another realm (node:vm), where `instanceof Error` does not hold. */
+const asScriptError = (error: unknown): ScriptError => {
+  const e = (typeof error === 'object' && error !== null ? error : new Error(String(error))) as Partial<Error>;
+  return { name: String(e.name ?? 'Error'), message: String(e.message ?? error), stack: String(e.stack ?? '') };
+};
+
+/**
+ * Script compilation (integrations spec §3.5), as Rocket.Chat does it: Babel with `preset-env`
+ * turns the source into ES5, and the result is stored as `scriptCompiled` and run. Published
+ * scripts depend on that: classes become plain functions, and because the sandbox puts the code
+ * after its own prelude, Babel's leading "use strict" is no directive there and the code runs
+ * sloppy (implicit globals in class methods work). With `transpile: false` (`skipTranspile`) the
+ * source is stored as written after a syntax check, as Rocket.Chat's newest versions allow.
+ */
+export function compileScript(source: string, { transpile = true }: { transpile?: boolean } = {}): CompileResult {
+  try {
+    if (!transpile) {
+      new Script(`(function () {\n${source}\n})`, { filename: 'integration-script.js' });
+      return { scriptCompiled: source, scriptError: null };
+    }
+    return { scriptCompiled: transpiler()(source), scriptError: null };
+  } catch (error) {
+    return { scriptCompiled: null, scriptError: asScriptError(error) };
+  }
+}
+
+/** Compiles scripts on save (a failure is stored as `scriptError`; the save still succeeds) and applies FREEZE_INTEGRATION_SCRIPTS. */
 @Injectable()
 export class ScriptCompiler {
   constructor(private readonly config: AppConfig) {}
 
-  compile(source: string): CompileResult {
-    try {
-      new Script(`(function () {\n${source}\n})`, { filename: 'integration-script.js' });
-      return { scriptCompiled: source, scriptError: null };
-    } catch (error) {
-      const e = error as Error;
-      return { scriptCompiled: null, scriptError: { name: e.name, message: e.message, stack: e.stack ?? '' } };
-    }
+  compile(source: string, options: { transpile?: boolean } = {}): CompileResult {
+    return compileScript(source, options);
   }
 
   /** FREEZE_INTEGRATION_SCRIPTS: scripts may not be created or changed (for this engine). */
