@@ -1,4 +1,4 @@
-/** One config for both databases: test/support/test-app.ts picks PGlite or DATABASE_URL. */
+/** One config for both databases: test/support/test-app.ts picks the embedded PostgreSQL or DATABASE_URL. */
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
@@ -6,8 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
     // @fastify/static requires content-disposition 3, which is ESM-only: Node 20.19+ loads it, but
-    // Jest's module runtime (with --experimental-vm-modules, which PGlite's dynamic imports need)
-    // refuses to require() it. Version 2 is CommonJS with the same API; tests use it instead.
+    // Jest's module runtime refuses to require() it. Version 2 is CommonJS with the same API;
+    // tests use it instead.
     '^content-disposition$': 'content-disposition-cjs',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],

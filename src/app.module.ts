@@ -7,6 +7,7 @@ import { PermissionsGuard } from './authorization/permissions.guard';
 import { AppConfig } from './core/config/app-config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { EmbeddedDatabase } from './core/database/embedded-database';
 import { LoggingModule } from './core/logging/logging.module';
 import { OutgoingHttpModule } from './core/outgoing-http/outgoing-http.module';
 import { HealthModule } from './health/health.module';
@@ -18,13 +19,13 @@ import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, embedded: EmbeddedDatabase | null): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(embedded),
         OutgoingHttpModule,
         HealthModule,
         AuthorizationModule,

@@ -1,5 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { join } from 'node:path';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +9,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { version } from '../package.json';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
+import { EmbeddedDatabase } from './core/database/embedded-database';
 import { ApiError } from './core/http/api-error';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
 import { toStorable } from './core/http/storable-text';
@@ -19,13 +22,33 @@ import { createValidationPipe } from './core/http/validation';
  * so tests exercise the same body limits, filters, pipes and hooks.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const started = Date.now();
+  const embedded = config.usesEmbeddedDatabase ? await EmbeddedDatabase.start(config.dataDir) : null;
+  const readyMs = Date.now() - started;
+  let app: NestFastifyApplication;
+  try {
+    app = await buildApp(config, embedded);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  if (embedded) {
+    const logger = new NestLogger('Database');
+    embedded.notes.forEach((note) => logger.log(note));
+    const where = config.dataDir === 'memory://' ? 'a temporary folder' : join(config.dataDir, 'postgres');
+    logger.log(`Embedded PostgreSQL in ${where}, socket in ${embedded.target.host} (ready in ${readyMs} ms)`);
+  }
+  return app;
+}
+
+async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     requestIdHeader: false,
     genReqId: requestIdFor,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, embedded), adapter, {
     bufferLogs: true,
     abortOnError: false,
     // Hook scripts see the raw body (`content_raw`), and a form post holding one JSON key is parsed from it.

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfig } from './core/config/app-config';
 import { createApp } from './create-app';
+import { StartupError } from './core/startup-error';
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`Hookline failed to start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Hookline failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

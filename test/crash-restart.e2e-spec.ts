@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForExit } from '../src/core/database/process-status';
 import { eventually } from './support/eventually';
 import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
 import { Sink } from './support/sink';
@@ -60,9 +61,12 @@ describe(`crash and restart (${databaseKind})`, () => {
         if (acknowledged.length === 30 && !killed) killed = server!.kill('SIGKILL');
       }
     };
+    const postmaster = env.DATA_DIR ? Number(readFileSync(join(env.DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) : undefined;
     await Promise.all(Array.from({ length: 6 }, sender));
     await killed;
     const deliveredBeforeCrash = sink.at('/crash').length;
+    // The embedded database does not outlive the process that started it.
+    if (postmaster) expect(await waitForExit(postmaster, 15000)).toBe(true);
 
     server = await startServerProcess(env);
     admin = await adminOf(server.url);

@@ -17,8 +17,8 @@ import { toApiRoom } from './room.mapper';
 
 /**
  * Who is in which room, and with which room roles. Methods that take an EntityManager run inside
- * the caller's transaction; permission checks always happen before a transaction opens (on the
- * embedded database a second connection does not exist, so a check inside would wait forever).
+ * the caller's transaction; permission checks happen before a transaction opens, so a transaction
+ * holds its connection only for its writes.
  */
 @Injectable()
 export class MembershipService {

@@ -15,7 +15,7 @@ export interface TestApp {
 }
 
 /** Which database this run is against, for test names and the rare database-specific assertion. */
-export const databaseKind: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+export const databaseKind: 'postgres' | 'embedded' = process.env.DATABASE_URL ? 'postgres' : 'embedded';
 
 /** A new, empty database on the server named by DATABASE_URL; dropped again by `drop`. */
 export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -38,8 +38,9 @@ export async function createScratchDatabase(serverUrl: string): Promise<{ url: s
 }
 
 /**
- * Boots the real application, as main.ts does, on a database of its own: a fresh in-memory PGlite
- * by default, or a fresh database on the PostgreSQL of DATABASE_URL. `TEST_MODE` is on.
+ * Boots the real application, as main.ts does, on a database of its own: by default a fresh
+ * embedded PostgreSQL in a temporary folder (`DATA_DIR=memory://`), or a fresh database on the
+ * PostgreSQL of DATABASE_URL. `TEST_MODE` is on.
  */
 export async function startTestApp(overrides: Partial<AppConfigValues> = {}): Promise<TestApp> {
   const serverUrl = process.env.DATABASE_URL;

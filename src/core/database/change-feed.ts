@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { AfterQueryEvent, DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { DATABASE_TARGET, DatabaseTarget, pgClientConfig } from './data-source-options';
 
 /** The tables whose rows are cached in memory; each has a trigger that NOTIFYs on change. */
 export const CACHED_TABLES = ['users', 'login_tokens', 'rooms', 'subscriptions', 'integrations', 'roles', 'permissions'] as const;
@@ -30,7 +30,6 @@ function writtenTables(sql: string): CachedTable[] {
  *    NOTIFY `hookline_changes` on commit, and a dedicated connection LISTENs. While that
  *    connection is down, `live` is false and caches stand aside; on reconnect everything is
  *    dropped, since notifications may have been missed.
- * The embedded database belongs to one process, so local writes are all there is.
  */
 @Injectable()
 export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,14 +41,14 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    private readonly config: AppConfig,
+    @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
   ) {
     dataSource.subscribers.push(this);
   }
 
   /** Whether caches may serve: every change will reach them. */
   get live(): boolean {
-    return this.config.usesEmbeddedDatabase || this.connected;
+    return this.connected;
   }
 
   onChange(listener: (table: string) => void): void {
@@ -57,7 +56,7 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.usesEmbeddedDatabase) await this.listen();
+    await this.listen();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -100,7 +99,7 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl });
+    const client = new Client(pgClientConfig(this.target));
     const lost = (reason: string) => {
       if (this.listener !== client) return;
       this.listener = undefined;

@@ -1,12 +1,15 @@
+import { ClientConfig } from 'pg';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { migrations } from '../../../migrations';
 import { PgConnectionTarget } from './embedded-database';
 
+/** The database the app talks to: an external one by URL, or the embedded one by socket. */
+export type DatabaseTarget = { url: string } | PgConnectionTarget;
+/** Injection token of the DatabaseTarget in use. */
+export const DATABASE_TARGET = Symbol('DATABASE_TARGET');
+
 /** Options shared by the app, the tests and the migration CLI. `synchronize` is never on. */
-export function dataSourceOptions(
-  target: { url: string } | PgConnectionTarget,
-  poolSize: number,
-): PostgresConnectionOptions {
+export function dataSourceOptions(target: DatabaseTarget, poolSize: number): PostgresConnectionOptions {
   return {
     type: 'postgres',
     ...target,
@@ -16,4 +19,11 @@ export function dataSourceOptions(
     migrationsTransactionMode: 'each',
     extra: { max: poolSize },
   };
+}
+
+/** The same target for a plain `pg` client (the change feed's listening connection). */
+export function pgClientConfig(target: DatabaseTarget): ClientConfig {
+  return 'url' in target
+    ? { connectionString: target.url }
+    : { host: target.host, port: target.port, user: target.username, database: target.database };
 }

@@ -1,14 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ChangeFeed } from './change-feed';
-import { dataSourceOptions } from './data-source-options';
+import { DATABASE_TARGET, DatabaseTarget, dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabase } from './embedded-database';
 
 const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
-/** Pool size against a real PostgreSQL; the embedded database always gets exactly one. */
-const POSTGRES_POOL_SIZE = 10;
+/** Connections per process, on the embedded and on an external PostgreSQL alike. */
+const POOL_SIZE = 10;
 
 /** Closes the data source before the embedded server under it, so no query is cut mid-flight. */
 @Injectable()
@@ -25,43 +25,47 @@ class EmbeddedDatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-@Module({
-  providers: [
-    {
-      provide: EMBEDDED_DATABASE,
-      inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        if (!config.usesEmbeddedDatabase) return null;
-        const embedded = await EmbeddedDatabase.start(config.dataDir);
-        new Logger('Database').log(
-          `Embedded PostgreSQL (PGlite) ${config.dataDir === 'memory://' ? 'in memory' : `in ${config.dataDir}/pglite`}`,
-        );
-        return embedded;
-      },
-    },
-  ],
-  exports: [EMBEDDED_DATABASE],
-})
-class EmbeddedDatabaseModule {}
-
+/**
+ * The database connection: to `DATABASE_URL`, or to the embedded server createApp started (it is
+ * started before the application, so a refusal to start is reported plainly, and it is stopped
+ * after the connections are closed).
+ */
 @Global()
-@Module({
-  providers: [EmbeddedDatabaseLifecycle, ChangeFeed],
-  exports: [ChangeFeed],
-  imports: [
-    EmbeddedDatabaseModule,
-    TypeOrmModule.forRootAsync({
-      imports: [EmbeddedDatabaseModule],
-      inject: [AppConfig, EMBEDDED_DATABASE],
-      useFactory: (config: AppConfig, embedded: EmbeddedDatabase | null) => ({
-        ...(embedded
-          ? dataSourceOptions(embedded.target, 1)
-          : dataSourceOptions({ url: config.databaseUrl as string }, POSTGRES_POOL_SIZE)),
-        autoLoadEntities: true,
-        retryAttempts: 3,
-        retryDelay: 1000,
-      }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(embedded: EmbeddedDatabase | null): DynamicModule {
+    const target: DynamicModule = {
+      module: DatabaseTargetModule,
+      providers: [
+        { provide: EMBEDDED_DATABASE, useValue: embedded },
+        {
+          provide: DATABASE_TARGET,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig): DatabaseTarget => embedded?.target ?? { url: config.databaseUrl as string },
+        },
+      ],
+      exports: [EMBEDDED_DATABASE, DATABASE_TARGET],
+    };
+    return {
+      module: DatabaseModule,
+      imports: [
+        target,
+        TypeOrmModule.forRootAsync({
+          imports: [target],
+          inject: [DATABASE_TARGET],
+          useFactory: (where: DatabaseTarget) => ({
+            ...dataSourceOptions(where, POOL_SIZE),
+            autoLoadEntities: true,
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [EmbeddedDatabaseLifecycle, ChangeFeed],
+      exports: [ChangeFeed, target],
+    };
+  }
+}
+
+@Module({})
+class DatabaseTargetModule {}
