@@ -8,7 +8,7 @@
  * message was lost.
  *
  * Knobs: SOAK_SECONDS (120), SOAK_RATE (messages per second per channel, 10), SOAK_DB
- * (postgres | pglite, default postgres).
+ * (postgres | embedded, default postgres).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -10,6 +10,8 @@ type Json = Record<string, any>;
 export interface Hookline {
   process: NodeProcess;
   url: string;
+  /** From spawning the process to /health answering. */
+  startupMs: number;
   /** Headers of a logged-in admin. */
   auth: Record<string, string>;
   api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json>;
@@ -18,11 +20,13 @@ export interface Hookline {
 
 /**
  * The built server (`dist/src/main.js`, as `npm start` runs it) in its own process, on a fresh
- * PostgreSQL database (`databaseUrl`) or, without one, on PGlite in a scratch data folder. Logs
- * at the default level (info) go to the process's pipe, as they would to a log collector.
+ * PostgreSQL database (`databaseUrl`) or, without one, on the embedded PostgreSQL in a scratch
+ * data folder (or `keepDataDir`, which is kept at stop). Logs at the default level (info) go to
+ * the process's pipe, as they would to a log collector.
  */
-export async function startHookline(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<Hookline> {
-  const dataDir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'hookline-bench-'));
+export async function startHookline(databaseUrl: string | undefined, env: Record<string, string> = {}, keepDataDir?: string): Promise<Hookline> {
+  const dataDir = databaseUrl ? undefined : (keepDataDir ?? mkdtempSync(join(tmpdir(), 'hookline-bench-')));
+  const started = Date.now();
   const process_ = await startNode(
     'dist/src/main.js',
     {
@@ -35,6 +39,7 @@ export async function startHookline(databaseUrl: string | undefined, env: Record
     },
     { nodeArgs: ['--no-node-snapshot'], readyPath: '/health', timeoutMs: 120_000 },
   );
+  const startupMs = Date.now() - started;
   const url = process_.url;
   const login = (await (
     await fetch(`${url}/api/v1/login`, {
@@ -58,11 +63,12 @@ export async function startHookline(databaseUrl: string | undefined, env: Record
   return {
     process: process_,
     url,
+    startupMs,
     auth,
     api,
     stop: async () => {
       await process_.stop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir && !keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

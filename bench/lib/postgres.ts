@@ -7,7 +7,10 @@ import { ROOT } from './processes';
 /**
  * A PostgreSQL for the run: BENCH_DATABASE_URL when given (its server must let us create
  * databases), otherwise a throwaway cluster started the way `.ci/run` starts one
- * (`$SHARED_DIR/ci/postgres.sh`, which installs Debian's PostgreSQL when missing).
+ * (`$SHARED_DIR/ci/postgres.sh`, which installs Debian's PostgreSQL when missing). That script
+ * turns `fsync` off, which no production server does and which would make the external database
+ * look faster than any durable one (the embedded default keeps PostgreSQL's durable defaults):
+ * the cluster is restarted with the defaults unless BENCH_PG_FSYNC=off.
  */
 export class Postgres {
   private constructor(
@@ -25,6 +28,7 @@ export class Postgres {
     const url = /DATABASE_URL=(\S+)/.exec(out)?.[1];
     const dir = /PGTEST_DIR=(\S+)/.exec(out)?.[1];
     if (!url) throw new Error(`postgres.sh printed no DATABASE_URL: ${out}`);
+    if (dir && process.env.BENCH_PG_FSYNC !== 'off') restartDurable(url, dir);
     return new Postgres(url, dir, script);
   }
 
@@ -44,4 +48,14 @@ export class Postgres {
   stop(): void {
     if (this.script && this.dataDir) execFileSync(this.script, ['stop', this.dataDir], { stdio: 'ignore' });
   }
+}
+
+/** Restarts postgres.sh's cluster with the same socket, address and port but PostgreSQL's default durability. */
+function restartDurable(url: string, dir: string): void {
+  const port = new URL(url).port;
+  const pgCtl = execFileSync('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1'], { encoding: 'utf8' }).trim();
+  const options = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1`;
+  const command = `${pgCtl} -D '${dir}/data' -l '${dir}/log' -w -m fast -o "${options}" restart`;
+  const asPostgres = process.getuid?.() === 0 ? ['su', 'postgres', '-s', '/bin/sh', '-c', command] : ['sh', '-c', command];
+  execFileSync(asPostgres[0], asPostgres.slice(1), { stdio: 'ignore' });
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { NodeProcess as StartedProcess, startNodeProcess } from '../../test/support/server-process';
 
 export { ROOT } from '../../test/support/server-process';
@@ -17,6 +17,54 @@ export function rssMbOf(pid: number): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `pid` and every process below it (the embedded database's watchdog, server and backends). */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+  return tree;
+}
+
+/**
+ * Proportional set size of a process tree, in MB: shared pages (PostgreSQL's shared buffers, the
+ * binaries) counted once across the tree, unlike summing RSS.
+ */
+export function pssMbOfTree(pid: number): number {
+  let kb = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const line = readFileSync(`/proc/${member}/smaps_rollup`, 'utf8').split('\n').find((l) => l.startsWith('Pss:'));
+      kb += line ? Number(line.replace(/\D+/g, '')) : 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return Math.round(kb / 1024);
+}
+
+/** CPU time (user + system, seconds) used so far by a process tree. */
+export function cpuSecondsOfTree(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
 
 /** Starts `script` (see startNodeProcess) and waits for `readyPath` (default: the sink's `/_stats`). */
 export async function startNode(
