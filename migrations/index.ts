@@ -6,6 +6,8 @@ import { OutboxConsumption1763885200000 } from './1763885200000-outbox-consumpti
 import { SigningSecrets1763885300000 } from './1763885300000-signing-secrets';
 import { ChangeNotifications1763885400000 } from './1763885400000-change-notifications';
 import { TranspiledScripts1763885500000 } from './1763885500000-transpiled-scripts';
+import { DeliveryMessageIds1763885600000 } from './1763885600000-delivery-message-ids';
+import { HistoryWithoutSecrets1763885700000 } from './1763885700000-history-without-secrets';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -20,4 +22,6 @@ export const migrations: Function[] = [
   SigningSecrets1763885300000,
   ChangeNotifications1763885400000,
   TranspiledScripts1763885500000,
+  DeliveryMessageIds1763885600000,
+  HistoryWithoutSecrets1763885700000,
 ];

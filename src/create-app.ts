@@ -12,10 +12,12 @@ import { AppConfig } from './core/config/app-config';
 import { EmbeddedDatabase } from './core/database/embedded-database';
 import { ApiError } from './core/http/api-error';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
+import { SharedRateStore } from './core/http/shared-rate-store';
 import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
+import { TEST_ADMIN_USERNAME } from './users/default-users';
 
 /**
  * Builds the whole application exactly as production runs it; main.ts and every test call this,
@@ -31,6 +33,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   } catch (error) {
     await embedded?.stop();
     throw error;
+  }
+  if (config.testMode) {
+    new NestLogger('Hookline').warn(
+      `TEST_MODE is on: the well-known test administrator ${TEST_ADMIN_USERNAME} exists and the hook rate limit is ${config.hookRateLimit.limit ? 'as set' : 'off'}. Never run a real server like this.`,
+    );
   }
   if (embedded) {
     const logger = new NestLogger('Database');
@@ -58,12 +65,14 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
   app.useGlobalPipes(createValidationPipe());
   if (config.hookRateLimit.limit > 0) {
-    // Only routes that ask for it (the /hooks URLs) are limited, each concrete URL on its own.
+    // Only routes that ask for it (the /hooks URLs) are limited, per integration: every URL form of
+    // a hook (with or without the ignored user segment, whatever it says) shares one count.
     await app.register(fastifyRateLimit, {
       global: false,
       max: config.hookRateLimit.limit,
       timeWindow: config.hookRateLimit.windowMs,
-      keyGenerator: (request) => request.url.split('?')[0],
+      keyGenerator: (request) => `hook:${(request.params as { integrationId?: string } | undefined)?.integrationId ?? request.url.split('?')[0]}`,
+      store: SharedRateStore,
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, {
           success: false,

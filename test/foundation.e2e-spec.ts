@@ -116,7 +116,7 @@ describe('configuration', () => {
   });
 
   it('reads sizes, booleans and ROOT_URL', () => {
-    const config = loadConfig({ BODY_LIMIT: '512kb', TEST_MODE: 'yes', PORT: '8080', ROOT_URL: 'https://chat.example.com/' });
+    const config = loadConfig({ BODY_LIMIT: '512kb', TEST_MODE: 'true', PORT: '8080', ROOT_URL: 'https://chat.example.com/' });
     expect(config).toMatchObject({ bodyLimit: 524288, testMode: true, port: 8080, rootUrl: 'https://chat.example.com' });
   });
 

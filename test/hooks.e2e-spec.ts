@@ -357,4 +357,12 @@ describe(`incoming webhook rate limit (${databaseKind})`, () => {
     await t.http.post(`/hooks/${other._id}/${other.token}`).send({ text: 'other hook' }).expect(200);
     await admin.get('/api/v1/me').expect(200);
   });
+
+  it('counts per integration, whatever the ignored user segment of the URL says', async () => {
+    const hook = await createIntegration(admin, incomingBody());
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: '1' }).expect(200);
+    await t.http.post(`/hooks/${hook._id}/anything/${hook.token}`).send({ text: '2' }).expect(200);
+    await t.http.post(`/hooks/${hook._id}/something-else/${hook.token}`).send({ text: '3' }).expect(429);
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: '4' }).expect(429);
+  });
 });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { eventually } from './support/eventually';
+import { rerunMigrationsFrom } from './support/migrations';
 import { createIntegration, incomingBody, outgoingBody } from './support/integrations';
 import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
@@ -208,9 +209,8 @@ describe(`Rocket.Chat scripts run unchanged (${databaseKind})`, () => {
       const script = 'class Script { process_incoming_request({ request }) { msg = request.content.text; return { content: { text: msg } }; } }';
       const { room, hook, url } = await scriptedHook(script, { skipTranspile: true });
       const dataSource = t.app.get(DataSource);
-      await dataSource.undoLastMigration();
       await dataSource.query(`UPDATE integrations SET script_compiled = script, updated_at = now() WHERE id = $1`, [hook._id]);
-      await dataSource.runMigrations();
+      await rerunMigrationsFrom(dataSource, 'TranspiledScripts1763885500000');
       const after = (await admin.get('/api/v1/integrations.get', { integrationId: hook._id }).expect(200)).body.integration;
       expect(after.scriptCompiled).toContain('var Script=function()');
       await t.http.post(url).send({ text: 'migrated' }).expect(200);

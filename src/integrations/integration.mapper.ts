@@ -1,7 +1,11 @@
 import { Integration } from './entities/integration.entity';
 
-/** An integration as Rocket.Chat's REST API returns it: absent (null) fields are left out. */
-export function toApiIntegration(i: Integration): Record<string, unknown> {
+/**
+ * An integration as Rocket.Chat's REST API returns it: absent (null) fields are left out. The
+ * signing secret is shown only by the answer that creates it (`withSigningSecret`), never again
+ * (get, list, update, history snapshots).
+ */
+export function toApiIntegration(i: Integration, { withSigningSecret = false } = {}): Record<string, unknown> {
   const optional: Record<string, unknown> = {
     alias: i.alias,
     avatar: i.avatar,
@@ -23,7 +27,7 @@ export function toApiIntegration(i: Integration): Record<string, unknown> {
     retryFailedCalls: i.retryFailedCalls,
     retryCount: i.retryCount,
     retryDelay: i.retryDelay,
-    signingSecret: i.signingSecret,
+    signingSecret: withSigningSecret ? i.signingSecret : null,
   };
   return {
     _id: i.id,

@@ -55,7 +55,7 @@ export class IntegrationsController {
     if (body.type === 'webhook-incoming') integration = await this.integrations.createIncoming(me, body);
     else if (body.type === 'webhook-outgoing') integration = await this.integrations.createOutgoing(me, body);
     else throw ApiError.failure('Invalid integration type.');
-    return { integration: toApiIntegration(integration), success: true };
+    return { integration: toApiIntegration(integration, { withSigningSecret: true }), success: true };
   }
 
   @Put('integrations.update')
@@ -89,7 +89,7 @@ export class IntegrationsController {
   async list(@Query(new AjvSchemaPipe(schemas.listIntegrationsSchema, { query: true })) query: ListQuery, @CurrentUser() me: User) {
     const p = page(query, INTEGRATION_SORT, { createdAt: 'DESC' });
     const [integrations, total] = await this.integrations.list(me, { name: query.name, type: query.type }, p);
-    return { integrations: integrations.map(toApiIntegration), offset: p.offset, items: integrations.length, count: integrations.length, total, success: true };
+    return { integrations: integrations.map((i) => toApiIntegration(i)), offset: p.offset, items: integrations.length, count: integrations.length, total, success: true };
   }
 
   @Post('integrations.remove')

@@ -44,6 +44,6 @@ export class RoomIntegrationsController {
     if (kind.type === 'p' && query.includeAllPrivateGroups !== 'false') keys.push('all_private_groups');
     const p = resolvePage({ offset: query.offset, count: query.count }, {}, {});
     const [integrations, total] = await this.integrations.forRoom(me, keys, p);
-    return { integrations: integrations.map(toApiIntegration), count: integrations.length, offset: p.offset, total, success: true };
+    return { integrations: integrations.map((i) => toApiIntegration(i)), count: integrations.length, offset: p.offset, total, success: true };
   }
 }

@@ -1,8 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EnvironmentVariables, LogLevel } from './environment';
+import { withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
@@ -48,6 +50,9 @@ export class AppConfig {
   }
 }
 
+/** Variables that may be given as files (`ADMIN_PASS_FILE=/run/secrets/admin_pass`). */
+const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL'] as const;
+
 /** Requests per minute per hook URL when HOOK_RATE_LIMIT is not set: bursts of alerts pass, floods do not. */
 const DEFAULT_HOOK_RATE_LIMIT = 300;
 
@@ -63,17 +68,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY'];
   const raw: Record<string, string> = {};
+  const problems: string[] = [];
   for (const key of [...known, ...optional]) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
+  // Secrets may come from files (Docker and Kubernetes secrets): NAME_FILE holds NAME's value.
+  for (const key of SECRET_VARIABLES) {
+    const file = env[`${key}_FILE`];
+    if (!file) continue;
+    if (key in raw) {
+      problems.push(`${key} and ${key}_FILE are both set; keep one`);
+      continue;
+    }
+    try {
+      raw[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${key}_FILE names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) (got ${JSON.stringify(file)})`);
+    }
+  }
   const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(vars, { forbidUnknownValues: false, stopAtFirstError: true });
-  if (errors.length > 0) {
-    throw new ConfigurationError(
-      errors.map((e) => `${Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`} (got ${JSON.stringify(raw[e.property])})`),
-    );
-  }
+  problems.push(...errors.map((e) => `${Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`} (got ${JSON.stringify(shown(e.property, raw[e.property]))})`));
+  if (problems.length > 0) throw new ConfigurationError(problems);
   const dataDir = vars.DATA_DIR === 'memory://' ? vars.DATA_DIR : resolve(vars.DATA_DIR);
   return new AppConfig({
     port: vars.PORT,
@@ -103,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
   });
+}
+
+/** A bad value as it may be printed: passwords left out. */
+function shown(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (name === 'ADMIN_PASS') return '***';
+  return name === 'DATABASE_URL' ? withoutPassword(value) : value;
 }
 
 /** Rocket.Chat reads yes/true as "every engine", or names one engine. */

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { parseByteSize } from './byte-size';
+import { badDenyEntry, isPostgresUrl } from './value-rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,6 +16,16 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no', 'off', ''].includes(v)) return false;
   return value;
 };
+
+/** `true` or `false` and nothing else: for switches where a typo must not turn something on. */
+const toStrictBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' ? true : v === 'false' ? false : value;
+};
+
+/** Rocket.Chat's script switches: a case-insensitive keyword. */
+const toKeyword = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
 
@@ -37,8 +48,7 @@ export class EnvironmentVariables {
   ROOT_URL?: string;
 
   @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @ValidateBy({ name: 'isPostgresUrl', validator: { validate: isPostgresUrl } }, { message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;
 
   @IsString()
@@ -57,7 +67,7 @@ export class EnvironmentVariables {
   @IsString()
   ADMIN_EMAIL?: string;
 
-  @Transform(toBool)
+  @Transform(toStrictBool)
   @IsBoolean({ message: 'TEST_MODE must be true or false' })
   TEST_MODE: boolean = false;
 
@@ -76,12 +86,14 @@ export class EnvironmentVariables {
 
   /** yes/true freezes every script engine; `ivm` or `vm2` only that engine (Rocket.Chat's variable). */
   @IsOptional()
-  @IsString()
+  @Transform(toKeyword)
+  @IsIn(['yes', 'true', 'ivm', 'vm2', 'no', 'false'], { message: 'FREEZE_INTEGRATION_SCRIPTS must be yes, true, ivm, vm2, no or false' })
   FREEZE_INTEGRATION_SCRIPTS?: string;
 
   /** yes/true/ivm: integrations behave as if they had no script (Rocket.Chat's variable). */
   @IsOptional()
-  @IsString()
+  @Transform(toKeyword)
+  @IsIn(['yes', 'true', 'ivm', 'no', 'false'], { message: 'DISABLE_INTEGRATION_SCRIPTS must be yes, true, ivm, no or false' })
   DISABLE_INTEGRATION_SCRIPTS?: string;
 
   @Transform(toInt)
@@ -115,7 +127,10 @@ export class EnvironmentVariables {
 
   /** Extra hosts, addresses or CIDR ranges outgoing requests may not reach, comma-separated. */
   @IsOptional()
-  @IsString()
+  @ValidateBy(
+    { name: 'isDenyList', validator: { validate: (value: unknown) => typeof value === 'string' && badDenyEntry(value) === undefined } },
+    { message: ({ value }) => `OUTGOING_DENY must be a comma-separated list of host names, IP addresses and CIDR ranges; "${badDenyEntry(String(value))}" is none of them` },
+  )
   OUTGOING_DENY?: string;
 
   /** Default time limit of an outgoing delivery's HTTP call (a script may set its own). */

@@ -23,6 +23,7 @@ const SOCKET_PORT = 5432;
 /** Unix socket paths are limited to about 104 bytes; longer DATA_DIRs get a socket folder under the temp dir. */
 const MAX_SOCKET_PATH = 100;
 const READY_TIMEOUT_MS = 60_000;
+const STARTING_UP = /the database system is (starting up|not yet accepting connections)/;
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -218,7 +219,8 @@ function launch(
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      if (/\b(FATAL|PANIC|WARNING)\b/.test(line)) logger.warn(`postgres: ${line}`);
+      // The readiness probe's own refusals while starting are expected, not worth a warning.
+      if (/\b(FATAL|PANIC|WARNING)\b/.test(line) && !STARTING_UP.test(line)) logger.warn(`postgres: ${line}`);
     }
   };
   server.stdout?.on('data', onOutput);

@@ -25,6 +25,10 @@ export class Delivery {
   @Column({ type: 'varchar', length: 32 })
   event: string;
 
+  /** Its `webhook-id` (Standard Webhooks): the same for every attempt of this delivery. */
+  @Column({ name: 'message_id', type: 'text' })
+  messageId: string;
+
   @Column({ type: 'text' })
   url: string;
 

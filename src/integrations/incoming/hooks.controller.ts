@@ -14,7 +14,7 @@ type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
 const EXECUTE = [':integrationId/:token', ':integrationId/:userId/:token'];
 const helper = (name: string) => [`${name}/:integrationId/:token`, `${name}/:integrationId/:userId/:token`];
-/** Hook URLs are rate-limited one by one (see create-app.ts for the limits). */
+/** Hook URLs are rate-limited per integration (see create-app.ts for the limits). */
 const RATE_LIMITED = { rateLimit: {} };
 
 /** `/hooks/...` (integrations spec §4.1): the incoming-webhook URLs, outside /api/v1, no login. */

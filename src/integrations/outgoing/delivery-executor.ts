@@ -96,7 +96,7 @@ export class DeliveryExecutor {
     entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
     const body = requestBody(opts.data);
     if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    Object.assign(headers, signatureHeaders(await this.signingSecret(integration), `msg_${delivery.id}`, body ?? ''));
+    Object.assign(headers, signatureHeaders(await this.signingSecret(integration), delivery.messageId, body ?? ''));
 
     let response: OutgoingResponse;
     const stopShowing = entry.saveIfStillRunning(SHOW_RUNNING_AFTER_MS);

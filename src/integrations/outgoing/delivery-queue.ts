@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Delivery } from '../entities/delivery.entity';
+import { newMessageId } from './request-signer';
 
 export interface NewDelivery {
   integrationId: string;
@@ -27,6 +28,7 @@ export class DeliveryQueue {
     const rows = jobs.map((job) => ({
       integrationId: job.integrationId,
       event: job.event,
+      messageId: newMessageId(),
       url: job.url,
       payload: job.payload,
       replayOf: job.replayOf ?? null,

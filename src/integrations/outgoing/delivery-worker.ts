@@ -17,6 +17,7 @@ interface ClaimedRow {
   id: string;
   integration_id: string;
   event: string;
+  message_id: string;
   url: string;
   payload: Record<string, unknown>;
   attempt: number;
@@ -82,7 +83,7 @@ export class DeliveryWorker extends PollingLoop {
          ORDER BY run_at, id
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
-       RETURNING id, integration_id, event, url, payload, attempt`,
+       RETURNING id, integration_id, event, message_id, url, payload, attempt`,
       [limit, full, LEASE_MS],
     )) as [ClaimedRow[], number];
     if (rows.length === 0) return 0;
@@ -150,7 +151,7 @@ export class DeliveryWorker extends PollingLoop {
   }
 
   private async attemptOne(row: ClaimedRow): Promise<void> {
-    const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, url: row.url, payload: row.payload, attempt: row.attempt });
+    const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, messageId: row.message_id, url: row.url, payload: row.payload, attempt: row.attempt });
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
       const outcome = await this.executor.attempt(delivery, await this.integrations.cachedById(row.integration_id));

@@ -1,0 +1,46 @@
+import type { FastifyRateLimitStore } from '@fastify/rate-limit';
+
+interface Window {
+  count: number;
+  endsAt: number;
+}
+
+/**
+ * A fixed-window counter store for `@fastify/rate-limit` that every route shares. The plugin
+ * gives each route a store of its own (`child`), so the two URL forms of one hook would count
+ * apart; here `child` returns the same store, and the key alone (the integration id) decides.
+ * Counts live in this process, like the plugin's own store.
+ */
+export class SharedRateStore implements FastifyRateLimitStore {
+  private readonly windows = new Map<string, Window>();
+  private readonly windowMs: number;
+  private sweepAt = 0;
+
+  /** The plugin passes its settings, `timeWindow` already in milliseconds. */
+  constructor(options: { timeWindow?: unknown }) {
+    this.windowMs = typeof options.timeWindow === 'number' ? options.timeWindow : 60_000;
+  }
+
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void): void {
+    const now = Date.now();
+    this.sweep(now);
+    let window = this.windows.get(key);
+    if (!window || window.endsAt <= now) {
+      window = { count: 0, endsAt: now + this.windowMs };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    callback(null, { current: window.count, ttl: window.endsAt - now });
+  }
+
+  child(): FastifyRateLimitStore {
+    return this;
+  }
+
+  /** Drops ended windows now and then, so keys of hooks no longer called do not pile up. */
+  private sweep(now: number): void {
+    if (now < this.sweepAt) return;
+    this.sweepAt = now + this.windowMs;
+    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+  }
+}
