@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,6 +19,8 @@ import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filt
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
+
+const LOGIN_ROUTE = '/api/v1/login';
 
 /**
  * Builds the whole application exactly as production runs it; main.ts and every test call this,
@@ -51,7 +54,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // Client addresses (login limits) come from X-Forwarded-For only from the proxies TRUST_PROXY names.
+    trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
   });
@@ -64,14 +68,18 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
   app.useGlobalPipes(createValidationPipe());
-  if (config.hookRateLimit.limit > 0) {
-    // Only routes that ask for it (the /hooks URLs) are limited, per integration: every URL form of
-    // a hook (with or without the ignored user segment, whatever it says) shares one count.
+  if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {
+    // Only routes that ask for it are limited: the /hooks URLs per integration (every URL form of a
+    // hook, whatever its ignored user segment says, shares one count), and login per address.
+    const isLogin = (request: FastifyRequest) => request.routeOptions.url === LOGIN_ROUTE;
+    const limits = (request: FastifyRequest) => (isLogin(request) ? config.loginRateLimit : config.hookRateLimit);
     await app.register(fastifyRateLimit, {
       global: false,
-      max: config.hookRateLimit.limit,
-      timeWindow: config.hookRateLimit.windowMs,
-      keyGenerator: (request) => `hook:${(request.params as { integrationId?: string } | undefined)?.integrationId ?? request.url.split('?')[0]}`,
+      max: (request) => limits(request).limit,
+      timeWindow: (request) => limits(request).windowMs,
+      allowList: (request) => limits(request).limit === 0,
+      keyGenerator: (request) =>
+        isLogin(request) ? `login:${request.ip}` : `hook:${(request.params as { integrationId?: string } | undefined)?.integrationId ?? request.url.split('?')[0]}`,
       store: SharedRateStore,
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, {

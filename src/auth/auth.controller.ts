@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, Req } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { ajv } from '../core/http/ajv-messages';
 import { ApiError } from '../core/http/api-error';
@@ -6,21 +7,34 @@ import { toApiMe } from '../users/user.mapper';
 import { AuthService } from './auth.service';
 import { AuthenticatedRequest } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle';
 import { Public } from './public.decorator';
+
+/** Logins are rate-limited per address (LOGIN_RATE_LIMIT; see create-app.ts). */
+const LOGIN_RATE_LIMITED = { rateLimit: {} };
 
 @ApiTags('authentication')
 @Controller('api/v1')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto) {
+  @RouteConfig(LOGIN_RATE_LIMITED)
+  async login(@Body() body: LoginDto, @Ip() address: string) {
     const identifier = body.user ?? body.username ?? body.email;
     if (!identifier) throw ApiError.invalidParams([ajv.required('user'), ajv.required('username'), ajv.oneOf]);
+    this.throttle.assertAllowed(identifier, address);
     const session = await this.auth.login(identifier, body.password);
-    if (!session) throw new ApiError(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' });
+    if (!session) {
+      this.throttle.failed(identifier, address);
+      throw new ApiError(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' });
+    }
+    this.throttle.succeeded(identifier);
     return { status: 'success', data: { userId: session.user.id, authToken: session.authToken, me: toApiMe(session.user) } };
   }
 

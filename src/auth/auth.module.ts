@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { LoginToken } from './entities/login-token.entity';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenStrategy } from './token.strategy';
@@ -11,7 +12,7 @@ import { TokenStrategy } from './token.strategy';
 @Module({
   imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken])],
   controllers: [AuthController],
-  providers: [AuthService, TokenStrategy, TokenAuthGuard],
+  providers: [AuthService, LoginThrottle, TokenStrategy, TokenAuthGuard],
   exports: [AuthService, TokenAuthGuard],
 })
 export class AuthModule {}

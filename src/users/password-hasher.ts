@@ -1,4 +1,5 @@
-import { compare, hash } from 'bcryptjs';
+// A native binding: hashing runs on libuv's thread pool, so a burst of logins does not stall the event loop.
+import { hash, verify } from '@node-rs/bcrypt';
 import { createHash } from 'node:crypto';
 
 const BCRYPT_ROUNDS = 10;
@@ -15,9 +16,13 @@ export function hashPassword(password: PasswordInput): Promise<string> {
   return hash(digestOf(password), BCRYPT_ROUNDS);
 }
 
-/** bcrypt's comparison does not stop at the first differing byte. */
-export function verifyPassword(password: PasswordInput, passwordHash: string): Promise<boolean> {
-  return compare(digestOf(password), passwordHash);
+/** bcrypt's comparison does not stop at the first differing byte. A malformed stored hash never matches. */
+export async function verifyPassword(password: PasswordInput, passwordHash: string): Promise<boolean> {
+  try {
+    return await verify(digestOf(password), passwordHash);
+  } catch {
+    return false;
+  }
 }
 
 let decoy: Promise<string> | undefined;

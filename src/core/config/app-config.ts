@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EnvironmentVariables, LogLevel } from './environment';
-import { withoutPassword } from './value-rules';
+import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery'
+  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -29,8 +29,14 @@ export class AppConfig {
   readonly freezeIntegrationScripts: 'none' | 'all' | 'ivm' | 'vm2';
   /** The script sandbox: off entirely (DISABLE_INTEGRATION_SCRIPTS), and each call's limits. */
   readonly scripts: { disabled: boolean; timeoutMs: number; memoryMb: number };
-  /** Requests per window per hook URL; `limit` 0 means no limit. */
+  /** Requests per window per incoming integration; `limit` 0 means no limit. */
   readonly hookRateLimit: { limit: number; windowMs: number };
+  /** Logins per window per address; `limit` 0 means no limit. */
+  readonly loginRateLimit: { limit: number; windowMs: number };
+  /** Rocket.Chat's block of failed logins: failures per user name and per address (0: never), and the block's length. */
+  readonly loginBlock: { perUser: number; perAddress: number; blockMs: number };
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
+  readonly trustProxy: boolean | string[];
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
   /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
@@ -50,6 +56,12 @@ export class AppConfig {
   }
 }
 
+/** Logins per minute per address when LOGIN_RATE_LIMIT is not set. */
+const DEFAULT_LOGIN_RATE_LIMIT = 30;
+/** Rocket.Chat's defaults for blocking failed logins. */
+const DEFAULT_BLOCK_PER_USER = 10;
+const DEFAULT_BLOCK_PER_ADDRESS = 50;
+
 /** Variables that may be given as files (`ADMIN_PASS_FILE=/run/secrets/admin_pass`). */
 const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL'] as const;
 
@@ -66,7 +78,7 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY'];
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY', 'LOGIN_RATE_LIMIT', 'LOGIN_BLOCK_FAILURES_PER_USER', 'LOGIN_BLOCK_FAILURES_PER_ADDRESS', 'TRUST_PROXY'];
   const raw: Record<string, string> = {};
   const problems: string[] = [];
   for (const key of [...known, ...optional]) {
@@ -119,6 +131,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perUrlConcurrency: Math.min(vars.DELIVERY_PER_URL_CONCURRENCY, vars.DELIVERY_CONCURRENCY),
     },
     hookRateLimit: { limit: vars.HOOK_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_HOOK_RATE_LIMIT), windowMs: vars.HOOK_RATE_LIMIT_WINDOW_MS },
+    loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? (vars.TEST_MODE ? 0 : DEFAULT_LOGIN_RATE_LIMIT), windowMs: 60_000 },
+    loginBlock: {
+      perUser: vars.LOGIN_BLOCK_FAILURES_PER_USER ?? (vars.TEST_MODE ? 0 : DEFAULT_BLOCK_PER_USER),
+      perAddress: vars.LOGIN_BLOCK_FAILURES_PER_ADDRESS ?? (vars.TEST_MODE ? 0 : DEFAULT_BLOCK_PER_ADDRESS),
+      blockMs: Math.round(vars.LOGIN_BLOCK_MINUTES * 60_000),
+    },
+    trustProxy: trustProxySetting(vars.TRUST_PROXY),
   });
 }
 

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { parseByteSize } from './byte-size';
-import { badDenyEntry, isPostgresUrl } from './value-rules';
+import { badDenyEntry, isPostgresUrl, isTrustProxy } from './value-rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -159,4 +159,39 @@ export class EnvironmentVariables {
   @Min(1, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
   @Max(1000, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
   DELIVERY_PER_URL_CONCURRENCY: number = 16;
+
+  /** Logins per minute from one address; past it, 429. 0 turns the limit off. Off by default when TEST_MODE is on. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)' })
+  @Min(0, { message: 'LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)' })
+  LOGIN_RATE_LIMIT?: number;
+
+  /** Failed logins for one user name before its logins are blocked (Rocket.Chat: 10). 0: never. Off by default when TEST_MODE is on. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)' })
+  @Min(0, { message: 'LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)' })
+  LOGIN_BLOCK_FAILURES_PER_USER?: number;
+
+  /** Failed logins from one address before its logins are blocked (Rocket.Chat: 50). 0: never. Off by default when TEST_MODE is on. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)' })
+  @Min(0, { message: 'LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)' })
+  LOGIN_BLOCK_FAILURES_PER_ADDRESS?: number;
+
+  /** How long a block lasts after the last failure (Rocket.Chat: 5 minutes). */
+  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'LOGIN_BLOCK_MINUTES must be a number of minutes above 0, such as 5' })
+  @Min(0.001, { message: 'LOGIN_BLOCK_MINUTES must be a number of minutes above 0, such as 5' })
+  LOGIN_BLOCK_MINUTES: number = 5;
+
+  /** Whose X-Forwarded-For to believe: false (nobody, the default), true (any proxy), or the proxies' addresses and ranges. */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: (value: unknown) => typeof value === 'string' && isTrustProxy(value) } },
+    { message: 'TRUST_PROXY must be true, false, or a comma-separated list of the proxies\' IP addresses and CIDR ranges' },
+  )
+  TRUST_PROXY?: string;
 }

@@ -39,3 +39,18 @@ export function badDenyEntry(list: string): string | undefined {
 export function withoutPassword(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
+
+/** TRUST_PROXY: `true`, `false`, or addresses and CIDR ranges of the proxies in front. */
+export function isTrustProxy(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'false') return true;
+  const entries = v.split(',').map((entry) => entry.trim());
+  return entries.every((entry) => ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry));
+}
+
+/** What Fastify's `trustProxy` takes for a TRUST_PROXY value. */
+export function trustProxySetting(value: string | undefined): boolean | string[] {
+  const v = value?.trim().toLowerCase() ?? 'false';
+  if (v === 'true' || v === 'false') return v === 'true';
+  return v.split(',').map((entry) => entry.trim());
+}

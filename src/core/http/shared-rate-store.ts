@@ -21,12 +21,13 @@ export class SharedRateStore implements FastifyRateLimitStore {
     this.windowMs = typeof options.timeWindow === 'number' ? options.timeWindow : 60_000;
   }
 
-  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void): void {
+  /** `timeWindow`: the window of the route being counted (the plugin passes it; routes may differ). */
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = this.windowMs): void {
     const now = Date.now();
     this.sweep(now);
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
-      window = { count: 0, endsAt: now + this.windowMs };
+      window = { count: 0, endsAt: now + timeWindow };
       this.windows.set(key, window);
     }
     window.count += 1;
