@@ -10,6 +10,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { version } from '../package.json';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
+import { DatabaseAvailability } from './core/database/database-availability';
 import { EmbeddedDatabase } from './core/database/embedded-database';
 import { ApiError } from './core/http/api-error';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
@@ -66,7 +67,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger)));
+  app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger), app.get(DatabaseAvailability)));
   app.useGlobalPipes(createValidationPipe());
   if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {
     // Only routes that ask for it are limited: the /hooks URLs per integration (every URL form of a

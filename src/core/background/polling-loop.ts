@@ -1,4 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DatabaseAvailability } from '../database/database-availability';
 
 /**
  * A background loop that runs while the application does: `tick()` does a round of work and says
@@ -13,7 +14,11 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
   /** A nudge that came while a round was running: the next sleep is skipped. */
   private nudged = false;
 
-  constructor(private readonly idleMs: number) {}
+  /** `database`: while it is out of reach, failed rounds wait quietly (it logs the outage once). */
+  constructor(
+    private readonly idleMs: number,
+    private readonly database?: DatabaseAvailability,
+  ) {}
 
   /** One round of work; true when more is probably waiting. */
   protected abstract tick(): Promise<boolean>;
@@ -42,7 +47,7 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
       try {
         more = await this.tick();
       } catch (error) {
-        this.logger.error(`${(error as Error).message}; retrying in a second`);
+        if (!this.database?.report(error)) this.logger.error(`${(error as Error).message}; retrying in a second`);
         await this.sleep(1000);
       }
       if (!more && !this.nudged) await this.sleep(this.idleMs);

@@ -38,6 +38,7 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
   private listener?: Client;
   private stopped = false;
   private connected = false;
+  private reportedLoss = false;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -106,7 +107,9 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
       this.connected = false;
       this.emit(EVERYTHING);
       if (this.stopped) return;
-      this.logger.warn(`change notifications lost (${reason}); caches bypassed until reconnected`);
+      // Once per loss, not once per failed reconnection.
+      if (!this.reportedLoss) this.logger.warn(`change notifications lost (${reason}); caches bypassed until reconnected`);
+      this.reportedLoss = true;
       setTimeout(() => void this.listen(), RECONNECT_MS).unref();
     };
     this.listener = client;
@@ -118,6 +121,8 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
       await client.query(`LISTEN ${CHANGES_CHANNEL}`);
       this.emit(EVERYTHING);
       this.connected = true;
+      if (this.reportedLoss) this.logger.log('change notifications back');
+      this.reportedLoss = false;
     } catch (error) {
       lost((error as Error).message);
       await client.end().catch(() => undefined);

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ChangeFeed } from './change-feed';
+import { DatabaseAvailability } from './database-availability';
 import { DATABASE_TARGET, DatabaseTarget, dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabase } from './embedded-database';
 
@@ -61,8 +62,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [EmbeddedDatabaseLifecycle, ChangeFeed],
-      exports: [ChangeFeed, target],
+      providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability],
+      exports: [ChangeFeed, DatabaseAvailability, target],
     };
   }
 }

@@ -1,7 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { DatabaseAvailability } from '../database/database-availability';
 import { toErrorResponse } from './error-response';
+
+const SERVICE_UNAVAILABLE = { status: 503, body: { success: false, error: 'Service Unavailable' } };
 
 /**
  * The one exception filter: every error, from a route, a guard, a pipe or Fastify's own body
@@ -9,14 +12,22 @@ import { toErrorResponse } from './error-response';
  */
 @Catch()
 export class RocketChatExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    private readonly database: DatabaseAvailability,
+  ) {
     logger.setContext('Http');
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const { status, body, unexpected } = toErrorResponse(exception);
+    let { status, body, unexpected } = toErrorResponse(exception);
+    // An unreachable database is an outage, logged once by DatabaseAvailability, not a bug per request.
+    if (unexpected && this.database.report(exception)) {
+      ({ status, body } = SERVICE_UNAVAILABLE);
+      unexpected = false;
+    }
     if (unexpected) {
       this.logger.error({ err: exception, reqId: request.id }, 'Unexpected error while handling %s', request.method);
     }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
+import { DatabaseAvailability } from '../../core/database/database-availability';
 import { Delivery } from '../entities/delivery.entity';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryExecutor } from './delivery-executor';
@@ -47,8 +48,9 @@ export class DeliveryWorker extends PollingLoop {
     private readonly config: AppConfig,
     private readonly integrations: IntegrationsService,
     queue: DeliveryQueue,
+    database: DatabaseAvailability,
   ) {
-    super(IDLE_POLL_MS);
+    super(IDLE_POLL_MS, database);
     queue.onAnnounced(() => this.nudge());
   }
 

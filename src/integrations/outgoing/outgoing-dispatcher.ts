@@ -4,6 +4,7 @@ import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { CachedLookup } from '../../core/database/cached-lookup';
 import { ChangeFeed } from '../../core/database/change-feed';
+import { DatabaseAvailability } from '../../core/database/database-availability';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
 import { OutboxEvent } from '../../events/entities/outbox-event.entity';
 import { OutboxService } from '../../events/outbox.service';
@@ -34,8 +35,9 @@ export class OutgoingDispatcher extends PollingLoop {
     private readonly deliveries: DeliveryQueue,
     private readonly config: AppConfig,
     changes: ChangeFeed,
+    database: DatabaseAvailability,
   ) {
-    super(IDLE_POLL_MS);
+    super(IDLE_POLL_MS, database);
     this.listening = new CachedLookup(changes, ['integrations'], 1000);
     outbox.onCommitted(() => this.nudge());
   }
