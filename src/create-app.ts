@@ -19,6 +19,7 @@ import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
+import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
 
 const LOGIN_ROUTE = '/api/v1/login';
@@ -66,7 +67,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     // Hook scripts see the raw body (`content_raw`), and a form post holding one JSON key is parsed from it.
     rawBody: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupNoiseFilter(app.get(Logger)));
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger), app.get(DatabaseAvailability)));
   app.useGlobalPipes(createValidationPipe());
   if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfig } from './core/config/app-config';
 import { createApp } from './create-app';
 import { StartupError } from './core/startup-error';
+import { startupSummary } from './startup-summary';
 
 async function main(): Promise<void> {
   let config;
@@ -16,8 +17,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  new Logger('Hookline').log(`Listening on ${config.rootUrl} (port ${config.port})`);
+  await app.listen({ port: config.port, host: config.host });
+  const logger = new Logger('Hookline');
+  for (const line of await startupSummary(app, config, `${config.host}:${config.port}`)) logger.log(line);
 }
 
 main().catch((error: unknown) => {

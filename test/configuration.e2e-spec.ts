@@ -125,4 +125,20 @@ describe('start-up settings of a real server', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('prints a short summary at start instead of a line per route, and listens on HOST', async () => {
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    const server = await startServerProcess({ ...(scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: 'memory://' }), LOG_LEVEL: 'info', HOST: '127.0.0.1' });
+    try {
+      const output = server.output();
+      expect(output).toMatch(/Hookline \d+\.\d+\.\d+ listening on 127\.0\.0\.1:\d+ \(public URL http:\/\/localhost:\d+\); database: /);
+      expect(output).toContain('1 administrator');
+      expect(output).not.toContain('Mapped {');
+      expect(output).not.toContain('dependencies initialized');
+      if (scratch) expect(output).not.toContain(new URL(scratch.url).password || 'never-printed');
+    } finally {
+      await server.kill('SIGTERM');
+      await scratch?.drop();
+    }
+  });
 });

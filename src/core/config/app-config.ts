@@ -8,12 +8,14 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
 export class AppConfig {
   readonly port: number;
+  /** The address the server listens on. */
+  readonly host: string;
   readonly rootUrl: string;
   /** PostgreSQL connection string; undefined means the embedded database. */
   readonly databaseUrl?: string;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = vars.DATA_DIR === 'memory://' ? vars.DATA_DIR : resolve(vars.DATA_DIR);
   return new AppConfig({
     port: vars.PORT,
+    host: vars.HOST,
     rootUrl: (vars.ROOT_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     databaseUrl: vars.DATABASE_URL,
     dataDir,

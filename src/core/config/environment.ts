@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { isIP } from 'node:net';
 import { parseByteSize } from './byte-size';
 import { badDenyEntry, isPostgresUrl, isTrustProxy } from './value-rules';
 
@@ -42,6 +43,10 @@ export class EnvironmentVariables {
   @Min(0, { message: 'PORT must be a whole number between 0 and 65535' })
   @Max(65535, { message: 'PORT must be a whole number between 0 and 65535' })
   PORT: number = 3000;
+
+  /** The address to listen on: 0.0.0.0 (every interface, the default), 127.0.0.1 (this machine only), ::, or one address. */
+  @ValidateBy({ name: 'isHost', validator: { validate: (value: unknown) => typeof value === 'string' && isIP(value) !== 0 } }, { message: 'HOST must be an IP address to listen on, such as 0.0.0.0 or 127.0.0.1' })
+  HOST: string = '0.0.0.0';
 
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'ROOT_URL must be an http(s) URL such as https://chat.example.com' })
