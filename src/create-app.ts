@@ -121,6 +121,5 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
 
-  app.enableShutdownHooks();
   return app;
 }

@@ -4,12 +4,16 @@ import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../core/http/api-error';
 import { version } from '../../package.json';
+import { Draining } from './draining';
 
 @ApiTags('server')
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly draining: Draining,
+  ) {}
 
   @Get('api/info')
   info(): { version: string; success: true } {
@@ -20,11 +24,33 @@ export class HealthController {
   @Get('health')
   @HttpCode(HttpStatus.OK)
   async health(): Promise<{ status: 'ok'; database: 'up'; success: true }> {
+    await this.assertDatabaseUp();
+    return { status: 'ok', database: 'up', success: true };
+  }
+
+  /** Liveness: the process answers (restart it when this fails). Never looks at the database. */
+  @Get('health/live')
+  @HttpCode(HttpStatus.OK)
+  live(): { status: 'ok'; success: true } {
+    return { status: 'ok', success: true };
+  }
+
+  /** Readiness: send traffic here? No while shutting down, or while the database is out of reach. */
+  @Get('health/ready')
+  @HttpCode(HttpStatus.OK)
+  async ready(): Promise<{ status: 'ready'; database: 'up'; success: true }> {
+    if (this.draining.active) {
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'draining', error: 'Shutting down' });
+    }
+    await this.assertDatabaseUp();
+    return { status: 'ready', database: 'up', success: true };
+  }
+
+  private async assertDatabaseUp(): Promise<void> {
     try {
       await this.dataSource.query('SELECT 1');
     } catch {
       throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'error', database: 'down', error: 'Database unreachable' });
     }
-    return { status: 'ok', database: 'up', success: true };
   }
 }

@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -39,6 +39,8 @@ export class AppConfig {
   readonly loginBlock: { perUser: number; perAddress: number; blockMs: number };
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe for the client's address. */
   readonly trustProxy: boolean | string[];
+  /** On a stop signal: how long to drain (readiness 503, still serving), then the bound on finishing deliveries. */
+  readonly shutdown: { drainMs: number; timeoutMs: number };
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
   /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       blockMs: Math.round(vars.LOGIN_BLOCK_MINUTES * 60_000),
     },
     trustProxy: trustProxySetting(vars.TRUST_PROXY),
+    shutdown: { drainMs: vars.SHUTDOWN_DRAIN_MS, timeoutMs: vars.SHUTDOWN_TIMEOUT_MS },
   });
 }
 

@@ -199,4 +199,18 @@ export class EnvironmentVariables {
     { message: 'TRUST_PROXY must be true, false, or a comma-separated list of the proxies\' IP addresses and CIDR ranges' },
   )
   TRUST_PROXY?: string;
+
+  /** On SIGTERM/SIGINT, how long readiness answers 503 while requests are still served, before the port closes. */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
+  @Min(0, { message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
+  @Max(600000, { message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
+  SHUTDOWN_DRAIN_MS: number = 0;
+
+  /** Then how long deliveries in flight may take to finish; the rest are left to their leases (tried again later). */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
+  @Min(0, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
+  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
+  SHUTDOWN_TIMEOUT_MS: number = 15000;
 }

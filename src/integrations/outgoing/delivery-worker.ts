@@ -59,7 +59,20 @@ export class DeliveryWorker extends PollingLoop {
     const unstarted = [...this.waiting.values()].flat().map((row) => row.id);
     this.waiting.clear();
     if (unstarted.length) await this.release(unstarted).catch(() => undefined);
-    await Promise.allSettled([...this.attempts]);
+    const running = this.attempts.size;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled([...this.attempts]).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.config.shutdown.timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (running) {
+      this.logger.log(
+        finished
+          ? `${running} deliveries in flight finished before shutdown`
+          : `${this.attempts.size} of ${running} deliveries still running after ${this.config.shutdown.timeoutMs} ms; their leases will expire and they will be tried again`,
+      );
+    }
   }
 
   protected async tick(): Promise<boolean> {
