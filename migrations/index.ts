@@ -8,6 +8,7 @@ import { ChangeNotifications1763885400000 } from './1763885400000-change-notific
 import { TranspiledScripts1763885500000 } from './1763885500000-transpiled-scripts';
 import { DeliveryMessageIds1763885600000 } from './1763885600000-delivery-message-ids';
 import { HistoryWithoutSecrets1763885700000 } from './1763885700000-history-without-secrets';
+import { RetentionIndexes1763885800000 } from './1763885800000-retention-indexes';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -24,4 +25,5 @@ export const migrations: Function[] = [
   TranspiledScripts1763885500000,
   DeliveryMessageIds1763885600000,
   HistoryWithoutSecrets1763885700000,
+  RetentionIndexes1763885800000,
 ];

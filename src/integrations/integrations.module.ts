@@ -7,6 +7,7 @@ import { Delivery } from './entities/delivery.entity';
 import { IntegrationHistory } from './entities/integration-history.entity';
 import { Integration } from './entities/integration.entity';
 import { HistoryRecorder } from './history/history-recorder';
+import { HistoryPruner } from './history/history-pruner';
 import { HistoryService } from './history/history.service';
 import { HooksController } from './incoming/hooks.controller';
 import { IncomingService } from './incoming/incoming.service';
@@ -26,7 +27,7 @@ import { ScriptSandbox } from './scripts/script-sandbox';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryWorker],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryWorker, HistoryPruner],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

@@ -213,4 +213,10 @@ export class EnvironmentVariables {
   @Min(0, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
   @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
   SHUTDOWN_TIMEOUT_MS: number = 15000;
+
+  /** Days of outgoing history kept; older records are deleted in batches. 0 keeps everything. */
+  @Transform(toInt)
+  @IsInt({ message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
+  @Min(0, { message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
+  HISTORY_RETENTION_DAYS: number = 30;
 }

@@ -7,6 +7,7 @@ import { DomainEventName } from '../domain-events';
  */
 @Entity('outbox_events')
 @Index('outbox_events_pending_idx', { synchronize: false })
+@Index('outbox_events_consumed_idx', { synchronize: false })
 export class OutboxEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** One execution of an outgoing webhook, step by step (integrations spec §1.4, §5.8). */
 @Entity('integration_history')
 @Index('integration_history_integration_updated_idx', { synchronize: false })
+@Index('integration_history_created_idx', { synchronize: false })
 export class IntegrationHistory {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;
