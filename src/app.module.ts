@@ -11,6 +11,7 @@ import { EmbeddedDatabase } from './core/database/embedded-database';
 import { LoggingModule } from './core/logging/logging.module';
 import { OutgoingHttpModule } from './core/outgoing-http/outgoing-http.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { EventsModule } from './events/events.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MessagesModule } from './messages/messages.module';
@@ -28,6 +29,7 @@ export class AppModule {
         DatabaseModule.forRoot(embedded),
         OutgoingHttpModule,
         HealthModule,
+        MetricsModule,
         AuthorizationModule,
         EventsModule,
         UsersModule,

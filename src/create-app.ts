@@ -20,6 +20,7 @@ import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filt
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
 import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
+import { MetricsService } from './metrics/metrics.service';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
 
 const LOGIN_ROUTE = '/api/v1/login';
@@ -96,6 +97,15 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the URL: hook tokens stay out, and the label set stays small.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    const integrationId = (request.params as { integrationId?: string } | undefined)?.integrationId;
+    // Only hooks that exist are labelled (a 401 may name anything).
+    if (integrationId && route.startsWith('/hooks/:integrationId') && reply.statusCode !== 401 && reply.statusCode !== 429) metrics.hookCall(integrationId, reply.statusCode);
   });
   fastify.addHook('preValidation', async (request) => {
     if (nestedDeeperThan(request.body, MAX_JSON_DEPTH)) {

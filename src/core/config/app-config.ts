@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -43,6 +43,8 @@ export class AppConfig {
   readonly shutdown: { drainMs: number; timeoutMs: number };
   /** Days of outgoing history kept; 0 keeps everything. */
   readonly historyRetentionDays: number;
+  /** The bearer token of GET /metrics; undefined turns the endpoint off. */
+  readonly metricsToken?: string;
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
   /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
@@ -69,7 +71,7 @@ const DEFAULT_BLOCK_PER_USER = 10;
 const DEFAULT_BLOCK_PER_ADDRESS = 50;
 
 /** Variables that may be given as files (`ADMIN_PASS_FILE=/run/secrets/admin_pass`). */
-const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL'] as const;
+const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
 
 /** Requests per minute per hook URL when HOOK_RATE_LIMIT is not set: bursts of alerts pass, floods do not. */
 const DEFAULT_HOOK_RATE_LIMIT = 300;
@@ -84,7 +86,7 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY', 'LOGIN_RATE_LIMIT', 'LOGIN_BLOCK_FAILURES_PER_USER', 'LOGIN_BLOCK_FAILURES_PER_ADDRESS', 'TRUST_PROXY'];
+  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY', 'LOGIN_RATE_LIMIT', 'LOGIN_BLOCK_FAILURES_PER_USER', 'LOGIN_BLOCK_FAILURES_PER_ADDRESS', 'TRUST_PROXY', 'METRICS_TOKEN'];
   const raw: Record<string, string> = {};
   const problems: string[] = [];
   for (const key of [...known, ...optional]) {
@@ -147,13 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxySetting(vars.TRUST_PROXY),
     shutdown: { drainMs: vars.SHUTDOWN_DRAIN_MS, timeoutMs: vars.SHUTDOWN_TIMEOUT_MS },
     historyRetentionDays: vars.HISTORY_RETENTION_DAYS,
+    metricsToken: vars.METRICS_TOKEN,
   });
 }
 
 /** A bad value as it may be printed: passwords left out. */
 function shown(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return value;
-  if (name === 'ADMIN_PASS') return '***';
+  if (name === 'ADMIN_PASS' || name === 'METRICS_TOKEN') return '***';
   return name === 'DATABASE_URL' ? withoutPassword(value) : value;
 }
 

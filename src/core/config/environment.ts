@@ -219,4 +219,10 @@ export class EnvironmentVariables {
   @IsInt({ message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
   @Min(0, { message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
   HISTORY_RETENTION_DAYS: number = 30;
+
+  /** The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics does not exist. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }

@@ -46,9 +46,17 @@ export class HistoryEntry {
     private readonly opening: Partial<IntegrationHistory>,
   ) {}
 
+  private errored = false;
+
   step(step: string, fields: HistoryFields = {}): void {
     const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    if (fields.error === true) this.errored = true;
     this.pending = { ...this.pending, ...set, step };
+  }
+
+  /** Whether any step so far recorded an error. */
+  get failed(): boolean {
+    return this.errored;
   }
 
   /** Writes what changed; saves run one after another. */

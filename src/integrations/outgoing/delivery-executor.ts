@@ -13,7 +13,8 @@ import { newSigningSecret, signatureHeaders } from './request-signer';
 import { retryDelayMs } from './retry-policy';
 
 /** What became of one attempt: finished (whatever the result), or to be tried again at a time. */
-export type AttemptOutcome = { retryInMs: number } | { finished: true };
+/** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it). */
+export type AttemptOutcome = { retryInMs: number } | { finished: true; failed?: boolean; dropped?: boolean };
 
 const FINISHED: AttemptOutcome = { finished: true };
 /** An HTTP call still waiting after this long gets its `pre-http-call` step written, so the history shows it. */
@@ -53,11 +54,12 @@ export class DeliveryExecutor {
   async attempt(delivery: Delivery, integration: Integration | null): Promise<AttemptOutcome> {
     if (!integration || integration.enabled !== true) {
       this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);
-      return FINISHED;
+      return { finished: true, dropped: true };
     }
     const entry = this.history.start(integration, delivery.event);
     try {
-      return await this.run(delivery, integration, entry);
+      const outcome = await this.run(delivery, integration, entry);
+      return 'retryInMs' in outcome ? outcome : { finished: true, failed: entry.failed };
     } finally {
       await entry.save();
     }

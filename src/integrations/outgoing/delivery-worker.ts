@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { DatabaseAvailability } from '../../core/database/database-availability';
+import { MetricsService } from '../../metrics/metrics.service';
 import { Delivery } from '../entities/delivery.entity';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryExecutor } from './delivery-executor';
@@ -49,6 +50,7 @@ export class DeliveryWorker extends PollingLoop {
     private readonly integrations: IntegrationsService,
     queue: DeliveryQueue,
     database: DatabaseAvailability,
+    private readonly metrics: MetricsService,
   ) {
     super(IDLE_POLL_MS, database);
     queue.onAnnounced(() => this.nudge());
@@ -170,6 +172,7 @@ export class DeliveryWorker extends PollingLoop {
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
       const outcome = await this.executor.attempt(delivery, await this.integrations.cachedById(row.integration_id));
+      this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
       if ('retryInMs' in outcome) {
         await this.dataSource.query(
           `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,

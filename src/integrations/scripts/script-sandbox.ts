@@ -2,7 +2,8 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { Integration } from '../entities/integration.entity';
 import { OutgoingHttp, UrlPolicyError } from '../../core/outgoing-http/outgoing-http';
-import { CompiledScript, ScriptFetchResult } from './compiled-script';
+import { MetricsService } from '../../metrics/metrics.service';
+import { CompiledScript, ScriptFailure, ScriptFetchResult } from './compiled-script';
 
 interface CacheEntry {
   version: number;
@@ -22,6 +23,7 @@ export class ScriptSandbox implements OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly http: OutgoingHttp,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** False when DISABLE_INTEGRATION_SCRIPTS is set or the integration has nothing to run. */
@@ -30,7 +32,16 @@ export class ScriptSandbox implements OnModuleDestroy {
   }
 
   async call(integration: Integration, method: string, args: unknown): Promise<unknown> {
-    return (await this.load(integration)).call(method, args);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = await (await this.load(integration)).call(method, args);
+      this.metrics.scriptRun(method, seconds());
+      return result;
+    } catch (error) {
+      this.metrics.scriptRun(method, seconds(), error instanceof ScriptFailure ? error.code : 'error');
+      throw error;
+    }
   }
 
   async hasMethod(integration: Integration, method: string): Promise<boolean> {

@@ -1,0 +1,33 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
+import { AppConfig } from '../core/config/app-config';
+import { ApiError } from '../core/http/api-error';
+import { secretsEqual } from '../core/ids/secret-compare';
+import { MetricsService } from './metrics.service';
+
+/**
+ * `GET /metrics` in Prometheus' text format, for a scraper holding `METRICS_TOKEN` (a bearer
+ * token, compared in constant time). Without the setting the endpoint does not exist: metrics name
+ * integrations and show load, which is not for everyone.
+ */
+@Public()
+@Controller()
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const token = this.config.metricsToken;
+    if (!token) throw new ApiError(404, { success: false, error: 'Not Found', errorType: 'error-not-found' });
+    const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+    if (!secretsEqual(given, token)) throw new ApiError(401, { success: false, error: 'A valid bearer token is required for /metrics' });
+    void reply.header('content-type', this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+}
