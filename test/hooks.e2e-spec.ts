@@ -113,6 +113,18 @@ describe(`incoming webhooks (${databaseKind})`, () => {
       await t.http.post(hookUrl(hook)).send({ text: 'still fine' }).expect(200);
     });
 
+    it('posts a message with empty text for a body without text or attachments, as Rocket.Chat does, and nothing for {}', async () => {
+      const hook = await createIntegration(admin, incomingBody());
+      const before = (await newest())?._id;
+      await t.http.post(hookUrl(hook)).send({}).expect(200);
+      expect((await newest())?._id).toBe(before);
+      // A raw Alertmanager notification sent to a hook without a script.
+      await t.http.post(hookUrl(hook)).send({ status: 'firing', alerts: [{ labels: { alertname: 'HighLatency' } }] }).expect(200);
+      const posted = await newest();
+      expect(posted._id).not.toBe(before);
+      expect(posted).toMatchObject({ msg: '', bot: { i: hook._id } });
+    });
+
     it('ignores fields of the wrong type instead of storing them', async () => {
       const hook = await createIntegration(admin, incomingBody());
       await t.http.post(hookUrl(hook)).send({ text: 'typed', alias: { evil: true }, emoji: 5, tmid: ['x'], attachments: 'nope', customFields: 'x' }).expect(200);
