@@ -4,6 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ajv } from '../core/http/ajv-messages';
 import { ApiError } from '../core/http/api-error';
 import { toApiMe } from '../users/user.mapper';
+import { ApiLoggedIn } from './api-logged-in.decorator';
 import { AuthService } from './auth.service';
 import { AuthenticatedRequest } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
@@ -40,6 +41,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(200)
+  @ApiLoggedIn()
   async logout(@Req() request: AuthenticatedRequest) {
     await this.auth.logout(request.authTokenHash as string);
     return { status: 'success', data: { message: "You've been logged out!" } };

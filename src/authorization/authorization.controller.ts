@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { toApiPermission, toApiRole } from './authorization.mapper';
 import { ListPermissionsQuery } from './dto/list-permissions.query';
 import { UpdatePermissionsDto } from './dto/update-permissions.dto';
@@ -7,8 +8,7 @@ import { PermissionsService } from './permissions.service';
 import { RequirePermissions } from './require-permissions.decorator';
 
 @ApiTags('permissions')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class AuthorizationController {
   constructor(private readonly permissions: PermissionsService) {}

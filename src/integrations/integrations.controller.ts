@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
+import { ApiBodySchema, ApiQuerySchema } from '../core/http/api-schema-docs';
 import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
 import { User } from '../users/entities/user.entity';
@@ -39,8 +41,7 @@ function page(query: ListQuery, sortable: Record<string, string>, fallback: Reco
 
 /** `/api/v1/integrations.*` (integrations spec §2). */
 @ApiTags('integrations')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class IntegrationsController {
   constructor(
@@ -49,6 +50,7 @@ export class IntegrationsController {
   ) {}
 
   @Post('integrations.create')
+  @ApiBodySchema(schemas.createIntegrationSchema)
   @HttpCode(200)
   async create(@Body(new AjvSchemaPipe(schemas.createIntegrationSchema)) body: IntegrationInput, @CurrentUser() me: User) {
     let integration: Integration;
@@ -59,6 +61,7 @@ export class IntegrationsController {
   }
 
   @Put('integrations.update')
+  @ApiBodySchema(schemas.updateIntegrationSchema)
   async update(@Body(new AjvSchemaPipe(schemas.updateIntegrationSchema)) body: IntegrationInput & Record<string, unknown>, @CurrentUser() me: User) {
     let integration: Integration;
     if (body.type === 'webhook-outgoing') {
@@ -80,11 +83,13 @@ export class IntegrationsController {
   }
 
   @Get('integrations.get')
+  @ApiQuerySchema(schemas.getIntegrationSchema)
   async get(@Query(new AjvSchemaPipe(schemas.getIntegrationSchema, { query: true, typedRouter: true })) query: { integrationId: string; createdBy?: string }, @CurrentUser() me: User) {
     return { integration: toApiIntegration(await this.integrations.get(me, query.integrationId, query.createdBy)), success: true };
   }
 
   @Get('integrations.list')
+  @ApiQuerySchema(schemas.listIntegrationsSchema)
   @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
   async list(@Query(new AjvSchemaPipe(schemas.listIntegrationsSchema, { query: true })) query: ListQuery, @CurrentUser() me: User) {
     const p = page(query, INTEGRATION_SORT, { createdAt: 'DESC' });
@@ -93,6 +98,7 @@ export class IntegrationsController {
   }
 
   @Post('integrations.remove')
+  @ApiBodySchema(schemas.removeIntegrationSchema)
   @HttpCode(200)
   @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
   async remove(@Body(new AjvSchemaPipe(schemas.removeIntegrationSchema)) body: { type: string; integrationId?: string; target_url?: string }, @CurrentUser() me: User) {
@@ -106,6 +112,7 @@ export class IntegrationsController {
   }
 
   @Get('integrations.history')
+  @ApiQuerySchema(schemas.integrationHistorySchema)
   @RequirePermissions(MANAGE.allOutgoing, MANAGE.ownOutgoing)
   async listHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: ListQuery & { id: string }, @CurrentUser() me: User) {
     const p = page(query, HISTORY_SORT, { updatedAt: 'DESC' });
@@ -114,6 +121,7 @@ export class IntegrationsController {
   }
 
   @Post('integrations.clearHistory')
+  @ApiBodySchema(schemas.clearHistorySchema)
   @HttpCode(200)
   async clearHistory(@Body(new AjvSchemaPipe(schemas.clearHistorySchema)) body: { integrationId: string }, @CurrentUser() me: User) {
     await this.history.clear(me, body.integrationId);
@@ -121,6 +129,7 @@ export class IntegrationsController {
   }
 
   @Post('integrations.replayOutgoing')
+  @ApiBodySchema(schemas.replayOutgoingSchema)
   @HttpCode(200)
   async replay(@Body(new AjvSchemaPipe(schemas.replayOutgoingSchema)) body: { integrationId: string; historyId: string }, @CurrentUser() me: User) {
     await this.history.replay(me, body.integrationId, body.historyId);

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
@@ -22,8 +23,7 @@ interface RoomIntegrationsQuery {
 
 /** `channels.getIntegrations` / `groups.getIntegrations`: the integrations aimed at one room. */
 @ApiTags('integrations')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class RoomIntegrationsController {
   constructor(

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { PermissionsService } from '../authorization/permissions.service';
 import { ajv } from '../core/http/ajv-messages';
@@ -18,8 +19,7 @@ import { toApiMessage } from './message.mapper';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class ChatController {
   constructor(

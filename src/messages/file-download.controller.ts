@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import type { FastifyReply } from 'fastify';
 import { createReadStream, existsSync } from 'node:fs';
 import { CurrentUser } from '../auth/authenticated-user';
@@ -10,8 +11,7 @@ import { UploadsService } from './uploads.service';
 
 /** `/file-upload/:fileId/:fileName`: the bytes behind an upload's `title_link`. */
 @ApiTags('messages')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('file-upload')
 export class FileDownloadController {
   constructor(

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import type { FastifyRequest } from 'fastify';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -14,8 +15,7 @@ import { StoredFile, UploadsService } from './uploads.service';
 const TEXT_FIELDS = ['msg', 'description', 'tmid'] as const;
 
 @ApiTags('messages')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class UploadsController {
   constructor(

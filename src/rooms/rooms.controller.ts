@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { PermissionsService } from '../authorization/permissions.service';
 import { ajv } from '../core/http/ajv-messages';
@@ -20,8 +21,7 @@ const ROOM_SORT = { name: 'name', ts: 'createdAt', _id: 'id' };
 
 /** `channels.*` and `groups.*`: one set of rules, two room types. Plus `rooms.info` and `im.create`. */
 @ApiTags('rooms')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class RoomsController {
   constructor(

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { ajv } from '../core/http/ajv-messages';
@@ -20,8 +21,7 @@ const toApiTeam = (t: Team) => ({
 });
 
 @ApiTags('teams')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class TeamsController {
   constructor(private readonly teams: TeamsService) {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { PermissionsService } from '../authorization/permissions.service';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
@@ -16,8 +17,7 @@ import { UsersService } from './users.service';
 const SORTABLE = { username: 'username', name: 'name', createdAt: 'createdAt', _id: 'id' };
 
 @ApiTags('users')
-@ApiSecurity('authToken')
-@ApiSecurity('userId')
+@ApiLoggedIn()
 @Controller('api/v1')
 export class UsersController {
   constructor(

@@ -28,6 +28,7 @@ export class HooksController {
   ) {}
 
   @Post(EXECUTE)
+  @HttpCode(200)
   @RouteConfig(RATE_LIMITED)
   executePost(@Param() params: Record<string, string>, @Req() request: RawRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.execute(params, request, reply);

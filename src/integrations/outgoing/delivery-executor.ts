@@ -113,7 +113,7 @@ export class DeliveryExecutor {
       stopShowing();
       // Rocket.Chat stops here; we retry network errors and timeouts like failed calls.
       entry.step('after-http-call', { httpError: { name: (error as Error).name, message: (error as Error).message }, httpResult: null });
-      return this.retry(integration, entry, delivery.attempt);
+      return this.retry(integration, entry, delivery, opts.url, `failed: ${(error as Error).message}`);
     }
     stopShowing();
     const content = storableString(response.body);
@@ -126,14 +126,15 @@ export class DeliveryExecutor {
       if (content && response.status === 410) {
         entry.step('after-process-http-status-410', { error: true });
         await this.dataSource.manager.update(Integration, { id: integration.id }, { enabled: false, updatedAt: new Date() });
-        this.logger.warn(`integration ${integration.id} disabled: ${opts.url} answered 410 Gone`);
+        this.logger.warn(`${attemptLabel(integration, delivery, opts.url)} answered 410 Gone: the integration is disabled`);
         return FINISHED;
       }
       if (content && response.status === 500) {
         entry.step('after-process-http-status-500', { error: true });
+        this.logger.warn(`${attemptLabel(integration, delivery, opts.url)} answered 500: not tried again (Rocket.Chat's rule)`);
         return FINISHED;
       }
-      return this.retry(integration, entry, delivery.attempt);
+      return this.retry(integration, entry, delivery, opts.url, content ? `answered ${response.status}` : `answered ${response.status} with an empty body`);
     }
 
     const parsed = this.parse(response);
@@ -199,23 +200,30 @@ export class DeliveryExecutor {
     return undefined;
   }
 
-  /** §5.7: schedule the next try, or record why there is none. */
-  private async retry(integration: Integration, entry: HistoryEntry, tries: number): Promise<AttemptOutcome> {
+  /** §5.7: schedule the next try, or record why there is none; either way one line at warn for the operator. */
+  private async retry(integration: Integration, entry: HistoryEntry, delivery: Delivery, url: string, failure: string): Promise<AttemptOutcome> {
+    const tries = delivery.attempt;
+    const failed = `${attemptLabel(integration, delivery, url)} ${failure}`;
     if (!integration.retryFailedCalls || !integration.retryCount) {
       entry.step('failed-and-not-configured-to-retry', { error: true });
+      this.logger.warn(`${failed}: not tried again (the integration does not retry failed calls)`);
       return FINISHED;
     }
     if (tries >= integration.retryCount || !integration.retryDelay) {
       entry.step('too-many-retries', { error: true });
+      this.logger.warn(`${failed}: giving up after ${tries + 1} attempts`);
       return FINISHED;
     }
     const delay = retryDelayMs(integration.retryDelay, tries);
     if (delay === undefined) {
       entry.step('failed-and-retry-delay-is-invalid', { error: true, errorStack: "The integration's retryDelay setting is invalid." });
+      this.logger.warn(`${failed}: not tried again (its retryDelay "${integration.retryDelay}" is invalid)`);
       return FINISHED;
     }
+    const retryInMs = delay * this.config.delivery.retryDelayScale;
     entry.step(`going-to-retry-${tries + 1}`, { error: true });
-    return { retryInMs: delay * this.config.delivery.retryDelayScale };
+    this.logger.warn(`${failed}: trying again in ${Math.round(retryInMs)} ms`);
+    return { retryInMs };
   }
 
   /** The integration's secret; integrations made before signing existed get one now. */
@@ -245,4 +253,15 @@ export class DeliveryExecutor {
 function requestBody(data: unknown): string | undefined {
   if (data === undefined || data === null || data === '') return undefined;
   return typeof data === 'string' ? data : JSON.stringify(data);
+}
+
+/** `integration <id> delivery <id> to <host> attempt <n>`: what an operator needs to find the attempt. */
+function attemptLabel(integration: Integration, delivery: Delivery, url: string): string {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    host = url.slice(0, 100);
+  }
+  return `integration ${integration.id} delivery ${delivery.id} to ${host} attempt ${delivery.attempt + 1}`;
 }

@@ -1,0 +1,45 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { startTestApp, TestApp } from './support/test-app';
+
+type Operation = { operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, unknown> };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+/** The OpenAPI document at /api/docs-json is valid OpenAPI 3 and tells clients what they need. */
+describe('the OpenAPI document', () => {
+  let t: TestApp;
+  let doc: Document;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    doc = (await t.http.get('/api/docs-json').expect(200)).body as Document;
+  });
+  afterAll(() => t.close());
+
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })));
+
+  it('validates as OpenAPI 3 (path parameters declared, references resolved)', async () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+  });
+
+  it('names every operation readably and uniquely', () => {
+    const ids = operations().map(({ operation }) => operation.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-zA-Z][\w.]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/api/v1/integrations.create'].post.operationId).toBe('integrations.create');
+  });
+
+  it('asks for both login headers together on every authenticated route, and for none on login', () => {
+    for (const { path, operation } of operations().filter(({ path }) => path.startsWith('/api/v1/') && path !== '/api/v1/login')) {
+      expect({ path, security: operation.security }).toEqual({ path, security: [{ authToken: [], userId: [] }] });
+    }
+    expect(doc.paths['/api/v1/login'].post.security).toBeUndefined();
+  });
+
+  it('documents 200, never 201, for POST routes (Rocket.Chat answers 200), hooks included', () => {
+    const created = operations().filter(({ operation }) => '201' in operation.responses).map(({ path, method }) => `${method} ${path}`);
+    expect(created).toEqual([]);
+    expect(doc.paths['/hooks/{integrationId}/{token}'].post.responses).toHaveProperty('200');
+  });
+});

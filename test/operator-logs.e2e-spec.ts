@@ -1,0 +1,50 @@
+import { eventually } from './support/eventually';
+import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
+import { Sink } from './support/sink';
+import { createScratchDatabase, databaseKind } from './support/test-app';
+
+jest.setTimeout(60000);
+
+/** Failed deliveries leave one warning line each that an operator can act on. */
+describe(`delivery logs for operators (${databaseKind})`, () => {
+  let sink: Sink;
+  let server: ServerProcess;
+  let drop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    sink = await Sink.start();
+    sink.reply = (r) => (r.url.startsWith('/gone') ? { status: 410, body: 'gone' } : { status: 503, body: 'later' });
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    drop = scratch?.drop;
+    server = await startServerProcess({ ...(scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: 'memory://' }), LOG_LEVEL: 'warn', RETRY_DELAY_SCALE: '0.01' });
+  });
+  afterAll(async () => {
+    await server?.kill('SIGTERM');
+    await sink.close();
+    await drop?.();
+  });
+
+  it('logs each failed attempt with the integration, the host, the status and the attempt, then the give-up and the auto-disable', async () => {
+    const admin = await adminOf(server.url);
+    const base = { type: 'webhook-outgoing', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general', scriptEnabled: false };
+    const { integration: retrying } = await admin.post('/api/v1/integrations.create', {
+      ...base, name: 'retrying', urls: [`${sink.url}/later/secret-path-token`], triggerWords: ['retry-me'], retryFailedCalls: true, retryCount: 1, retryDelay: 'powers-of-ten',
+    });
+    const { integration: gone } = await admin.post('/api/v1/integrations.create', { ...base, name: 'gone', urls: [`${sink.url}/gone`], triggerWords: ['gone-now'] });
+    await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'retry-me please' });
+    await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'gone-now please' });
+    const host = new URL(sink.url).host;
+    const output = await eventually(async () => server.output(), (out) => out.includes('giving up') && out.includes('410 Gone'), 20000);
+    const lines = output.split('\n');
+    const about = (id: string) => lines.filter((l) => l.includes(`integration ${id}`));
+    expect(about(retrying._id).map((l) => JSON.parse(l).msg as string)).toEqual([
+      expect.stringMatching(new RegExp(`^integration ${retrying._id} delivery \\d+ to ${host} attempt 1 answered 503: trying again in \\d+ ms$`)),
+      expect.stringMatching(new RegExp(`^integration ${retrying._id} delivery \\d+ to ${host} attempt 2 answered 503: giving up after 2 attempts$`)),
+    ]);
+    expect(about(gone._id).map((l) => JSON.parse(l).msg as string)).toEqual([
+      expect.stringMatching(new RegExp(`^integration ${gone._id} delivery \\d+ to ${host} attempt 1 answered 410 Gone: the integration is disabled$`)),
+    ]);
+    expect(output).not.toContain('secret-path-token');
+    for (const line of [...about(retrying._id), ...about(gone._id)]) expect(JSON.parse(line).level).toBe(40);
+  });
+});
