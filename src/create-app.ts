@@ -14,6 +14,7 @@ import { DatabaseAvailability } from './core/database/database-availability';
 import { EmbeddedDatabase } from './core/database/embedded-database';
 import { ApiError } from './core/http/api-error';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
+import { documentValidatedDtos } from './core/http/dto-openapi';
 import { withReadableOperationIds } from './core/http/openapi-operation-ids';
 import { SharedRateStore } from './core/http/shared-rate-store';
 import { toStorable } from './core/http/storable-text';
@@ -130,6 +131,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, 'authToken')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-User-Id' }, 'userId')
     .build();
+  documentValidatedDtos();
   SwaggerModule.setup('api/docs', app, () => withReadableOperationIds(SwaggerModule.createDocument(app, openApi)));
 
   return app;

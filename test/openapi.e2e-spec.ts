@@ -1,8 +1,15 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { startTestApp, TestApp } from './support/test-app';
 
-type Operation = { operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, unknown> };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+type Operation = {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+};
+type Schema = { properties?: Record<string, unknown>; required?: string[] };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 /** The OpenAPI document at /api/docs-json is valid OpenAPI 3 and tells clients what they need. */
 describe('the OpenAPI document', () => {
@@ -41,5 +48,18 @@ describe('the OpenAPI document', () => {
     const created = operations().filter(({ operation }) => '201' in operation.responses).map(({ path, method }) => `${method} ${path}`);
     expect(created).toEqual([]);
     expect(doc.paths['/hooks/{integrationId}/{token}'].post.responses).toHaveProperty('200');
+  });
+
+  it('documents request bodies and query parameters from the validation rules', () => {
+    const bodyOf = (path: string) => {
+      const ref = doc.paths[path].post.requestBody?.content['application/json'].schema.$ref ?? '';
+      return doc.components.schemas[ref.slice(ref.lastIndexOf('/') + 1)];
+    };
+    expect(Object.keys(bodyOf('/api/v1/users.create').properties ?? {})).toEqual(expect.arrayContaining(['username', 'email', 'password', 'name']));
+    expect(bodyOf('/api/v1/users.create').required).toEqual(expect.arrayContaining(['username', 'email', 'password', 'name']));
+    expect(Object.keys(bodyOf('/api/v1/chat.postMessage').properties ?? {})).toEqual(expect.arrayContaining(['roomId', 'channel', 'text', 'attachments']));
+    expect(doc.paths['/api/v1/users.info'].get.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['query:userId', 'query:username']));
+    expect(doc.paths['/api/v1/channels.messages'].get.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['roomId', 'count', 'offset']));
+    expect(doc.paths['/api/v1/integrations.get'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'integrationId', in: 'query', required: true })]));
   });
 });

@@ -4,6 +4,7 @@ import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
+import { ApiQuerySchema } from '../core/http/api-schema-docs';
 import { resolvePage } from '../core/http/pagination';
 import { Kind, RoomKind } from '../rooms/room-kind.decorator';
 import { RoomsService } from '../rooms/rooms.service';
@@ -32,6 +33,7 @@ export class RoomIntegrationsController {
   ) {}
 
   @Get(['channels.getIntegrations', 'groups.getIntegrations'])
+  @ApiQuerySchema(roomIntegrationsSchema)
   @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
   async forRoom(
     @Kind() kind: RoomKind,
