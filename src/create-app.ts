@@ -27,6 +27,9 @@ import { TEST_ADMIN_USERNAME } from './users/default-users';
 
 const LOGIN_ROUTE = '/api/v1/login';
 
+/** The integration a /hooks URL names (the rate limit counts by it, the metrics label by it). */
+const integrationIdOf = (request: FastifyRequest) => (request.params as { integrationId?: string } | undefined)?.integrationId;
+
 /**
  * Builds the whole application exactly as production runs it; main.ts and every test call this,
  * so tests exercise the same body limits, filters, pipes and hooks.
@@ -83,8 +86,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
       max: (request) => limits(request).limit,
       timeWindow: (request) => limits(request).windowMs,
       allowList: (request) => limits(request).limit === 0,
-      keyGenerator: (request) =>
-        isLogin(request) ? `login:${request.ip}` : `hook:${(request.params as { integrationId?: string } | undefined)?.integrationId ?? request.url.split('?')[0]}`,
+      keyGenerator: (request) => (isLogin(request) ? `login:${request.ip}` : `hook:${integrationIdOf(request) ?? request.url.split('?')[0]}`),
       store: SharedRateStore,
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, {
@@ -105,7 +107,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     // The route pattern, never the URL: hook tokens stay out, and the label set stays small.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
-    const integrationId = (request.params as { integrationId?: string } | undefined)?.integrationId;
+    const integrationId = integrationIdOf(request);
     // Only hooks that exist are labelled (a 401 may name anything).
     if (integrationId && route.startsWith('/hooks/:integrationId') && reply.statusCode !== 401 && reply.statusCode !== 429) metrics.hookCall(integrationId, reply.statusCode);
   });

@@ -71,6 +71,13 @@ describe('configuration is parsed strictly', () => {
     ]);
   });
 
+  it('reads TRUST_PROXY as true, false or the proxies\' addresses and ranges, and refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(problemsOf({ TRUST_PROXY: 'proxy.internal' })[0]).toMatch(/^TRUST_PROXY must be true, false, or a comma-separated list/);
+  });
+
   it('accepts only true or false for TEST_MODE, and the script switches only their keywords', () => {
     for (const value of ['yes', '1', 'on', 'TRUE ']) {
       const expected = value.trim().toLowerCase() === 'true' ? [] : [`TEST_MODE must be true or false (got ${JSON.stringify(value)})`];

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { isIP } from 'node:net';
@@ -28,6 +29,10 @@ const toStrictBool = ({ value }: { value: unknown }) => {
 /** Rocket.Chat's script switches: a case-insensitive keyword. */
 const toKeyword = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
+/** A whole number from `min` (up to `max`), with one message for every way it can be wrong. */
+const WholeNumber = (message: string, min: number, max?: number) =>
+  applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), ...(max === undefined ? [] : [Max(max, { message })]));
+
 const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
 
 const UPLOAD_LIMIT_RULE = 'UPLOAD_LIMIT must be a size of at least 1kb, such as 10mb, 512kb or a number of bytes';
@@ -38,10 +43,7 @@ const BODY_LIMIT_RULE = 'BODY_LIMIT must be a size of at least 1kb, such as 1mb,
  * README's configuration table; keep the two in step.
  */
 export class EnvironmentVariables {
-  @Transform(toInt)
-  @IsInt({ message: 'PORT must be a whole number between 0 and 65535' })
-  @Min(0, { message: 'PORT must be a whole number between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be a whole number between 0 and 65535' })
+  @WholeNumber('PORT must be a whole number between 0 and 65535', 0, 65535)
   PORT: number = 3000;
 
   /** The address to listen on: 0.0.0.0 (every interface, the default), 127.0.0.1 (this machine only), ::, or one address. */
@@ -101,28 +103,18 @@ export class EnvironmentVariables {
   @IsIn(['yes', 'true', 'ivm', 'no', 'false'], { message: 'DISABLE_INTEGRATION_SCRIPTS must be yes, true, ivm, no or false' })
   DISABLE_INTEGRATION_SCRIPTS?: string;
 
-  @Transform(toInt)
-  @IsInt({ message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
-  @Min(10, { message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
-  @Max(60000, { message: 'SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000' })
+  @WholeNumber('SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000', 10, 60000)
   SCRIPT_TIMEOUT_MS: number = 2000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
-  @Min(8, { message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
-  @Max(1024, { message: 'SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024' })
+  @WholeNumber('SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024', 8, 1024)
   SCRIPT_MEMORY_MB: number = 32;
 
   /** Calls per window per hook URL; 0 turns the limit off. Off by default when TEST_MODE is on. */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)' })
-  @Min(0, { message: 'HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)' })
+  @WholeNumber('HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)', 0)
   HOOK_RATE_LIMIT?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
-  @Min(1000, { message: 'HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000' })
+  @WholeNumber('HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000', 1000)
   HOOK_RATE_LIMIT_WINDOW_MS: number = 60000;
 
   /** Outgoing requests may reach private networks and this host (true by default). */
@@ -139,10 +131,7 @@ export class EnvironmentVariables {
   OUTGOING_DENY?: string;
 
   /** Default time limit of an outgoing delivery's HTTP call (a script may set its own). */
-  @Transform(toInt)
-  @IsInt({ message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
-  @Min(100, { message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
-  @Max(300000, { message: 'DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000' })
+  @WholeNumber('DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000', 100, 300000)
   DELIVERY_TIMEOUT_MS: number = 10000;
 
   /** Multiplies the retry delays of §5.7 (tests use a small value; 1 is Rocket.Chat's timing). */
@@ -152,38 +141,26 @@ export class EnvironmentVariables {
   RETRY_DELAY_SCALE: number = 1;
 
   /** Outgoing deliveries one server process makes at once. */
-  @Transform(toInt)
-  @IsInt({ message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
-  @Min(1, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
-  @Max(1000, { message: 'DELIVERY_CONCURRENCY must be a whole number between 1 and 1000' })
+  @WholeNumber('DELIVERY_CONCURRENCY must be a whole number between 1 and 1000', 1, 1000)
   DELIVERY_CONCURRENCY: number = 32;
 
   /** Of those, at most this many to one url, so a slow target cannot take every slot. */
-  @Transform(toInt)
-  @IsInt({ message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
-  @Min(1, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
-  @Max(1000, { message: 'DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000' })
+  @WholeNumber('DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000', 1, 1000)
   DELIVERY_PER_URL_CONCURRENCY: number = 16;
 
   /** Logins per minute from one address; past it, 429. 0 turns the limit off. Off by default when TEST_MODE is on. */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)' })
-  @Min(0, { message: 'LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)' })
+  @WholeNumber('LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)', 0)
   LOGIN_RATE_LIMIT?: number;
 
   /** Failed logins for one user name before its logins are blocked (Rocket.Chat: 10). 0: never. Off by default when TEST_MODE is on. */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)' })
-  @Min(0, { message: 'LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)' })
+  @WholeNumber('LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)', 0)
   LOGIN_BLOCK_FAILURES_PER_USER?: number;
 
   /** Failed logins from one address before its logins are blocked (Rocket.Chat: 50). 0: never. Off by default when TEST_MODE is on. */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)' })
-  @Min(0, { message: 'LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)' })
+  @WholeNumber('LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)', 0)
   LOGIN_BLOCK_FAILURES_PER_ADDRESS?: number;
 
   /** How long a block lasts after the last failure (Rocket.Chat: 5 minutes). */
@@ -201,23 +178,15 @@ export class EnvironmentVariables {
   TRUST_PROXY?: string;
 
   /** On SIGTERM/SIGINT, how long readiness answers 503 while requests are still served, before the port closes. */
-  @Transform(toInt)
-  @IsInt({ message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
-  @Min(0, { message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
-  @Max(600000, { message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000' })
+  @WholeNumber('SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000', 0, 600000)
   SHUTDOWN_DRAIN_MS: number = 0;
 
   /** Then how long deliveries in flight may take to finish; the rest are left to their leases (tried again later). */
-  @Transform(toInt)
-  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
-  @Min(0, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
-  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000' })
+  @WholeNumber('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000', 0, 600000)
   SHUTDOWN_TIMEOUT_MS: number = 15000;
 
   /** Days of outgoing history kept; older records are deleted in batches. 0 keeps everything. */
-  @Transform(toInt)
-  @IsInt({ message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
-  @Min(0, { message: 'HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)' })
+  @WholeNumber('HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)', 0)
   HISTORY_RETENTION_DAYS: number = 30;
 
   /** The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics does not exist. */

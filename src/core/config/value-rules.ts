@@ -42,10 +42,8 @@ export function withoutPassword(url: string): string {
 
 /** TRUST_PROXY: `true`, `false`, or addresses and CIDR ranges of the proxies in front. */
 export function isTrustProxy(value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (v === 'true' || v === 'false') return true;
-  const entries = v.split(',').map((entry) => entry.trim());
-  return entries.every((entry) => ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry));
+  const setting = trustProxySetting(value);
+  return typeof setting === 'boolean' || setting.every((entry) => ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry));
 }
 
 /** What Fastify's `trustProxy` takes for a TRUST_PROXY value. */
