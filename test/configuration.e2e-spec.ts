@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, loadConfig } from '../src/core/config/app-config';
+import { eventually } from './support/eventually';
 import { ROOT, startServerProcess } from './support/server-process';
 import { createScratchDatabase } from './support/test-app';
 
@@ -137,7 +138,8 @@ describe('start-up settings of a real server', () => {
     const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
     const server = await startServerProcess({ ...(scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: 'memory://' }), LOG_LEVEL: 'info', HOST: '127.0.0.1' });
     try {
-      const output = server.output();
+      // /health answers as soon as the port is open; the summary is logged just after (it counts the administrators).
+      const output = await eventually(async () => server.output(), (out) => out.includes('administrator'), 10000);
       expect(output).toMatch(/Hookline \d+\.\d+\.\d+ listening on 127\.0\.0\.1:\d+ \(public URL http:\/\/localhost:\d+\); database: /);
       expect(output).toContain('1 administrator');
       expect(output).not.toContain('Mapped {');
