@@ -2,7 +2,8 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  // End-to-end tests in test/, fast unit specs of pure rules next to their code in src/.
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
     // @fastify/static requires content-disposition 3, which is ESM-only: Node 20.19+ loads it, but

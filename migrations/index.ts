@@ -9,6 +9,7 @@ import { TranspiledScripts1763885500000 } from './1763885500000-transpiled-scrip
 import { DeliveryMessageIds1763885600000 } from './1763885600000-delivery-message-ids';
 import { HistoryWithoutSecrets1763885700000 } from './1763885700000-history-without-secrets';
 import { RetentionIndexes1763885800000 } from './1763885800000-retention-indexes';
+import { WakeDontPoll1763885900000 } from './1763885900000-wake-dont-poll';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -26,4 +27,5 @@ export const migrations: Function[] = [
   DeliveryMessageIds1763885600000,
   HistoryWithoutSecrets1763885700000,
   RetentionIndexes1763885800000,
+  WakeDontPoll1763885900000,
 ];

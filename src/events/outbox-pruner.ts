@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PollingLoop } from '../core/background/polling-loop';
+import { AT_ONCE, PollingLoop } from '../core/background/polling-loop';
 import { DatabaseAvailability } from '../core/database/database-availability';
 
 const EVERY_MS = 10 * 60_000;
@@ -18,11 +18,11 @@ export class OutboxPruner extends PollingLoop {
     @InjectDataSource() private readonly dataSource: DataSource,
     database: DatabaseAvailability,
   ) {
-    super(EVERY_MS, database);
+    super(database);
   }
 
-  protected async tick(): Promise<boolean> {
-    return (await this.pruneBatch()) === BATCH;
+  protected async tick(): Promise<number> {
+    return (await this.pruneBatch()) === BATCH ? AT_ONCE : EVERY_MS;
   }
 
   /** Deletes up to one batch of events consumed more than an hour ago; returns how many. */

@@ -1,34 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, MoreThan, TransactionCommitEvent } from 'typeorm';
+import { Change, shiftParams } from '../core/database/change';
 import { DomainEventName, DomainEventPayloads } from './domain-events';
 import { OutboxEvent } from './entities/outbox-event.entity';
-
-/** A write to make in the same statement as an event's record: SQL without a trailing `;`. */
-export interface Change {
-  sql: string;
-  params: unknown[];
-}
 
 /** Set on a transaction's query runner once it has recorded an event, so its commit wakes consumers. */
 const RECORDED = 'outboxRecorded';
 
+/** Whether a consumer wants an event; undefined when that is not known (yet). */
+export type Interest = (event: DomainEventName) => boolean | undefined;
+
+/** An unconsumed event as `pending()` reads it. */
+export interface PendingEvent {
+  id: string;
+  event: DomainEventName;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
 /**
  * The transactional outbox. The chat core records each domain event with the manager of the
  * transaction that makes the change, so the event is committed with it or not at all; consumers
- * (the integrations module) read committed events in order and never lose one to a crash.
+ * (the integrations module) read committed events in order and never lose one to a crash. An
+ * event no consumer wants is recorded as consumed already: it stays in the log, and nothing wakes
+ * for it.
  */
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
   private readonly listeners = new Set<() => void>();
+  private interest: Interest = () => undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     dataSource.subscribers.push(this);
   }
 
+  /** Tells the outbox which events its consumer wants (the integrations module: those some integration listens to). */
+  setInterest(interest: Interest): void {
+    this.interest = interest;
+  }
+
   async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: DomainEventPayloads[E]): Promise<void> {
-    await manager.query(`INSERT INTO outbox_events (event, payload) VALUES ($1, $2::jsonb)`, [event, JSON.stringify(payload)]);
-    this.afterWrite(manager);
+    const wanted = this.wanted(event);
+    await manager.query(`INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${wanted ? 'NULL' : 'now()'})`, [event, JSON.stringify(payload)]);
+    if (wanted) this.afterWrite(manager);
   }
 
   /**
@@ -37,11 +52,18 @@ export class OutboxService implements EntitySubscriberInterface {
    */
   async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: DomainEventPayloads[E]): Promise<void> {
     const n = change.params.length;
+    const wanted = this.wanted(event);
     await manager.query(
-      `WITH change AS (${change.sql} RETURNING 1) INSERT INTO outbox_events (event, payload) SELECT $${n + 1}, $${n + 2}::jsonb FROM change`,
+      `WITH change AS (${change.sql} RETURNING 1)
+       INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${wanted ? 'NULL' : 'now()'} FROM change`,
       [...change.params, event, JSON.stringify(payload)],
     );
-    this.afterWrite(manager);
+    if (wanted) this.afterWrite(manager);
+  }
+
+  /** Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */
+  private wanted(event: DomainEventName): boolean {
+    return this.interest(event) !== false;
   }
 
   /** Calls `listener` whenever recorded events have been committed by this process. */
@@ -69,28 +91,28 @@ export class OutboxService implements EntitySubscriberInterface {
     for (const listener of this.listeners) listener();
   }
 
+  /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */
+  async pending(limit: number): Promise<PendingEvent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, event, payload, created_at FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1`,
+      [limit],
+    )) as { id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date }[];
+    return rows.map((r) => ({ id: r.id, event: r.event, payload: r.payload, createdAt: r.created_at }));
+  }
+
   /**
-   * Hands up to `limit` unconsumed events, oldest first, to `handler` inside one transaction and
-   * marks them consumed in it: what the handler writes commits together with the marking, or
-   * neither does. Rows another process is handling are skipped, not waited for. Returns how many
-   * events were handled.
+   * Marks the events `ids` consumed and makes the consumer's change, in one statement: both commit
+   * or neither. `changeFor(taken)` gets the name of a relation holding the `id`s this statement
+   * marked (an event another process took first is not among them) and must write only for those,
+   * so every event is handled exactly once. Returns the rows the change returns.
    */
-  async consume(limit: number, handler: (m: EntityManager, events: OutboxEvent[]) => Promise<void>): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      // Taking the rows and marking them is one statement: the marking commits with the handler's writes or not at all.
-      const [rows] = (await m.query(
-        `UPDATE outbox_events SET consumed_at = now()
-         WHERE id IN (SELECT id FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, event, payload, created_at, consumed_at`,
-        [limit],
-      )) as [{ id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date; consumed_at: Date }[], number];
-      if (rows.length === 0) return 0;
-      const events = rows
-        .map((r) => Object.assign(new OutboxEvent(), { id: r.id, event: r.event, payload: r.payload, createdAt: r.created_at, consumedAt: r.consumed_at }))
-        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      await handler(m, events);
-      return events.length;
-    });
+  async takeWith<R>(ids: string[], changeFor: (taken: string) => Change | undefined): Promise<R[]> {
+    const change = changeFor('taken');
+    const main = change ? shiftParams(change.sql, 1) : `SELECT id FROM taken`;
+    return (await this.dataSource.query(
+      `WITH taken AS (UPDATE outbox_events SET consumed_at = now() WHERE id = ANY($1::bigint[]) AND consumed_at IS NULL RETURNING id) ${main}`,
+      [ids, ...(change?.params ?? [])],
+    )) as R[];
   }
 
   /** Committed events with an id above `afterId`, oldest first. */

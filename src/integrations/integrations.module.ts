@@ -7,6 +7,8 @@ import { Delivery } from './entities/delivery.entity';
 import { IntegrationHistory } from './entities/integration-history.entity';
 import { Integration } from './entities/integration.entity';
 import { HistoryRecorder } from './history/history-recorder';
+import { DeliveryResults } from './outgoing/delivery-results';
+import { ListenedEvents } from './outgoing/listened-events';
 import { HistoryPruner } from './history/history-pruner';
 import { HistoryService } from './history/history.service';
 import { HooksController } from './incoming/hooks.controller';
@@ -27,7 +29,7 @@ import { ScriptSandbox } from './scripts/script-sandbox';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryWorker, HistoryPruner],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

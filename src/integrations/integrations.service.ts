@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -7,11 +7,12 @@ import { ChangeFeed } from '../core/database/change-feed';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
+import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { parseIncomingChannels } from './channels';
 import { Integration, IntegrationType } from './entities/integration.entity';
-import { IntegrationHistory } from './entities/integration-history.entity';
+import { HistoryRecorder } from './history/history-recorder';
 import { IntegrationInput } from './integration-input';
 import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator, ValidOutgoing } from './integration-validator';
@@ -28,6 +29,7 @@ const kept = <T>(value: T | null | undefined): T | null => (value === '' || valu
 /** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
 @Injectable()
 export class IntegrationsService {
+  private readonly logger = new Logger('Integrations');
   private readonly byId: CachedLookup<Integration>;
 
   constructor(
@@ -36,6 +38,7 @@ export class IntegrationsService {
     private readonly validator: IntegrationValidator,
     private readonly scripts: ScriptCompiler,
     private readonly users: UsersService,
+    private readonly history: HistoryRecorder,
     changes: ChangeFeed,
   ) {
     this.byId = new CachedLookup(changes, ['integrations']);
@@ -55,6 +58,25 @@ export class IntegrationsService {
    */
   cachedById(id: string): Promise<Integration | null> {
     return this.byId.get(id, () => this.findById(id));
+  }
+
+  /** The enabled outgoing integrations for `event` and, for channel events, a room with channel keys `keys` (spec §5.2), oldest first. */
+  listeningTo(event: string, keys: string[] | undefined): Promise<Integration[]> {
+    const query = this.repo
+      .createQueryBuilder('i')
+      .where(`i.type = '${OUTGOING}' AND i.enabled AND i.event = :event`, { event })
+      .orderBy('i.createdAt', 'ASC');
+    if (keys) {
+      // An empty channel list on a channel event means "all public channels".
+      query.andWhere(`(i.channel && :keys::text[] OR (i.channel = '{}' AND :anyPublic))`, { keys, anyPublic: keys.includes('all_public_channels') });
+    }
+    return query.getMany();
+  }
+
+  /** The events some enabled outgoing integration listens to. */
+  async listenedEvents(): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT DISTINCT event FROM integrations WHERE type = '${OUTGOING}' AND enabled AND event IS NOT NULL`)) as { event: string }[];
+    return rows.map((r) => r.event);
   }
 
   /** Outgoing lookups by `target_url` match any of the integration's urls. */
@@ -227,6 +249,26 @@ export class IntegrationsService {
     return (await this.findById(id)) as Integration;
   }
 
+  /**
+   * Turns an integration off on the server's own account (`_updatedBy` is rocket.cat), e.g. when
+   * its target answered 410 Gone; `reason` (what happened) goes to the log at warn. Its
+   * `_updatedAt` moves like on any change, so a compiled script is compiled afresh if it is
+   * enabled again.
+   */
+  async disable(id: string, reason: string): Promise<void> {
+    await this.dataSource.manager.update(Integration, { id }, { enabled: false, updatedAt: new Date(), updatedById: ROCKET_CAT.id, updatedByUsername: ROCKET_CAT.username });
+    this.logger.warn(`${reason}: the integration is disabled`);
+  }
+
+  /** The integration's signing secret; one made before signing existed gets one now (once, whoever asks first). */
+  async ensureSigningSecret(id: string): Promise<string | undefined> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE integrations SET signing_secret = coalesce(signing_secret, $2) WHERE id = $1 RETURNING signing_secret`,
+      [id, newSigningSecret()],
+    )) as [{ signing_secret: string }[], number];
+    return rows[0]?.signing_secret;
+  }
+
   // ----- read, list, remove -----------------------------------------------------------------
 
   /**
@@ -295,7 +337,7 @@ export class IntegrationsService {
     const permitted = grants.all(path) || integration.createdById === caller.id;
     if (!permitted) throw meteor('error-invalid-integration', 'Invalid integration');
     await this.dataSource.transaction(async (m) => {
-      if (path === OUTGOING) await m.delete(IntegrationHistory, { integrationId: integration.id });
+      if (path === OUTGOING) await this.history.deleteFor(integration.id, m);
       await m.delete(Integration, { id: integration.id });
     });
   }

@@ -6,6 +6,12 @@ import { DataSource } from 'typeorm';
 /** A delivery attempt's end, as the metrics count it. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'retry' | 'dropped';
 
+/** What the queue gauges read. */
+export interface DeliveryQueueFigures {
+  depth(): Promise<number>;
+  oldestDueSeconds(): Promise<number>;
+}
+
 interface PgPool {
   totalCount: number;
   idleCount: number;
@@ -41,27 +47,11 @@ export class MetricsService {
   });
   private readonly scriptFailures = new Counter({ name: 'hookline_script_failures_total', help: 'Integration script calls that failed, by method and reason', labelNames: ['method', 'reason'], registers: [this.registry] });
 
+  private readonly statements = new Counter({ name: 'hookline_db_statements_total', help: 'SQL statements this process sent to the database (BEGIN and COMMIT included)', registers: [this.registry] });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
-    const queue = this.dataSource;
-    new Gauge({
-      name: 'hookline_delivery_queue_depth',
-      help: 'Outgoing deliveries waiting or running',
-      registers: [this.registry],
-      async collect() {
-        const [row] = await queue.query(`SELECT count(*)::int AS n FROM integration_deliveries`);
-        this.set(row.n);
-      },
-    });
-    new Gauge({
-      name: 'hookline_delivery_oldest_pending_seconds',
-      help: 'Age of the oldest delivery that is due and waiting (0 when none)',
-      registers: [this.registry],
-      async collect() {
-        const [row] = await queue.query(`SELECT coalesce(extract(epoch FROM now() - min(run_at)), 0)::float AS age FROM integration_deliveries WHERE state = 'pending' AND run_at <= now()`);
-        this.set(row.age);
-      },
-    });
+    dataSource.subscribers.push({ afterQuery: () => this.statements.inc() });
     const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
       name: 'hookline_db_pool_connections',
@@ -74,6 +64,26 @@ export class MetricsService {
         this.set({ state: 'total' }, p.totalCount);
         this.set({ state: 'idle' }, p.idleCount);
         this.set({ state: 'waiting' }, p.waitingCount);
+      },
+    });
+  }
+
+  /** Publishes the delivery queue's depth and the age of its oldest due delivery, read from `queue` at each scrape. */
+  watchDeliveryQueue(queue: DeliveryQueueFigures): void {
+    new Gauge({
+      name: 'hookline_delivery_queue_depth',
+      help: 'Outgoing deliveries waiting or running',
+      registers: [this.registry],
+      async collect() {
+        this.set(await queue.depth());
+      },
+    });
+    new Gauge({
+      name: 'hookline_delivery_oldest_pending_seconds',
+      help: 'Age of the oldest delivery that is due and waiting (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await queue.oldestDueSeconds());
       },
     });
   }

@@ -1,10 +1,16 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseAvailability } from '../database/database-availability';
 
+/** What `tick()` returns when more work is probably waiting right away. */
+export const AT_ONCE = 0;
+/** What `tick()` returns when only a `nudge()` brings more work. */
+export const WHEN_NUDGED = Number.POSITIVE_INFINITY;
+
 /**
  * A background loop that runs while the application does: `tick()` does a round of work and says
- * whether there may be more right away; otherwise the loop sleeps `idleMs` (or until `nudge()`).
- * A failing round is logged and retried after a pause. Shutdown waits for the current round.
+ * how long to sleep before the next (`AT_ONCE`, a number of milliseconds, or `WHEN_NUDGED`);
+ * `nudge()` ends a sleep early. A failing round is logged and retried after a pause. Shutdown
+ * waits for the current round.
  */
 export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   protected abstract readonly logger: Logger;
@@ -15,13 +21,10 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
   private nudged = false;
 
   /** `database`: while it is out of reach, failed rounds wait quietly (it logs the outage once). */
-  constructor(
-    private readonly idleMs: number,
-    private readonly database?: DatabaseAvailability,
-  ) {}
+  constructor(private readonly database?: DatabaseAvailability) {}
 
-  /** One round of work; true when more is probably waiting. */
-  protected abstract tick(): Promise<boolean>;
+  /** One round of work; returns how long to sleep before the next. */
+  protected abstract tick(): Promise<number>;
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -43,14 +46,14 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
   private async run(): Promise<void> {
     while (this.running) {
       this.nudged = false;
-      let more = false;
+      let pause = AT_ONCE;
       try {
-        more = await this.tick();
+        pause = await this.tick();
       } catch (error) {
         if (!this.database?.report(error)) this.logger.error(`${(error as Error).message}; retrying in a second`);
-        await this.sleep(1000);
+        pause = 1000;
       }
-      if (!more && !this.nudged) await this.sleep(this.idleMs);
+      if (pause > 0 && !this.nudged && this.running) await this.sleep(pause);
     }
   }
 
@@ -60,7 +63,8 @@ export abstract class PollingLoop implements OnApplicationBootstrap, OnApplicati
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // setTimeout holds at most 2^31-1 ms; past that (and for WHEN_NUDGED) only a nudge wakes.
+      const timer = ms < 2 ** 31 ? setTimeout(done, ms) : undefined;
       this.wake = () => {
         clearTimeout(timer);
         done();

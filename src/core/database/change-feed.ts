@@ -23,11 +23,13 @@ function writtenTables(sql: string): CachedTable[] {
 }
 
 /**
- * Tells in-memory caches when the rows under them change, so they can drop them.
+ * Tells in-memory caches when the rows under them change, so they can drop them, and background
+ * loops when work arrives (`outbox_events`, `integration_deliveries`), so they need not poll.
  *  - Writes by this process: seen on every statement it runs (and again when their transaction
  *    commits), so a process never reads its own stale data.
  *  - Writes by other processes sharing a PostgreSQL: statement triggers on the cached tables
- *    NOTIFY `hookline_changes` on commit, and a dedicated connection LISTENs. While that
+ *    NOTIFY `hookline_changes` on commit, and a dedicated connection LISTENs (skipping what this
+ *    process sent: it saw those writes already). While that
  *    connection is down, `live` is false and caches stand aside; on reconnect everything is
  *    dropped, since notifications may have been missed.
  */
@@ -39,12 +41,15 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
   private stopped = false;
   private connected = false;
   private reportedLoss = false;
+  /** The `application_name` of this process's pool: notifications it caused itself are skipped. */
+  private readonly ownName: string | undefined;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
     @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
   ) {
     dataSource.subscribers.push(this);
+    this.ownName = (dataSource.options as { applicationName?: string }).applicationName;
   }
 
   /** Whether caches may serve: every change will reach them. */
@@ -94,6 +99,15 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
     touched.forEach((t) => this.emit(t));
   }
 
+  /** A notification's payload is `<table> <sender's application_name>`. */
+  private received(payload: string | undefined): void {
+    if (!payload) return this.emit(EVERYTHING);
+    const space = payload.indexOf(' ');
+    if (space < 0) return this.emit(payload);
+    if (payload.slice(space + 1) === this.ownName) return;
+    this.emit(payload.slice(0, space));
+  }
+
   private emit(table: string): void {
     for (const listener of this.listeners) listener(table);
   }
@@ -115,7 +129,7 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
     this.listener = client;
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('connection closed'));
-    client.on('notification', (n) => this.emit(n.payload ?? EVERYTHING));
+    client.on('notification', (n) => this.received(n.payload));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANGES_CHANNEL}`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ClientConfig } from 'pg';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { migrations } from '../../../migrations';
@@ -17,6 +18,8 @@ export function dataSourceOptions(target: DatabaseTarget, poolSize: number): Pos
     migrationsRun: true,
     migrations,
     migrationsTransactionMode: 'each',
+    // Names this process's connections: change notifications carry it, so a process skips its own.
+    applicationName: `hookline ${process.pid}-${randomBytes(4).toString('hex')}`,
     extra: { max: poolSize },
   };
 }

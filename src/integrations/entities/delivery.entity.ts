@@ -1,12 +1,13 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Integration } from './integration.entity';
 
-export type DeliveryState = 'pending' | 'running' | 'done' | 'failed';
+/** `running`: leased by a server process until `run_at`; a finished delivery is deleted. */
+export type DeliveryState = 'pending' | 'running';
 
 /**
- * One outgoing delivery waiting to be made, or made: the unit of the durable queue. A worker
- * leases due rows (`run_at`, `locked_until`), so a delivery survives restarts and is made by one
- * process among several.
+ * One outgoing delivery waiting to be made: the unit of the durable queue. A row is due when its
+ * `run_at` has passed; a worker leases it by moving `run_at` past the lease, so a delivery survives
+ * restarts, is made by one process among several, and returns to the queue when a lease runs out.
  */
 @Entity('integration_deliveries')
 @Index('integration_deliveries_due_idx', { synchronize: false })
@@ -42,15 +43,9 @@ export class Delivery {
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   state: DeliveryState;
 
+  /** When it is due: its first try, its next retry, or the end of its lease. */
   @Column({ name: 'run_at', type: 'timestamptz', default: () => 'now()' })
   runAt: Date;
-
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
-  /** The history record this delivery replays, if it is a replay. */
-  @Column({ name: 'replay_of', type: 'varchar', length: 32, nullable: true })
-  replayOf: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

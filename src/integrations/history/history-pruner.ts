@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PollingLoop } from '../../core/background/polling-loop';
+import { AT_ONCE, PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { DatabaseAvailability } from '../../core/database/database-availability';
+import { HistoryRecorder } from './history-recorder';
 
 const EVERY_MS = 60 * 60_000;
 const BATCH = 5000;
@@ -17,26 +16,22 @@ export class HistoryPruner extends PollingLoop {
   protected readonly logger = new Logger('Retention');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly history: HistoryRecorder,
     private readonly config: AppConfig,
     database: DatabaseAvailability,
   ) {
-    super(EVERY_MS, database);
+    super(database);
   }
 
-  protected async tick(): Promise<boolean> {
-    return (await this.pruneBatch()) === BATCH;
+  protected async tick(): Promise<number> {
+    return (await this.pruneBatch()) === BATCH ? AT_ONCE : EVERY_MS;
   }
 
   /** Deletes up to one batch of records older than the retention; returns how many. */
   async pruneBatch(): Promise<number> {
     const days = this.config.historyRetentionDays;
     if (days === 0) return 0;
-    const [, deleted] = (await this.dataSource.query(
-      `DELETE FROM integration_history WHERE id IN (
-         SELECT id FROM integration_history WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
-      [BATCH, days],
-    )) as [unknown, number];
+    const deleted = await this.history.pruneOlderThan(days, BATCH);
     if (deleted > 0) this.logger.log(`Deleted ${deleted} history records older than ${days} days`);
     return deleted;
   }

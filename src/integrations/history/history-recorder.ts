@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, EntityManager } from 'typeorm';
+import { asWithQueries, Change } from '../../core/database/change';
 import { randomId } from '../../core/ids/random-id';
 import { Integration } from '../entities/integration.entity';
 import { IntegrationHistory } from '../entities/integration-history.entity';
 import { toApiIntegration } from '../integration.mapper';
+import { HistoryStep } from './history-steps';
 
 export type HistoryFields = Partial<
   Pick<
@@ -26,32 +27,26 @@ export type HistoryFields = Partial<
   >
 >;
 
-type Pending = QueryDeepPartialEntity<IntegrationHistory>;
-
 /**
- * One execution's history record (spec §1.4, §5.8), advanced step by step: earlier fields stay.
- * Steps gather in memory and reach the database on `save()`: when the attempt ends, and, for an
- * attempt still waiting on its target after a moment (`saveIfStillRunning`), while it waits, so
- * the history shows where a slow attempt stands. A quick attempt costs one write instead of one
- * per step.
+ * One execution's history record (spec §1.4, §5.8), advanced step by step in memory: earlier
+ * fields stay. HistoryRecorder.save writes its whole current state.
  */
 export class HistoryEntry {
-  private pending: Pending = {};
-  private inserted = false;
-  private saving: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly dataSource: DataSource,
-    readonly id: string,
-    private readonly opening: Partial<IntegrationHistory>,
-  ) {}
-
+  private state: Partial<IntegrationHistory>;
   private errored = false;
 
-  step(step: string, fields: HistoryFields = {}): void {
+  constructor(opening: Partial<IntegrationHistory> & { id: string; step: HistoryStep }) {
+    this.state = { ...opening };
+  }
+
+  get id(): string {
+    return this.state.id as string;
+  }
+
+  step(step: HistoryStep, fields: HistoryFields = {}): void {
     const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
     if (fields.error === true) this.errored = true;
-    this.pending = { ...this.pending, ...set, step };
+    this.state = { ...this.state, ...set, step };
   }
 
   /** Whether any step so far recorded an error. */
@@ -59,46 +54,69 @@ export class HistoryEntry {
     return this.errored;
   }
 
-  /** Writes what changed; saves run one after another. */
-  save(): Promise<void> {
-    this.saving = this.saving.then(() => this.write());
-    return this.saving;
-  }
-
-  /** Saves in `ms` unless the returned function is called first. */
-  saveIfStillRunning(ms: number): () => void {
-    const timer = setTimeout(() => void this.save().catch(() => undefined), ms);
-    return () => clearTimeout(timer);
-  }
-
-  private async write(): Promise<void> {
-    if (this.inserted && Object.keys(this.pending).length === 0) return;
-    const changes = { ...this.pending, updatedAt: new Date() } as Pending;
-    this.pending = {};
-    if (!this.inserted) {
-      await this.dataSource.manager.insert(IntegrationHistory, { ...this.opening, ...changes } as Pending);
-      this.inserted = true;
-    } else {
-      await this.dataSource.manager.update(IntegrationHistory, { id: this.id }, changes);
-    }
+  /** The record as it stands, stamped now. */
+  snapshot(): Partial<IntegrationHistory> {
+    return { ...this.state, updatedAt: new Date() };
   }
 }
 
+/** The owner of `integration_history`: every write to it goes through here. */
 @Injectable()
 export class HistoryRecorder {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly columns: { property: string; column: string }[];
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.columns = dataSource.getMetadata(IntegrationHistory).columns.map((c) => ({ property: c.propertyName, column: c.databaseName }));
+  }
 
   /** Opens a record with the integration as it is now (`start-execute-trigger-url`); nothing is written yet. */
   start(integration: Integration, event: string): HistoryEntry {
-    const id = randomId();
-    return new HistoryEntry(this.dataSource, id, {
-      id,
+    return new HistoryEntry({
+      id: randomId(),
       type: 'outgoing-webhook',
       integrationId: integration.id,
       integrationCreatedById: integration.createdById,
       integration: toApiIntegration(integration),
       step: 'start-execute-trigger-url',
       event,
+      createdAt: new Date(),
     });
+  }
+
+  /**
+   * Writes the entries' current state (a record written before is overwritten) and makes
+   * `changes` to other tables, all in one statement.
+   */
+  async save(entries: readonly HistoryEntry[], changes: readonly Change[] = []): Promise<void> {
+    const latest = new Map(entries.map((e) => [e.id, e]));
+    const rows = [...latest.values()].map((entry) => {
+      const snapshot = entry.snapshot() as Record<string, unknown>;
+      return Object.fromEntries(this.columns.map(({ property, column }) => [column, snapshot[property] ?? null]));
+    });
+    const withQueries = asWithQueries(changes, 1);
+    const names = this.columns.map((c) => c.column);
+    const updated = names.filter((n) => n !== 'id' && n !== 'created_at').map((n) => `${n} = excluded.${n}`);
+    const write = rows.length
+      ? `INSERT INTO integration_history (${names.join(', ')})
+         SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::integration_history, $1::jsonb)
+         ON CONFLICT (id) DO UPDATE SET ${updated.join(', ')}`
+      : `SELECT $1::jsonb IS NULL`;
+    const prefix = withQueries.with.length ? `WITH ${withQueries.with.join(', ')} ` : '';
+    await this.dataSource.query(prefix + write, [JSON.stringify(rows), ...withQueries.params]);
+  }
+
+  /** Deletes an integration's whole history (clear-history, and deleting the integration). */
+  async deleteFor(integrationId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.delete(IntegrationHistory, { integrationId });
+  }
+
+  /** Deletes up to `limit` records older than `days` days, oldest first; returns how many. */
+  async pruneOlderThan(days: number, limit: number): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM integration_history WHERE id IN (
+         SELECT id FROM integration_history WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
+      [limit, days],
+    )) as [unknown, number];
+    return deleted;
   }
 }

@@ -8,6 +8,7 @@ import { IntegrationHistory } from '../entities/integration-history.entity';
 import { IntegrationPermissions } from '../integration-permissions';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryQueue } from '../outgoing/delivery-queue';
+import { HistoryRecorder } from './history-recorder';
 
 const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
 
@@ -19,6 +20,7 @@ export class HistoryService {
     private readonly integrations: IntegrationsService,
     private readonly grantsOf: IntegrationPermissions,
     private readonly deliveries: DeliveryQueue,
+    private readonly history: HistoryRecorder,
   ) {}
 
   /** A foreign integration's history is simply empty for a holder of the own-permission only. */
@@ -36,7 +38,7 @@ export class HistoryService {
   async clear(caller: User, integrationId: string): Promise<void> {
     const integration = await this.integrations.findOutgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration();
-    await this.dataSource.manager.delete(IntegrationHistory, { integrationId });
+    await this.history.deleteFor(integrationId);
   }
 
   /**
@@ -60,7 +62,7 @@ export class HistoryService {
       });
     }
     if (!history.url) return;
-    await this.deliveries.enqueue([{ integrationId, event: history.event, url: history.url, payload: history.data, replayOf: history.id }]);
+    await this.deliveries.enqueue([{ integrationId, event: history.event, url: history.url, payload: history.data }]);
     this.deliveries.announce();
   }
 }

@@ -1,157 +1,167 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { storableString, toStorable } from '../../core/http/storable-text';
 import { OutgoingHttp, OutgoingResponse } from '../../core/outgoing-http/outgoing-http';
-import { Delivery } from '../entities/delivery.entity';
 import { Integration } from '../entities/integration.entity';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
+import { IntegrationsService } from '../integrations.service';
 import { ScriptSandbox } from '../scripts/script-sandbox';
+import { ClaimedDelivery } from './delivery-queue';
+import { DeliveryResults } from './delivery-results';
+import { defaultRequest, PreparedRequest, requestBody, requestHeaders } from './outgoing-request';
 import { OutgoingReplies } from './outgoing-replies';
-import { newSigningSecret, signatureHeaders } from './request-signer';
+import { signatureHeaders } from './request-signer';
+import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
 
-/** What became of one attempt: finished (whatever the result), or to be tried again at a time. */
-/** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it). */
+/** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it; `dropped`: not made at all). */
 export type AttemptOutcome = { retryInMs: number } | { finished: true; failed?: boolean; dropped?: boolean };
+
+/**
+ * An attempt's outcome and its history record (none when it was dropped before it started).
+ * `broken`: it failed unexpectedly (a bug, or the database gone mid-attempt); the delivery is left
+ * to its lease and made again when that runs out.
+ */
+export type Attempt = { outcome: AttemptOutcome; history?: HistoryEntry } | { broken: Error; history: HistoryEntry };
 
 const FINISHED: AttemptOutcome = { finished: true };
 /** An HTTP call still waiting after this long gets its `pre-http-call` step written, so the history shows it. */
 const SHOW_RUNNING_AFTER_MS = 1000;
-const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2227.0 Safari/537.36';
 const PARSED_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
 
-interface PreparedRequest {
-  url?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  data?: unknown;
-  auth?: string;
-  timeout?: number;
-  message?: Record<string, unknown>;
-  params?: Record<string, unknown>;
+/** A request ready to go: what `prepare` made of the delivery. */
+interface ReadyRequest {
+  prepared: PreparedRequest;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
 }
 
 /**
  * One attempt of one delivery, step by step as Rocket.Chat's executeTriggerUrl (spec §5.3, steps
- * 1–18), every step written to the attempt's history record.
+ * 1–18), every step written to the attempt's history record: prepare the request (the script's
+ * `prepare_outgoing_request`), send it, let the script's `process_outgoing_response` decide, and
+ * otherwise act on what `classify` makes of the answer.
  */
 @Injectable()
 export class DeliveryExecutor {
   private readonly logger = new Logger('OutgoingDelivery');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly history: HistoryRecorder,
+    private readonly results: DeliveryResults,
     private readonly sandbox: ScriptSandbox,
     private readonly http: OutgoingHttp,
     private readonly replies: OutgoingReplies,
+    private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
   ) {}
 
   /** `integration` is the delivery's integration as it is now; null when it no longer exists. */
-  async attempt(delivery: Delivery, integration: Integration | null): Promise<AttemptOutcome> {
+  async attempt(delivery: ClaimedDelivery, integration: Integration | null): Promise<Attempt> {
     if (!integration || integration.enabled !== true) {
       this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);
-      return { finished: true, dropped: true };
+      return { outcome: { finished: true, dropped: true } };
     }
     const entry = this.history.start(integration, delivery.event);
     try {
       const outcome = await this.run(delivery, integration, entry);
-      return 'retryInMs' in outcome ? outcome : { finished: true, failed: entry.failed };
-    } finally {
-      await entry.save();
+      return { outcome: 'retryInMs' in outcome ? outcome : { finished: true, failed: entry.failed }, history: entry };
+    } catch (error) {
+      return { broken: error as Error, history: entry };
     }
   }
 
-  private async run(delivery: Delivery, integration: Integration, entry: HistoryEntry): Promise<AttemptOutcome> {
+  private async run(delivery: ClaimedDelivery, integration: Integration, entry: HistoryEntry): Promise<AttemptOutcome> {
     const data: Record<string, unknown> = { ...(integration.token ? { token: integration.token } : {}), ...delivery.payload };
     entry.step('mapped-args-to-data', { data, triggerWord: typeof data.trigger_word === 'string' ? data.trigger_word : undefined });
+    const request = await this.prepare(integration, entry, delivery, data);
+    if (!request) return FINISHED;
 
-    const opts = await this.prepare(integration, entry, delivery.url, data);
-    entry.step('after-maybe-ran-prepare', { ranPrepareScript: true });
-    if (!opts) {
-      entry.step('after-prepare-no-opts', { finished: true });
-      return FINISHED;
-    }
-    if (opts.message) {
-      const sent = await this.replies.post(integration, data, opts.message);
-      if (!sent) {
-        entry.step('after-prepare-send-message-failed', { finished: true });
-        return FINISHED;
-      }
-      entry.step('after-prepare-send-message', { prepareSentMessage: sent });
-    }
-    if (!opts.url || !opts.method) {
-      entry.step('after-prepare-no-url_or_method', { finished: true });
-      return FINISHED;
-    }
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.auth) {
-      if (!opts.auth.includes(':')) {
-        entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
-        return FINISHED;
-      }
-      headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    }
-    entry.step('pre-http-call', { url: opts.url, httpCallData: opts.data ?? null });
-    const body = requestBody(opts.data);
-    if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    Object.assign(headers, signatureHeaders(await this.signingSecret(integration), delivery.messageId, body ?? ''));
-
-    let response: OutgoingResponse;
-    const stopShowing = entry.saveIfStillRunning(SHOW_RUNNING_AFTER_MS);
-    try {
-      response = await this.http.send(opts.url, {
-        method: opts.method,
-        headers,
-        body,
-        timeoutMs: typeof opts.timeout === 'number' && opts.timeout > 0 ? opts.timeout : this.config.delivery.timeoutMs,
-      });
-    } catch (error) {
-      stopShowing();
+    const sent = await this.send(entry, request);
+    if ('error' in sent) {
       // Rocket.Chat stops here; we retry network errors and timeouts like failed calls.
-      entry.step('after-http-call', { httpError: { name: (error as Error).name, message: (error as Error).message }, httpResult: null });
-      return this.retry(integration, entry, delivery, opts.url, `failed: ${(error as Error).message}`);
+      entry.step('after-http-call', { httpError: { name: sent.error.name, message: sent.error.message }, httpResult: null });
+      return this.retry(integration, entry, delivery, request.url, `failed: ${sent.error.message}`);
     }
-    stopShowing();
+    const { response } = sent;
     const content = storableString(response.body);
     entry.step('after-http-call', { httpError: null, httpResult: JSON.stringify(content, null, 2) });
 
-    const processed = await this.processResponse(integration, entry, opts, response);
-    if (processed) return processed;
+    const decided = await this.processResponse(integration, entry, request.prepared, response);
+    if (decided) return decided;
 
-    if (!content || ![200, 201, 202].includes(response.status)) {
-      if (content && response.status === 410) {
+    const label = attemptLabel(integration, delivery, request.url);
+    switch (classify(response.status, content)) {
+      case 'disable':
         entry.step('after-process-http-status-410', { error: true });
-        await this.dataSource.manager.update(Integration, { id: integration.id }, { enabled: false, updatedAt: new Date() });
-        this.logger.warn(`${attemptLabel(integration, delivery, opts.url)} answered 410 Gone: the integration is disabled`);
+        await this.integrations.disable(integration.id, `${label} answered 410 Gone`);
         return FINISHED;
-      }
-      if (content && response.status === 500) {
+      case 'final':
         entry.step('after-process-http-status-500', { error: true });
-        this.logger.warn(`${attemptLabel(integration, delivery, opts.url)} answered 500: not tried again (Rocket.Chat's rule)`);
+        this.logger.warn(`${label} answered 500: not tried again (Rocket.Chat's rule)`);
         return FINISHED;
-      }
-      return this.retry(integration, entry, delivery, opts.url, content ? `answered ${response.status}` : `answered ${response.status} with an empty body`);
+      case 'retry':
+        return this.retry(integration, entry, delivery, request.url, content ? `answered ${response.status}` : `answered ${response.status} with an empty body`);
+      case 'ok':
+        return this.postReply(integration, entry, data, response);
     }
-
-    const parsed = this.parse(response);
-    if (parsed && typeof parsed === 'object' && ('text' in parsed || 'attachments' in parsed)) {
-      const sent = await this.replies.post(integration, data, parsed as Record<string, unknown>);
-      if (!sent) {
-        entry.step('after-http-call-send-message-failed', { finished: true });
-        return FINISHED;
-      }
-      entry.step('url-response-sent-message', { resultMessage: sent, finished: true });
-    }
-    return FINISHED;
   }
 
-  /** The request to make: the default one, or what `prepare_outgoing_request` returns (step 6). */
-  private async prepare(integration: Integration, entry: HistoryEntry, url: string, data: Record<string, unknown>): Promise<PreparedRequest | undefined> {
-    const request: PreparedRequest = { params: {}, method: 'POST', url, data, headers: { 'User-Agent': USER_AGENT } };
+  /** Steps 1–9: the request to make (the default one, or what `prepare_outgoing_request` returns), or undefined when the attempt ends here. */
+  private async prepare(integration: Integration, entry: HistoryEntry, delivery: ClaimedDelivery, data: Record<string, unknown>): Promise<ReadyRequest | undefined> {
+    const prepared = await this.runPrepareScript(integration, entry, defaultRequest(delivery.url, data));
+    entry.step('after-maybe-ran-prepare', { ranPrepareScript: true });
+    if (!prepared) {
+      entry.step('after-prepare-no-opts', { finished: true });
+      return undefined;
+    }
+    if (prepared.message) {
+      const sent = await this.replies.post(integration, data, prepared.message);
+      if (!sent) {
+        entry.step('after-prepare-send-message-failed', { finished: true });
+        return undefined;
+      }
+      entry.step('after-prepare-send-message', { prepareSentMessage: sent });
+    }
+    if (!prepared.url || !prepared.method) {
+      entry.step('after-prepare-no-url_or_method', { finished: true });
+      return undefined;
+    }
+    const body = requestBody(prepared.data);
+    const headers = requestHeaders(prepared, body);
+    if (!headers) {
+      entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
+      return undefined;
+    }
+    entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null });
+    const secret = integration.signingSecret ?? (await this.integrations.ensureSigningSecret(integration.id));
+    if (secret) Object.assign(headers, signatureHeaders(secret, delivery.messageId, body ?? ''));
+    return { prepared, url: prepared.url, method: prepared.method, headers, body };
+  }
+
+  /** Steps 10–15: the HTTP call; a slow one gets its history written while it waits. */
+  private async send(entry: HistoryEntry, request: ReadyRequest): Promise<{ response: OutgoingResponse } | { error: Error }> {
+    const timeout = request.prepared.timeout;
+    const showing = setTimeout(() => void this.results.show(entry).catch(() => undefined), SHOW_RUNNING_AFTER_MS);
+    try {
+      const response = await this.http.send(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        timeoutMs: typeof timeout === 'number' && timeout > 0 ? timeout : this.config.delivery.timeoutMs,
+      });
+      return { response };
+    } catch (error) {
+      return { error: error as Error };
+    } finally {
+      clearTimeout(showing);
+    }
+  }
+
+  /** Step 6, `prepare_outgoing_request`: the request to make, or undefined when the script failed or returned nothing. */
+  private async runPrepareScript(integration: Integration, entry: HistoryEntry, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (!this.sandbox.shouldRun(integration)) return request;
     const method = 'prepare_outgoing_request';
     try {
@@ -170,7 +180,7 @@ export class DeliveryExecutor {
     }
   }
 
-  /** `process_outgoing_response` (step 16); an outcome when it decided, else undefined. */
+  /** Step 16, `process_outgoing_response`: an outcome when the script decided, else undefined. */
   private async processResponse(integration: Integration, entry: HistoryEntry, request: PreparedRequest, response: OutgoingResponse): Promise<AttemptOutcome | undefined> {
     const method = 'process_outgoing_response';
     if (!this.sandbox.shouldRun(integration)) return undefined;
@@ -200,8 +210,22 @@ export class DeliveryExecutor {
     return undefined;
   }
 
+  /** Step 18: a JSON answer with `text` or `attachments` is posted as a reply. */
+  private async postReply(integration: Integration, entry: HistoryEntry, data: Record<string, unknown>, response: OutgoingResponse): Promise<AttemptOutcome> {
+    const parsed = parse(response);
+    if (parsed && typeof parsed === 'object' && ('text' in parsed || 'attachments' in parsed)) {
+      const sent = await this.replies.post(integration, data, parsed as Record<string, unknown>);
+      if (!sent) {
+        entry.step('after-http-call-send-message-failed', { finished: true });
+        return FINISHED;
+      }
+      entry.step('url-response-sent-message', { resultMessage: sent, finished: true });
+    }
+    return FINISHED;
+  }
+
   /** §5.7: schedule the next try, or record why there is none; either way one line at warn for the operator. */
-  private async retry(integration: Integration, entry: HistoryEntry, delivery: Delivery, url: string, failure: string): Promise<AttemptOutcome> {
+  private retry(integration: Integration, entry: HistoryEntry, delivery: ClaimedDelivery, url: string, failure: string): AttemptOutcome {
     const tries = delivery.attempt;
     const failed = `${attemptLabel(integration, delivery, url)} ${failure}`;
     if (!integration.retryFailedCalls || !integration.retryCount) {
@@ -225,38 +249,21 @@ export class DeliveryExecutor {
     this.logger.warn(`${failed}: trying again in ${Math.round(retryInMs)} ms`);
     return { retryInMs };
   }
-
-  /** The integration's secret; integrations made before signing existed get one now. */
-  private async signingSecret(integration: Integration): Promise<string> {
-    if (integration.signingSecret) return integration.signingSecret;
-    const secret = newSigningSecret();
-    await this.dataSource.query(`UPDATE integrations SET signing_secret = $2 WHERE id = $1 AND signing_secret IS NULL`, [integration.id, secret]);
-    const [row] = await this.dataSource.query(`SELECT signing_secret FROM integrations WHERE id = $1`, [integration.id]);
-    return row?.signing_secret ?? secret;
-  }
-
-  private parse(response: OutgoingResponse): unknown {
-    const type = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (!PARSED_TYPES.includes(type)) return null;
-    try {
-      return toStorable(JSON.parse(response.body) as unknown);
-    } catch {
-      return null;
-    }
-  }
 }
 
-/**
- * The body of a delivery: a string the script prepared goes as it is, anything else as JSON
- * (Rocket.Chat's fetch does the same). Like Rocket.Chat, an empty string sends no body.
- */
-function requestBody(data: unknown): string | undefined {
-  if (data === undefined || data === null || data === '') return undefined;
-  return typeof data === 'string' ? data : JSON.stringify(data);
+/** The answer as JSON when its type says JSON (or JavaScript); otherwise, or when it does not parse, null. */
+function parse(response: OutgoingResponse): unknown {
+  const type = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!PARSED_TYPES.includes(type)) return null;
+  try {
+    return toStorable(JSON.parse(response.body) as unknown);
+  } catch {
+    return null;
+  }
 }
 
 /** `integration <id> delivery <id> to <host> attempt <n>`: what an operator needs to find the attempt. */
-function attemptLabel(integration: Integration, delivery: Delivery, url: string): string {
+function attemptLabel(integration: Integration, delivery: ClaimedDelivery, url: string): string {
   let host: string;
   try {
     host = new URL(url).host;

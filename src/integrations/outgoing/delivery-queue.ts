@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource } from 'typeorm';
+import { Change } from '../../core/database/change';
+import { MetricsService } from '../../metrics/metrics.service';
 import { Delivery } from '../entities/delivery.entity';
 import { newMessageId } from './request-signer';
 
@@ -10,34 +11,80 @@ export interface NewDelivery {
   event: string;
   url: string;
   payload: Record<string, unknown>;
-  replayOf?: string;
+  /** The outbox event it comes from, when it is queued together with taking that event. */
+  eventId?: string;
 }
 
-const INSERT_CHUNK = 1000;
+/** A delivery leased to this process. */
+export interface ClaimedDelivery {
+  id: string;
+  integrationId: string;
+  event: string;
+  messageId: string;
+  url: string;
+  payload: Record<string, unknown>;
+  attempt: number;
+}
 
-/** The durable queue of outgoing deliveries (a table in the same database as everything else). */
+export interface Claim {
+  deliveries: ClaimedDelivery[];
+  /** Milliseconds until the next delivery not yet due becomes due (a retry, or a lease running out); undefined when none. */
+  nextDueInMs: number | undefined;
+}
+
+/** An attempt to try again later. */
+export interface Retry {
+  id: string;
+  inMs: number;
+}
+
+/**
+ * The durable queue of outgoing deliveries (`integration_deliveries`), and the only code that
+ * touches that table. A row is due when `run_at` has passed; `claim` leases due rows by moving
+ * `run_at` past the lease, `renew` extends leases, `release` hands rows back, and a finished
+ * attempt either deletes its row or schedules it again (`finishChanges`). Rows that become due
+ * NOTIFY other processes (a trigger); this process's worker hears of them through `announce`.
+ */
 @Injectable()
 export class DeliveryQueue {
   private readonly listeners = new Set<() => void>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    metrics: MetricsService,
+  ) {
+    metrics.watchDeliveryQueue(this);
+  }
 
-  /** Queues the deliveries with one INSERT; call `announce()` once that has committed. */
-  async enqueue(jobs: NewDelivery[], m: EntityManager = this.dataSource.manager): Promise<void> {
-    if (jobs.length === 0) return;
-    const rows = jobs.map((job) => ({
-      integrationId: job.integrationId,
+  /** Queues deliveries (a replay) in a statement of their own; call `announce()` after. */
+  async enqueue(jobs: NewDelivery[]): Promise<void> {
+    const change = this.enqueueChange(jobs);
+    if (change) await this.dataSource.query(change.sql, change.params);
+  }
+
+  /**
+   * The INSERT that queues `jobs`, for another module's statement; with `onlyEvents`, the name of
+   * a relation of outbox event `id`s, only the jobs of those events are queued.
+   */
+  enqueueChange(jobs: NewDelivery[], onlyEvents?: string): Change | undefined {
+    if (jobs.length === 0) return undefined;
+    const rows = jobs.map((job, seq) => ({
+      seq,
+      event_id: job.eventId ?? null,
+      integration_id: job.integrationId,
       event: job.event,
-      messageId: newMessageId(),
+      message_id: newMessageId(),
       url: job.url,
       payload: job.payload,
-      replayOf: job.replayOf ?? null,
     }));
-    // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<Delivery>[];
-      await m.createQueryBuilder().insert().into(Delivery).values(chunk).updateEntity(false).execute();
-    }
+    return {
+      sql: `INSERT INTO integration_deliveries (integration_id, event, message_id, url, payload)
+            SELECT j.integration_id, j.event, j.message_id, j.url, j.payload
+            FROM jsonb_to_recordset($1::jsonb) AS j(seq int, event_id bigint, integration_id varchar, event varchar, message_id text, url text, payload jsonb)
+            ${onlyEvents ? `WHERE j.event_id IN (SELECT id FROM ${onlyEvents})` : ''}
+            ORDER BY j.seq`,
+      params: [JSON.stringify(rows)],
+    };
   }
 
   /** Tells this process's worker that committed deliveries are waiting. */
@@ -49,8 +96,74 @@ export class DeliveryQueue {
     this.listeners.add(listener);
   }
 
+  /**
+   * Leases up to `limit` due deliveries, oldest first, for `leaseMs`, skipping `skipUrls`, and says
+   * when the next one not yet due will be: one statement. Rows another process is claiming are
+   * skipped, not waited for.
+   */
+  async claim(limit: number, skipUrls: string[], leaseMs: number): Promise<Claim> {
+    const [row] = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE integration_deliveries SET state = 'running', run_at = now() + $3 * interval '1 millisecond'
+         WHERE id IN (
+           SELECT id FROM integration_deliveries
+           WHERE run_at <= now() AND NOT (url = ANY($2::text[]))
+           ORDER BY run_at, id
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id::text AS "id", integration_id AS "integrationId", event, message_id AS "messageId", url, payload, attempt)
+       SELECT (SELECT coalesce(json_agg(claimed ORDER BY claimed.id::bigint), '[]') FROM claimed) AS deliveries,
+              (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries WHERE run_at > now())::float8 AS next_due_in_ms`,
+      [limit, skipUrls, leaseMs],
+    )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
+    return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
+  }
+
+  /** Extends the leases of `ids` (held by this process) by `leaseMs` from now. */
+  async renew(ids: string[], leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE integration_deliveries SET run_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
+      [ids, leaseMs],
+    );
+  }
+
+  /** Hands leased deliveries back, due now, for any process to take. */
+  async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`UPDATE integration_deliveries SET state = 'pending', run_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** The writes that end attempts, for another module's statement: `done` deliveries leave the queue, `retries` are due again later. */
+  finishChanges(done: string[], retries: Retry[]): Change[] {
+    const changes: Change[] = [];
+    if (done.length) changes.push({ sql: `DELETE FROM integration_deliveries WHERE id = ANY($1::bigint[])`, params: [done] });
+    if (retries.length) {
+      changes.push({
+        sql: `UPDATE integration_deliveries d SET state = 'pending', attempt = d.attempt + 1, run_at = now() + r.ms * interval '1 millisecond'
+              FROM unnest($1::bigint[], $2::float8[]) AS r(id, ms) WHERE d.id = r.id`,
+        params: [retries.map((r) => r.id), retries.map((r) => Math.round(r.inMs))],
+      });
+    }
+    return changes;
+  }
+
   /** Deliveries of this integration not yet finished (waiting, running or waiting to retry). */
   openFor(integrationId: string): Promise<number> {
     return this.dataSource.manager.countBy(Delivery, { integrationId });
+  }
+
+  /** Deliveries in the queue, waiting or running. */
+  async depth(): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM integration_deliveries`)) as { n: number }[];
+    return row.n;
+  }
+
+  /** How long the oldest due delivery nobody holds has waited, in seconds (0 when none). */
+  async oldestDueSeconds(): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce(extract(epoch FROM now() - min(run_at)), 0)::float8 AS age FROM integration_deliveries WHERE run_at <= now()`,
+    )) as { age: number }[];
+    return row.age;
   }
 }

@@ -1,66 +1,63 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PollingLoop } from '../../core/background/polling-loop';
+import { AT_ONCE, PollingLoop, WHEN_NUDGED } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
+import { ChangeFeed, EVERYTHING } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { MetricsService } from '../../metrics/metrics.service';
-import { Delivery } from '../entities/delivery.entity';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryExecutor } from './delivery-executor';
-import { DeliveryQueue } from './delivery-queue';
+import { ClaimedDelivery, DeliveryQueue } from './delivery-queue';
+import { DeliveryResults } from './delivery-results';
 
-const IDLE_POLL_MS = 50;
 /** A claimed delivery's lease; renewed while it waits or runs here, so a dead process's work returns within it. */
 const LEASE_MS = 10000;
 const RENEW_EVERY_MS = 3000;
-
-interface ClaimedRow {
-  id: string;
-  integration_id: string;
-  event: string;
-  message_id: string;
-  url: string;
-  payload: Record<string, unknown>;
-  attempt: number;
-}
+/** While change notifications are down, other processes' work is looked for this often. */
+const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
 /**
- * Makes the queued deliveries. Each process leases due rows in batches (`FOR UPDATE SKIP
- * LOCKED`, so a row goes to one process), keeps them in a local queue per url, and renews the
- * leases while they wait or run; a process that dies stops renewing, its leases expire within
- * LEASE_MS, and the rows are taken again (at least once). Up to DELIVERY_CONCURRENCY attempts run
- * at once, at most DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only
- * those busy. A process holds at most twice DELIVERY_CONCURRENCY rows, and at most that many of
- * one url, so others get the rest.
+ * Makes the queued deliveries. Each process leases due rows in batches (a row goes to one
+ * process), keeps them in a local queue per url, and renews the leases while they wait or run; a
+ * process that dies stops renewing, its leases run out within LEASE_MS, and the rows are taken
+ * again (at least once). Up to DELIVERY_CONCURRENCY attempts run at once, at most
+ * DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only those busy. A process
+ * holds at most twice DELIVERY_CONCURRENCY rows, and at most that many of one url, so others get
+ * the rest. It sleeps until work arrives (this process's dispatcher, or another process's
+ * notification), the next retry or lease end is due, or its leases need renewing: an idle server
+ * asks the database nothing.
  */
 @Injectable()
 export class DeliveryWorker extends PollingLoop {
   protected readonly logger = new Logger('DeliveryWorker');
-  private readonly waiting = new Map<string, ClaimedRow[]>();
+  private readonly waiting = new Map<string, ClaimedDelivery[]>();
   private readonly runningByUrl = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
   private lastRenewal = 0;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
     private readonly integrations: IntegrationsService,
-    queue: DeliveryQueue,
+    private readonly queue: DeliveryQueue,
+    private readonly results: DeliveryResults,
+    private readonly changes: ChangeFeed,
     database: DatabaseAvailability,
     private readonly metrics: MetricsService,
   ) {
-    super(IDLE_POLL_MS, database);
+    super(database);
     queue.onAnnounced(() => this.nudge());
+    changes.onChange((table) => {
+      if (table === 'integration_deliveries' || table === EVERYTHING) this.nudge();
+    });
   }
 
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
-    const unstarted = [...this.waiting.values()].flat().map((row) => row.id);
+    const unstarted = [...this.waiting.values()].flat().map((d) => d.id);
     this.waiting.clear();
-    if (unstarted.length) await this.release(unstarted).catch(() => undefined);
+    unstarted.forEach((id) => this.leased.delete(id));
+    await this.queue.release(unstarted).catch(() => undefined);
     const running = this.attempts.size;
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
@@ -77,46 +74,53 @@ export class DeliveryWorker extends PollingLoop {
     }
   }
 
-  protected async tick(): Promise<boolean> {
+  protected async tick(): Promise<number> {
     await this.renewLeases();
-    let claimed = 0;
     const room = 2 * this.config.delivery.concurrency - this.leased.size;
-    if (room > 0) claimed = await this.claim(room);
+    let nextDueInMs: number | undefined;
+    if (room > 0) {
+      const claim = await this.queue.claim(room, this.fullUrls(), LEASE_MS);
+      this.accept(claim.deliveries);
+      // A full batch: more may be due right away.
+      if (claim.deliveries.length === room) {
+        this.startWaiting();
+        return AT_ONCE;
+      }
+      nextDueInMs = claim.nextDueInMs;
+    }
     this.startWaiting();
-    // Claimed a full batch: more may be due right away.
-    return claimed > 0 && claimed === room;
+    return this.sleepFor(nextDueInMs);
   }
 
-  /** Leases up to `limit` due deliveries, skipping urls that already have enough here. */
-  private async claim(limit: number): Promise<number> {
+  /** Until the next delivery is due, the leases need renewing, or (notifications down) the next look. */
+  private sleepFor(nextDueInMs: number | undefined): number {
+    let ms = nextDueInMs ?? WHEN_NUDGED;
+    if (this.leased.size) ms = Math.min(ms, this.lastRenewal + RENEW_EVERY_MS - Date.now());
+    if (!this.changes.live) ms = Math.min(ms, POLL_WITHOUT_NOTIFICATIONS_MS);
+    return Math.max(ms, 1);
+  }
+
+  /** Urls this process already holds enough deliveries of. */
+  private fullUrls(): string[] {
     const cap = 2 * this.config.delivery.perUrlConcurrency;
-    const full = [...this.waiting.keys()].filter((url) => this.held(url) >= cap);
-    const [rows] = (await this.dataSource.query(
-      `UPDATE integration_deliveries SET state = 'running', locked_until = now() + $3 * interval '1 millisecond'
-       WHERE id IN (
-         SELECT id FROM integration_deliveries
-         WHERE ((state = 'pending' AND run_at <= now()) OR (state = 'running' AND locked_until < now()))
-           AND NOT (url = ANY($2::text[]))
-         ORDER BY run_at, id
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, integration_id, event, message_id, url, payload, attempt`,
-      [limit, full, LEASE_MS],
-    )) as [ClaimedRow[], number];
-    if (rows.length === 0) return 0;
+    return [...this.waiting.keys()].filter((url) => this.held(url) >= cap);
+  }
+
+  /** Queues claimed deliveries locally; those over a url's cap go back at once. */
+  private accept(deliveries: ClaimedDelivery[]): void {
+    const cap = 2 * this.config.delivery.perUrlConcurrency;
     const overCap: string[] = [];
-    for (const row of rows) {
-      if (this.held(row.url) >= cap) {
-        overCap.push(row.id);
+    for (const delivery of deliveries) {
+      if (this.held(delivery.url) >= cap) {
+        overCap.push(delivery.id);
         continue;
       }
-      const queue = this.waiting.get(row.url) ?? [];
-      queue.push(row);
-      this.waiting.set(row.url, queue);
-      this.leased.add(row.id);
+      const queue = this.waiting.get(delivery.url) ?? [];
+      queue.push(delivery);
+      this.waiting.set(delivery.url, queue);
+      this.leased.add(delivery.id);
     }
-    if (overCap.length) await this.release(overCap);
-    return rows.length;
+    if (overCap.length) void this.queue.release(overCap).catch((error: Error) => this.logger.warn(`could not hand deliveries back: ${error.message}`));
   }
 
   /** Deliveries of `url` in this process, waiting or running. */
@@ -126,11 +130,11 @@ export class DeliveryWorker extends PollingLoop {
 
   /** Starts waiting deliveries while slots are free, url by url. */
   private startWaiting(): void {
-    let total = this.attempts.size;
+    let running = [...this.runningByUrl.values()].reduce((a, b) => a + b, 0);
     for (const [url, queue] of this.waiting) {
-      while (queue.length && total < this.config.delivery.concurrency && (this.runningByUrl.get(url) ?? 0) < this.config.delivery.perUrlConcurrency) {
-        this.start(queue.shift() as ClaimedRow);
-        total += 1;
+      while (queue.length && running < this.config.delivery.concurrency && (this.runningByUrl.get(url) ?? 0) < this.config.delivery.perUrlConcurrency) {
+        this.start(queue.shift() as ClaimedDelivery);
+        running += 1;
       }
       if (queue.length === 0) this.waiting.delete(url);
     }
@@ -140,51 +144,46 @@ export class DeliveryWorker extends PollingLoop {
   private async renewLeases(): Promise<void> {
     if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
     this.lastRenewal = Date.now();
-    await this.dataSource.query(
-      `UPDATE integration_deliveries SET locked_until = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
-      [[...this.leased], LEASE_MS],
-    );
+    await this.queue.renew([...this.leased], LEASE_MS);
   }
 
-  /** Hands leased rows back to the queue for anyone to take. */
-  private async release(ids: string[]): Promise<void> {
-    ids.forEach((id) => this.leased.delete(id));
-    await this.dataSource.query(`UPDATE integration_deliveries SET state = 'pending', locked_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
-  }
-
-  private start(row: ClaimedRow): void {
-    this.runningByUrl.set(row.url, (this.runningByUrl.get(row.url) ?? 0) + 1);
-    const attempt = this.attemptOne(row).finally(() => {
-      this.leased.delete(row.id);
-      const left = (this.runningByUrl.get(row.url) ?? 1) - 1;
-      if (left > 0) this.runningByUrl.set(row.url, left);
-      else this.runningByUrl.delete(row.url);
-      this.attempts.delete(attempt);
+  /** Runs one attempt: its slot is free once the target has answered; its lease is kept until the result is written. */
+  private start(delivery: ClaimedDelivery): void {
+    this.runningByUrl.set(delivery.url, (this.runningByUrl.get(delivery.url) ?? 0) + 1);
+    const work = (async () => {
+      const { written } = await this.attemptOne(delivery);
+      const left = (this.runningByUrl.get(delivery.url) ?? 1) - 1;
+      if (left > 0) this.runningByUrl.set(delivery.url, left);
+      else this.runningByUrl.delete(delivery.url);
       this.startWaiting();
       // Claim more only once the local backlog runs low: a claim per finished attempt would cost a query each.
       if (this.leased.size <= this.config.delivery.concurrency) this.nudge();
+      await written;
+    })().finally(() => {
+      this.leased.delete(delivery.id);
+      this.attempts.delete(work);
     });
-    this.attempts.add(attempt);
+    this.attempts.add(work);
   }
 
-  private async attemptOne(row: ClaimedRow): Promise<void> {
-    const delivery = Object.assign(new Delivery(), { id: row.id, integrationId: row.integration_id, event: row.event, messageId: row.message_id, url: row.url, payload: row.payload, attempt: row.attempt });
+  /** Makes the attempt; returns (wrapped, so it is not awaited here) the writing of its result. */
+  private async attemptOne(delivery: ClaimedDelivery): Promise<{ written: Promise<void> }> {
+    const failed = (error: Error) => this.logger.error(`delivery ${delivery.id} to ${delivery.url} failed unexpectedly: ${error.message}`);
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
-      const outcome = await this.executor.attempt(delivery, await this.integrations.cachedById(row.integration_id));
-      this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
-      if ('retryInMs' in outcome) {
-        await this.dataSource.query(
-          `UPDATE integration_deliveries SET state = 'pending', attempt = attempt + 1, locked_until = NULL,
-             run_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
-          [row.id, Math.round(outcome.retryInMs)],
-        );
-      } else {
-        await this.dataSource.query(`DELETE FROM integration_deliveries WHERE id = $1`, [row.id]);
+      const attempt = await this.executor.attempt(delivery, await this.integrations.cachedById(delivery.integrationId));
+      if ('broken' in attempt) {
+        // The lease stays until it runs out: the delivery is made again then.
+        failed(attempt.broken);
+        return { written: this.results.show(attempt.history).catch(failed) };
       }
+      const { outcome } = attempt;
+      this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
+      const queued = 'retryInMs' in outcome ? { retryInMs: outcome.retryInMs } : { done: true as const };
+      return { written: this.results.finish(delivery.id, queued, attempt.history).catch(failed) };
     } catch (error) {
-      // The lease stays until it expires: the delivery is taken again then.
-      this.logger.error(`delivery ${row.id} to ${row.url} failed unexpectedly: ${(error as Error).message}`);
+      failed(error as Error);
+      return { written: Promise.resolve() };
     }
   }
 }

@@ -1,58 +1,86 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { PollingLoop } from '../../core/background/polling-loop';
+import { AT_ONCE, PollingLoop, WHEN_NUDGED } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { CachedLookup } from '../../core/database/cached-lookup';
-import { ChangeFeed } from '../../core/database/change-feed';
+import { ChangeFeed, EVERYTHING } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
-import { OutboxEvent } from '../../events/entities/outbox-event.entity';
-import { OutboxService } from '../../events/outbox.service';
+import { OutboxService, PendingEvent } from '../../events/outbox.service';
 import { Integration } from '../entities/integration.entity';
+import { IntegrationsService } from '../integrations.service';
 import { OUTGOING_EVENTS } from '../outgoing-events';
 import { DeliveryQueue, NewDelivery } from './delivery-queue';
+import { ListenedEvents } from './listened-events';
 import { outgoingData } from './outgoing-data';
 import { eventRoom, roomKeys, sendMessageTrigger } from './trigger-rules';
 
-/** How long the dispatcher sleeps when the outbox is empty. */
-const IDLE_POLL_MS = 50;
 const BATCH = 200;
+/** A wake waits this long for company, so a burst of commits costs one round, not one each. */
+const GATHER_MS = 2;
+/** While change notifications are down, other processes' events are looked for this often. */
+const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
 /**
  * Turns committed domain events into queued deliveries: for each event, the enabled outgoing
  * integrations listening to it (one indexed query: event, then the room's channel keys against
- * the GIN-indexed `channel` column), trigger words and `runOnEdits` applied, one delivery per url.
- * Runs in every server process; the outbox hands each event to exactly one of them.
+ * the GIN-indexed `channel` column, kept in memory while the integrations are unchanged), trigger
+ * words and `runOnEdits` applied, one delivery per url. A round is two statements: read the
+ * waiting events, then mark them taken and queue their deliveries in one. Runs in every server
+ * process and sleeps until events are committed (here, or in another process: a notification).
  */
 @Injectable()
 export class OutgoingDispatcher extends PollingLoop {
   protected readonly logger = new Logger('OutgoingDispatcher');
   /** Listeners by event and room keys; emptied whenever any integration changes. */
   private readonly listening: CachedLookup<{ integrations: Integration[] }>;
+  private gathering?: NodeJS.Timeout;
 
   constructor(
     private readonly outbox: OutboxService,
     private readonly deliveries: DeliveryQueue,
+    private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
-    changes: ChangeFeed,
+    private readonly changes: ChangeFeed,
+    listened: ListenedEvents,
     database: DatabaseAvailability,
   ) {
-    super(IDLE_POLL_MS, database);
+    super(database);
     this.listening = new CachedLookup(changes, ['integrations'], 1000);
-    outbox.onCommitted(() => this.nudge());
-  }
-
-  protected async tick(): Promise<boolean> {
-    let queued = 0;
-    const handled = await this.outbox.consume(BATCH, async (m, events) => {
-      queued = await this.dispatch(m, events);
+    outbox.setInterest((event) => listened.wants(event));
+    outbox.onCommitted(() => this.wakeSoon());
+    changes.onChange((table) => {
+      if (table === 'outbox_events' || table === EVERYTHING) this.wakeSoon();
     });
-    if (queued > 0) this.deliveries.announce();
-    return handled === BATCH;
   }
 
-  /** Queues the deliveries for `events` in the consuming transaction; returns how many. */
-  private async dispatch(m: EntityManager, events: OutboxEvent[]): Promise<number> {
+  private wakeSoon(): void {
+    this.gathering ??= setTimeout(() => {
+      this.gathering = undefined;
+      this.nudge();
+    }, GATHER_MS);
+  }
+
+  override async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.gathering);
+    await super.onApplicationShutdown();
+  }
+
+  protected async tick(): Promise<number> {
+    const events = await this.outbox.pending(BATCH);
+    if (events.length) {
+      const jobs = await this.dispatch(events);
+      await this.outbox.takeWith(
+        events.map((e) => e.id),
+        (taken) => this.deliveries.enqueueChange(jobs, taken),
+      );
+      if (jobs.length) this.deliveries.announce();
+    }
+    if (events.length === BATCH) return AT_ONCE;
+    return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;
+  }
+
+  /** The deliveries `events` make. */
+  private async dispatch(events: PendingEvent[]): Promise<NewDelivery[]> {
     const jobs: NewDelivery[] = [];
     // Events of one batch mostly share a room: each distinct listener query runs once per batch.
     const listenersOf = new Map<string, Promise<Integration[]>>();
@@ -60,7 +88,7 @@ export class OutgoingDispatcher extends PollingLoop {
       const name = event.event as DomainEventName;
       const payload = event.payload as unknown as DomainEventPayloads[DomainEventName];
       const postedBy = this.postingIntegration(name, payload);
-      for (const integration of await this.listeners(m, name, payload, listenersOf)) {
+      for (const integration of await this.listeners(name, payload, listenersOf)) {
         // An integration's own replies never trigger it again (that would loop forever).
         if (postedBy === integration.id) continue;
         let triggerWord: string | undefined;
@@ -70,11 +98,10 @@ export class OutgoingDispatcher extends PollingLoop {
           triggerWord = trigger;
         }
         const data = { ...outgoingData(name, payload, event.createdAt, this.config.rootUrl), ...(triggerWord ? { trigger_word: triggerWord } : {}) };
-        for (const url of integration.urls ?? []) jobs.push({ integrationId: integration.id, event: name, url, payload: data });
+        for (const url of integration.urls ?? []) jobs.push({ eventId: event.id, integrationId: integration.id, event: name, url, payload: data });
       }
     }
-    await this.deliveries.enqueue(jobs, m);
-    return jobs.length;
+    return jobs;
   }
 
   /** The integration that posted the event's message, if one did (`bot.i`). */
@@ -86,7 +113,6 @@ export class OutgoingDispatcher extends PollingLoop {
 
   /** The enabled outgoing integrations for this event and, for channel events, this room (spec §5.2). */
   private listeners(
-    m: EntityManager,
     event: DomainEventName,
     payload: DomainEventPayloads[DomainEventName],
     memo: Map<string, Promise<Integration[]>>,
@@ -101,22 +127,10 @@ export class OutgoingDispatcher extends PollingLoop {
     let found = memo.get(memoKey);
     if (!found) {
       found = this.listening
-        .get(memoKey, async () => ({ integrations: await this.queryListeners(m, event, keys) }))
+        .get(memoKey, async () => ({ integrations: await this.integrations.listeningTo(event, keys) }))
         .then((hit) => hit?.integrations ?? []);
       memo.set(memoKey, found);
     }
     return found;
-  }
-
-  private queryListeners(m: EntityManager, event: DomainEventName, keys: string[] | undefined): Promise<Integration[]> {
-    const query = m
-      .createQueryBuilder(Integration, 'i')
-      .where(`i.type = 'webhook-outgoing' AND i.enabled AND i.event = :event`, { event })
-      .orderBy('i.createdAt', 'ASC');
-    if (keys) {
-      // An empty channel list on a channel event means "all public channels".
-      query.andWhere(`(i.channel && :keys::text[] OR (i.channel = '{}' AND :anyPublic))`, { keys, anyPublic: keys.includes('all_public_channels') });
-    }
-    return query.getMany();
   }
 }

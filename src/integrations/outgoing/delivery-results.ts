@@ -1,0 +1,59 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { WriteBatch } from '../../core/background/write-batch';
+import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
+import { DeliveryQueue, Retry } from './delivery-queue';
+
+/** How a finished attempt leaves the queue: deleted, or due again later. */
+export type QueueResult = { done: true } | { retryInMs: number };
+
+interface Result {
+  history?: HistoryEntry;
+  deliveryId?: string;
+  queue?: QueueResult;
+}
+
+/** Results wait this long for company before they are written. */
+const GATHER_MS = 5;
+const MAX_BATCH = 500;
+
+/**
+ * Writes what attempts produce — their history records and what becomes of their queue rows —
+ * gathered for a few milliseconds into one statement (history upsert, queue delete, queue
+ * reschedule together), instead of a few statements per delivery. A result counts once it is
+ * written: until then the delivery's lease holds it, and a crash makes the delivery again.
+ */
+@Injectable()
+export class DeliveryResults implements OnApplicationShutdown {
+  private readonly batch = new WriteBatch<Result>((results) => this.write(results), GATHER_MS, MAX_BATCH);
+
+  constructor(
+    private readonly history: HistoryRecorder,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  /** Records the end of an attempt of `deliveryId` (with its history, if it has one). */
+  finish(deliveryId: string, queue: QueueResult, history?: HistoryEntry): Promise<void> {
+    return this.batch.add({ deliveryId, queue, history });
+  }
+
+  /** Writes a history record as it stands, while its attempt goes on (a slow target). */
+  show(history: HistoryEntry): Promise<void> {
+    return this.batch.add({ history });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.batch.flush().catch(() => undefined);
+  }
+
+  private async write(results: Result[]): Promise<void> {
+    const done: string[] = [];
+    const retries: Retry[] = [];
+    for (const { deliveryId, queue } of results) {
+      if (!deliveryId || !queue) continue;
+      if ('done' in queue) done.push(deliveryId);
+      else retries.push({ id: deliveryId, inMs: queue.retryInMs });
+    }
+    const entries = results.flatMap((r) => (r.history ? [r.history] : []));
+    await this.history.save(entries, this.queue.finishChanges(done, retries));
+  }
+}
