@@ -137,7 +137,8 @@ describe('configuration', () => {
   });
 
   it('reads the delivery concurrency per url, never above the total', () => {
-    expect(loadConfig({}).delivery).toMatchObject({ concurrency: 32, perUrlConcurrency: 16 });
+    expect(loadConfig({}).delivery).toMatchObject({ concurrency: 256, perUrlConcurrency: 16 });
+    expect(loadConfig({ DELIVERY_CONCURRENCY: '0' }).delivery).toMatchObject({ concurrency: 0, perUrlConcurrency: 0 });
     expect(loadConfig({ DELIVERY_CONCURRENCY: '8', DELIVERY_PER_URL_CONCURRENCY: '12' }).delivery).toMatchObject({ concurrency: 8, perUrlConcurrency: 8 });
     expect(() => loadConfig({ DELIVERY_PER_URL_CONCURRENCY: '0' })).toThrow('DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000 (got "0")');
   });

@@ -69,6 +69,42 @@ describe(`Prometheus metrics (${databaseKind})`, () => {
     expect(sample(text, 'hookline_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     expect(sample(text, 'hookline_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
+
+  it('counts the statements sent to the database, and serves one metric by name', async () => {
+    const statements = async () => {
+      const res = await t.http.get('/metrics').query({ name: 'hookline_db_statements_total' }).set('Authorization', `Bearer ${TOKEN}`).expect(200);
+      expect(res.text).not.toContain('hookline_http_requests_total');
+      return sample(res.text, 'hookline_db_statements_total') as number;
+    };
+    const before = await statements();
+    await admin.post('/api/v1/channels.create', { name: 'counted-room' }).expect(200);
+    expect(await statements()).toBeGreaterThan(before);
+    const missing = await t.http.get('/metrics').query({ name: 'no_such_metric' }).set('Authorization', `Bearer ${TOKEN}`).expect(404);
+    expect(missing.body).toMatchObject({ success: false, error: 'No metric named no_such_metric' });
+    await t.http.get('/metrics').query({ name: 'hookline_db_statements_total' }).expect(401);
+  });
+});
+
+describe(`an idle server (${databaseKind})`, () => {
+  it('sends the database no statement at all, even with outgoing integrations and an empty queue', async () => {
+    const t = await startTestApp({ metricsToken: TOKEN });
+    try {
+      const admin = await loginAsAdmin(t);
+      const room = (await admin.post('/api/v1/channels.create', { name: 'idle-room' }).expect(200)).body.channel;
+      await createIntegration(admin, outgoingBody({ channel: `#${room._id}`, urls: ['http://127.0.0.1:9/never'] }));
+      const statements = async () => {
+        const res = await t.http.get('/metrics').query({ name: 'hookline_db_statements_total' }).set('Authorization', `Bearer ${TOKEN}`).expect(200);
+        return sample(res.text, 'hookline_db_statements_total') as number;
+      };
+      // Settled: what the start-up and the calls above set going (the first pruning rounds, reading the listened events) is done.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const before = await statements();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(await statements()).toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe(`metrics without METRICS_TOKEN (${databaseKind})`, () => {

@@ -12,12 +12,14 @@ onPostgres('two server processes on one PostgreSQL', () => {
   let sink: Sink;
   let servers: ServerProcess[] = [];
   let drop: () => Promise<void>;
+  let scratchUrl: string;
 
   beforeAll(async () => {
     sink = await Sink.start();
     sink.reply = () => ({ status: 200, body: 'ok', delayMs: 20 });
     const scratch = await createScratchDatabase(process.env.DATABASE_URL as string);
     drop = scratch.drop;
+    scratchUrl = scratch.url;
     servers = await Promise.all([startServerProcess({ DATABASE_URL: scratch.url }), startServerProcess({ DATABASE_URL: scratch.url })]);
   });
   afterAll(async () => {
@@ -41,6 +43,28 @@ onPostgres('two server processes on one PostgreSQL', () => {
     const ids = sink.at('/shared').map((r) => r.json.message_id as string);
     expect(ids.length).toBe(total);
     expect(new Set(ids)).toEqual(new Set(sent));
+  });
+
+  it('a process with DELIVERY_CONCURRENCY=0 queues deliveries and the others, woken by notification, make them', async () => {
+    const token = 'metrics-token-for-the-api-only-process';
+    const apiOnly = await startServerProcess({ DATABASE_URL: scratchUrl, DELIVERY_CONCURRENCY: '0', METRICS_TOKEN: token });
+    try {
+      const c = await adminOf(apiOnly.url);
+      await c.post('/api/v1/integrations.create', {
+        type: 'webhook-outgoing', name: 'queued elsewhere', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
+        urls: [`${sink.url}/api-only`], scriptEnabled: false, triggerWords: ['api-only-'],
+      });
+      const total = 10;
+      const sent: string[] = [];
+      for (let i = 0; i < total; i += 1) sent.push((await c.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: `api-only-${i}` })).message._id as string);
+      // The others sleep until notified (nothing polls): only the queue's notification brings these to them.
+      await eventually(async () => sink.at('/api-only'), (r) => r.length >= total, 30000);
+      expect(new Set(sink.at('/api-only').map((r) => r.json.message_id as string))).toEqual(new Set(sent));
+      const metrics = await (await fetch(`${apiOnly.url}/metrics?name=hookline_deliveries_total`, { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(metrics).not.toMatch(/^hookline_deliveries_total\{/m);
+    } finally {
+      await apiOnly.kill('SIGTERM');
+    }
   });
 
   it("drops what a process cached when another process changes it (hook tokens, integrations, logins)", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { Hookline } from '../lib/hookline';
+import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
@@ -105,4 +105,83 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
     deliveriesPerSecond: Math.round(f.unique / seconds),
     seconds: Math.round(seconds * 10) / 10,
   };
+}
+
+/** SQL statements the server has sent so far (its `hookline_db_statements_total`; every bench server has a METRICS_TOKEN). */
+export async function statementCount(server: Hookline): Promise<number> {
+  // Read alone: a full scrape would run the queue gauges' statements and count them.
+  const text = await (await fetch(`${server.url}/metrics?name=hookline_db_statements_total`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
+  const match = /^hookline_db_statements_total (\d+(?:\.\d+)?)$/m.exec(text);
+  if (!match) throw new Error('the server did not report hookline_db_statements_total');
+  return Number(match[1]);
+}
+
+/** Deliveries waiting or running, as the server reports them. */
+export async function queueDepth(server: Hookline): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics?name=hookline_delivery_queue_depth`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
+  const match = /^hookline_delivery_queue_depth (\d+)$/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+export interface DrainFigures {
+  deliveries: number;
+  delivered: number;
+  duplicates: number;
+  complete: boolean;
+  /** Distinct deliveries per second, from the first arrival to the last. */
+  deliveriesPerSecond: number;
+  statementsPerDelivery: number;
+}
+
+/**
+ * Case 3, the delivery engine alone: `queue` (a server with DELIVERY_CONCURRENCY=0, which queues
+ * but does not deliver) takes `messages` posts until all their deliveries wait in the queue; then
+ * `startWorker()` starts a server that delivers, and the drain is timed from the first arrival to
+ * the last, with the statements that server sent.
+ */
+export async function outgoingDrain(queue: Hookline, startWorker: () => Promise<Hookline>, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DrainFigures & { worker: Hookline }> {
+  await sink.reset();
+  const posted = await load({ url: postUrl(queue), headers: queue.auth, body: CHAT_BODY, connections: POST_CONNECTIONS, amount: messages });
+  const deadline = Date.now() + limitMs;
+  while ((await queueDepth(queue)) < posted.ok200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const worker = await startWorker();
+  const before = await statementCount(worker);
+  const f = await sink.waitFor(path, posted.ok200, limitMs);
+  const statements = (await statementCount(worker)) - before;
+  const seconds = Math.max(0.001, (f.lastAt - f.firstAt) / 1000);
+  return {
+    worker,
+    deliveries: posted.ok200,
+    delivered: f.unique,
+    duplicates: f.duplicates,
+    complete: f.complete,
+    deliveriesPerSecond: Math.round(f.unique / seconds),
+    statementsPerDelivery: Math.round((statements / Math.max(1, f.unique)) * 100) / 100,
+  };
+}
+
+export interface SlowTargetFigures {
+  messages: number;
+  fastDelivered: number;
+  fastP50: number | null;
+  fastP99: number | null;
+  slowDelivered: number;
+}
+
+/**
+ * The slow-targets case: `slow` outgoing integrations whose target answers after a second, and one
+ * whose target answers at once, all on #general; `rate` messages a second for `seconds`. The fast
+ * target's commit→arrival latency shows whether slow ones hold it up.
+ */
+export async function slowTargets(server: Hookline, sink: SinkProcess, slow: number, rate: number, seconds: number): Promise<SlowTargetFigures> {
+  for (let i = 0; i < slow; i += 1) await createOutgoing(server, sink.url(`/slow/${i}`));
+  await createOutgoing(server, sink.url('/ok/fast'));
+  await sink.reset();
+  const posted = await load({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, connections: 8, amount: rate * seconds, overallRate: rate });
+  const fast = await sink.waitFor('/ok/fast', posted.ok200, 60_000);
+  const stats = await sink.stats();
+  const slowDelivered = Object.entries(stats)
+    .filter(([p]) => p.startsWith('/slow/'))
+    .reduce((n, [, s]) => n + s.unique, 0);
+  return { messages: posted.ok200, fastDelivered: fast.unique, fastP50: fast.latencyP50, fastP99: fast.latencyP99, slowDelivered };
 }

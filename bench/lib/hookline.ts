@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { NodeProcess, sleep, startNode } from './processes';
 
 export const ADMIN = { username: 'bench-admin', password: 'bench-admin-password' };
+/** Every bench server serves /metrics with this token (the bench reads its statement counter). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token';
 
 type Json = Record<string, any>;
 
@@ -35,6 +37,7 @@ export async function startHookline(databaseUrl: string | undefined, env: Record
       ADMIN_PASS: ADMIN.password,
       ADMIN_EMAIL: 'bench@example.com',
       HOOK_RATE_LIMIT: '0',
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...env,
     },
     { nodeArgs: ['--no-node-snapshot'], readyPath: '/health', timeoutMs: 120_000 },

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
@@ -8,7 +8,7 @@ import { secretsEqual } from '../core/ids/secret-compare';
 import { MetricsService } from './metrics.service';
 
 /**
- * `GET /metrics` in Prometheus' text format, for a scraper holding `METRICS_TOKEN` (a bearer
+ * `GET /metrics` in Prometheus' text format (`?name=` for one metric), for a scraper holding `METRICS_TOKEN` (a bearer
  * token, compared in constant time). Without the setting the endpoint does not exist: metrics name
  * integrations and show load, which is not for everyone.
  */
@@ -22,12 +22,21 @@ export class MetricsController {
 
   @Get('metrics')
   @ApiExcludeEndpoint()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Query('name') name: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = this.config.metricsToken;
     if (!token) throw new ApiError(404, { success: false, error: 'Not Found', errorType: 'error-not-found' });
     const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
     if (!secretsEqual(given, token)) throw new ApiError(401, { success: false, error: 'A valid bearer token is required for /metrics' });
     void reply.header('content-type', this.metrics.registry.contentType);
+    // One metric by name: read without collecting the others (the queue gauges query the database).
+    if (typeof name === 'string' && name) {
+      if (!this.metrics.registry.getSingleMetric(name)) throw new ApiError(404, { success: false, error: `No metric named ${name.slice(0, 100)}` });
+      return this.metrics.registry.getSingleMetricAsString(name);
+    }
     return this.metrics.registry.metrics();
   }
 }

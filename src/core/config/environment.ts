@@ -140,9 +140,13 @@ export class EnvironmentVariables {
   @Min(0.0001, { message: 'RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01' })
   RETRY_DELAY_SCALE: number = 1;
 
-  /** Outgoing deliveries one server process makes at once. */
-  @WholeNumber('DELIVERY_CONCURRENCY must be a whole number between 1 and 1000', 1, 1000)
-  DELIVERY_CONCURRENCY: number = 32;
+  /**
+   * Outgoing deliveries one server process makes at once; 0 makes none (a process that only
+   * serves the API while others deliver). Waiting on a target costs little, and slots taken by
+   * slow targets must leave room for the others: hence many.
+   */
+  @WholeNumber('DELIVERY_CONCURRENCY must be a whole number between 0 and 1000', 0, 1000)
+  DELIVERY_CONCURRENCY: number = 256;
 
   /** Of those, at most this many to one url, so a slow target cannot take every slot. */
   @WholeNumber('DELIVERY_PER_URL_CONCURRENCY must be a whole number between 1 and 1000', 1, 1000)

@@ -64,6 +64,7 @@ export class HistoryEntry {
 @Injectable()
 export class HistoryRecorder {
   private readonly columns: { property: string; column: string }[];
+  private readonly snapshots = new WeakMap<Integration, Record<string, unknown>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.columns = dataSource.getMetadata(IntegrationHistory).columns.map((c) => ({ property: c.propertyName, column: c.databaseName }));
@@ -76,7 +77,7 @@ export class HistoryRecorder {
       type: 'outgoing-webhook',
       integrationId: integration.id,
       integrationCreatedById: integration.createdById,
-      integration: toApiIntegration(integration),
+      integration: this.snapshotOf(integration),
       step: 'start-execute-trigger-url',
       event,
       createdAt: new Date(),
@@ -84,25 +85,66 @@ export class HistoryRecorder {
   }
 
   /**
+   * The integration as history records show it. Integrations come from a shared, frozen cache, so
+   * the snapshot is made once per version, and records of one batch share it (it is sent once).
+   */
+  private snapshotOf(integration: Integration): Record<string, unknown> {
+    let snapshot = this.snapshots.get(integration);
+    if (!snapshot) {
+      snapshot = toApiIntegration(integration);
+      this.snapshots.set(integration, snapshot);
+    }
+    return snapshot;
+  }
+
+  /**
    * Writes the entries' current state (a record written before is overwritten) and makes
-   * `changes` to other tables, all in one statement.
+   * `changes` to other tables, all in one statement. Records of a batch mostly share their
+   * integration snapshot, and an unscripted request's `httpCallData` is its `data`: each is sent
+   * once, not once per record.
    */
   async save(entries: readonly HistoryEntry[], changes: readonly Change[] = []): Promise<void> {
     const latest = new Map(entries.map((e) => [e.id, e]));
+    const shared: unknown[] = [];
+    const sharedIndex = new Map<unknown, number>();
+    const share = (value: unknown): number => {
+      let index = sharedIndex.get(value);
+      if (index === undefined) {
+        index = shared.push(value) - 1;
+        sharedIndex.set(value, index);
+      }
+      return index;
+    };
     const rows = [...latest.values()].map((entry) => {
       const snapshot = entry.snapshot() as Record<string, unknown>;
-      return Object.fromEntries(this.columns.map(({ property, column }) => [column, snapshot[property] ?? null]));
+      const row: Record<string, unknown> = {};
+      for (const { property, column } of this.columns) {
+        const value = snapshot[property];
+        if (value === undefined || value === null) continue;
+        if (property === 'integration') row.integration_ref = share(value);
+        else if (property === 'httpCallData' && value === snapshot.data) row.call_is_data = true;
+        else row[column] = value;
+      }
+      return row;
     });
-    const withQueries = asWithQueries(changes, 1);
+    const withQueries = asWithQueries(changes, 2);
     const names = this.columns.map((c) => c.column);
+    const selected = names.map((name) =>
+      name === 'integration'
+        ? `$2::jsonb -> ((e.doc ->> 'integration_ref')::int)`
+        : name === 'http_call_data'
+          ? `CASE WHEN e.doc ? 'call_is_data' THEN r.data ELSE r.http_call_data END`
+          : `r.${name}`,
+    );
     const updated = names.filter((n) => n !== 'id' && n !== 'created_at').map((n) => `${n} = excluded.${n}`);
     const write = rows.length
       ? `INSERT INTO integration_history (${names.join(', ')})
-         SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::integration_history, $1::jsonb)
+         SELECT ${selected.join(', ')}
+         FROM jsonb_array_elements($1::jsonb) AS e(doc), LATERAL jsonb_populate_record(NULL::integration_history, e.doc) AS r
          ON CONFLICT (id) DO UPDATE SET ${updated.join(', ')}`
-      : `SELECT $1::jsonb IS NULL`;
+      : `SELECT $1::jsonb IS NULL, $2::jsonb IS NULL`;
     const prefix = withQueries.with.length ? `WITH ${withQueries.with.join(', ')} ` : '';
-    await this.dataSource.query(prefix + write, [JSON.stringify(rows), ...withQueries.params]);
+    await this.dataSource.query(prefix + write, [JSON.stringify(rows), JSON.stringify(shared), ...withQueries.params]);
   }
 
   /** Deletes an integration's whole history (clear-history, and deleting the integration). */

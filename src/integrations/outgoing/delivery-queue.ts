@@ -13,7 +13,21 @@ export interface NewDelivery {
   payload: Record<string, unknown>;
   /** The outbox event it comes from, when it is queued together with taking that event. */
   eventId?: string;
+  /** Leased at once to the process queueing it (its worker has room): no claim needed. */
+  leased?: boolean;
 }
+
+/**
+ * How long a lease lasts. The holder renews it while the delivery waits or runs; a process that
+ * dies stops renewing, and its deliveries are due again within this time.
+ */
+export const LEASE_MS = 10000;
+
+/** The columns a leased delivery is returned with (`ClaimedDelivery`). */
+const RETURNED = `id::text AS "id", integration_id AS "integrationId", event, message_id AS "messageId", url, payload, attempt`;
+
+/** A queued delivery as the statement that queued it returns it: `leased` ones belong to this process now. */
+export type QueuedRow = ClaimedDelivery & { leased: boolean };
 
 /** A delivery leased to this process. */
 export interface ClaimedDelivery {
@@ -64,7 +78,8 @@ export class DeliveryQueue {
 
   /**
    * The INSERT that queues `jobs`, for another module's statement; with `onlyEvents`, the name of
-   * a relation of outbox event `id`s, only the jobs of those events are queued.
+   * a relation of outbox event `id`s, only the jobs of those events are queued. Jobs marked
+   * `leased` are leased for `LEASE_MS` at once; the statement returns them (`QueuedRow`).
    */
   enqueueChange(jobs: NewDelivery[], onlyEvents?: string): Change | undefined {
     if (jobs.length === 0) return undefined;
@@ -76,14 +91,18 @@ export class DeliveryQueue {
       message_id: newMessageId(),
       url: job.url,
       payload: job.payload,
+      leased: job.leased === true,
     }));
     return {
-      sql: `INSERT INTO integration_deliveries (integration_id, event, message_id, url, payload)
-            SELECT j.integration_id, j.event, j.message_id, j.url, j.payload
-            FROM jsonb_to_recordset($1::jsonb) AS j(seq int, event_id bigint, integration_id varchar, event varchar, message_id text, url text, payload jsonb)
+      sql: `INSERT INTO integration_deliveries (integration_id, event, message_id, url, payload, state, run_at)
+            SELECT j.integration_id, j.event, j.message_id, j.url, j.payload,
+                   CASE WHEN j.leased THEN 'running' ELSE 'pending' END,
+                   CASE WHEN j.leased THEN now() + $2 * interval '1 millisecond' ELSE now() END
+            FROM jsonb_to_recordset($1::jsonb) AS j(seq int, event_id bigint, integration_id varchar, event varchar, message_id text, url text, payload jsonb, leased boolean)
             ${onlyEvents ? `WHERE j.event_id IN (SELECT id FROM ${onlyEvents})` : ''}
-            ORDER BY j.seq`,
-      params: [JSON.stringify(rows)],
+            ORDER BY j.seq
+            RETURNING ${RETURNED}, state = 'running' AS "leased"`,
+      params: [JSON.stringify(rows), LEASE_MS],
     };
   }
 
@@ -97,34 +116,42 @@ export class DeliveryQueue {
   }
 
   /**
-   * Leases up to `limit` due deliveries, oldest first, for `leaseMs`, skipping `skipUrls`, and says
-   * when the next one not yet due will be: one statement. Rows another process is claiming are
-   * skipped, not waited for.
+   * Leases up to `limit` due deliveries, oldest first, for `LEASE_MS`: at most `perUrl` of one url,
+   * or `room[url]` for the urls named there (0 skips a url), and says when the next one not yet due
+   * will be; one statement. It looks at the oldest `4 × perUrl` due rows at most, so a long backlog
+   * of one url costs no more than a short one. Rows another process is claiming are skipped, not
+   * waited for.
    */
-  async claim(limit: number, skipUrls: string[], leaseMs: number): Promise<Claim> {
+  async claim(limit: number, perUrl: number, room: Record<string, number>): Promise<Claim> {
     const [row] = (await this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE integration_deliveries SET state = 'running', run_at = now() + $3 * interval '1 millisecond'
-         WHERE id IN (
-           SELECT id FROM integration_deliveries
-           WHERE run_at <= now() AND NOT (url = ANY($2::text[]))
-           ORDER BY run_at, id
-           LIMIT $1
-           FOR UPDATE SKIP LOCKED)
-         RETURNING id::text AS "id", integration_id AS "integrationId", event, message_id AS "messageId", url, payload, attempt)
+      `WITH due AS (
+         SELECT id, url, run_at FROM integration_deliveries
+         WHERE run_at <= now() AND coalesce(($3::jsonb ->> url)::int, $2) > 0
+         ORDER BY run_at, id
+         LIMIT least($1, 4 * $2)
+         FOR UPDATE SKIP LOCKED),
+       picked AS (
+         SELECT id FROM (SELECT id, url, run_at, row_number() OVER (PARTITION BY url ORDER BY run_at, id) AS n FROM due) ranked
+         WHERE n <= coalesce(($3::jsonb ->> url)::int, $2)
+         ORDER BY run_at, id
+         LIMIT $1),
+       claimed AS (
+         UPDATE integration_deliveries SET state = 'running', run_at = now() + $4 * interval '1 millisecond'
+         WHERE id IN (SELECT id FROM picked)
+         RETURNING ${RETURNED})
        SELECT (SELECT coalesce(json_agg(claimed ORDER BY claimed.id::bigint), '[]') FROM claimed) AS deliveries,
               (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries WHERE run_at > now())::float8 AS next_due_in_ms`,
-      [limit, skipUrls, leaseMs],
+      [limit, perUrl, JSON.stringify(room), LEASE_MS],
     )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
     return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
   }
 
-  /** Extends the leases of `ids` (held by this process) by `leaseMs` from now. */
-  async renew(ids: string[], leaseMs: number): Promise<void> {
+  /** Extends the leases of `ids` (held by this process) to `LEASE_MS` from now. */
+  async renew(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.query(
       `UPDATE integration_deliveries SET run_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
-      [ids, leaseMs],
+      [ids, LEASE_MS],
     );
   }
 

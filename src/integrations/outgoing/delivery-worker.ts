@@ -6,11 +6,16 @@ import { DatabaseAvailability } from '../../core/database/database-availability'
 import { MetricsService } from '../../metrics/metrics.service';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryExecutor } from './delivery-executor';
-import { ClaimedDelivery, DeliveryQueue } from './delivery-queue';
+import { ClaimedDelivery, DeliveryQueue, LEASE_MS } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
 
-/** A claimed delivery's lease; renewed while it waits or runs here, so a dead process's work returns within it. */
-const LEASE_MS = 10000;
+/**
+ * A process holds up to this many times DELIVERY_PER_URL_CONCURRENCY deliveries of one url
+ * (running and waiting): enough to keep the url's slots busy while the next claim is on its way,
+ * few enough to leave the rest to other processes.
+ */
+const URL_BUFFER = 4;
+/** Leases (LEASE_MS) are renewed this often. */
 const RENEW_EVERY_MS = 3000;
 /** While change notifications are down, other processes' work is looked for this often. */
 const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
@@ -21,8 +26,9 @@ const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
  * process that dies stops renewing, its leases run out within LEASE_MS, and the rows are taken
  * again (at least once). Up to DELIVERY_CONCURRENCY attempts run at once, at most
  * DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only those busy. A process
- * holds at most twice DELIVERY_CONCURRENCY rows, and at most that many of one url, so others get
- * the rest. It sleeps until work arrives (this process's dispatcher, or another process's
+ * holds at most twice DELIVERY_CONCURRENCY rows, and at most URL_BUFFER times its per-url
+ * concurrency of one url, so others get the rest. Deliveries this process's dispatcher queues come to it leased already while it has
+ * room (`wouldTake`, `take`); the rest are claimed. It sleeps until work arrives (this process's dispatcher, or another process's
  * notification), the next retry or lease end is due, or its leases need renewing: an idle server
  * asks the database nothing.
  */
@@ -79,7 +85,7 @@ export class DeliveryWorker extends PollingLoop {
     const room = 2 * this.config.delivery.concurrency - this.leased.size;
     let nextDueInMs: number | undefined;
     if (room > 0) {
-      const claim = await this.queue.claim(room, this.fullUrls(), LEASE_MS);
+      const claim = await this.queue.claim(room, this.urlCap, this.roomByUrl());
       this.accept(claim.deliveries);
       // A full batch: more may be due right away.
       if (claim.deliveries.length === room) {
@@ -100,15 +106,45 @@ export class DeliveryWorker extends PollingLoop {
     return Math.max(ms, 1);
   }
 
-  /** Urls this process already holds enough deliveries of. */
-  private fullUrls(): string[] {
-    const cap = 2 * this.config.delivery.perUrlConcurrency;
-    return [...this.waiting.keys()].filter((url) => this.held(url) >= cap);
+  /** The most deliveries of one url this process holds, waiting or running. */
+  private get urlCap(): number {
+    return URL_BUFFER * this.config.delivery.perUrlConcurrency;
+  }
+
+  /** How many more deliveries of each url held here this process takes. */
+  private roomByUrl(): Record<string, number> {
+    const room: Record<string, number> = {};
+    for (const url of new Set([...this.waiting.keys(), ...this.runningByUrl.keys()])) room[url] = Math.max(0, this.urlCap - this.held(url));
+    return room;
+  }
+
+  /**
+   * Which of these deliveries, to be queued now, this process would take at once (it has room,
+   * and their url is under its cap): the dispatcher queues those leased to it, saving a claim.
+   */
+  wouldTake(urls: string[]): boolean[] {
+    const cap = this.urlCap;
+    let room = 2 * this.config.delivery.concurrency - this.leased.size;
+    const added = new Map<string, number>();
+    return urls.map((url) => {
+      const held = this.held(url) + (added.get(url) ?? 0);
+      if (room <= 0 || held >= cap) return false;
+      room -= 1;
+      added.set(url, (added.get(url) ?? 0) + 1);
+      return true;
+    });
+  }
+
+  /** Takes deliveries the dispatcher queued leased to this process, and starts what it can. */
+  take(deliveries: ClaimedDelivery[]): void {
+    if (!deliveries.length) return;
+    this.accept(deliveries);
+    this.startWaiting();
   }
 
   /** Queues claimed deliveries locally; those over a url's cap go back at once. */
   private accept(deliveries: ClaimedDelivery[]): void {
-    const cap = 2 * this.config.delivery.perUrlConcurrency;
+    const cap = this.urlCap;
     const overCap: string[] = [];
     for (const delivery of deliveries) {
       if (this.held(delivery.url) >= cap) {
@@ -144,7 +180,7 @@ export class DeliveryWorker extends PollingLoop {
   private async renewLeases(): Promise<void> {
     if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
     this.lastRenewal = Date.now();
-    await this.queue.renew([...this.leased], LEASE_MS);
+    await this.queue.renew([...this.leased]);
   }
 
   /** Runs one attempt: its slot is free once the target has answered; its lease is kept until the result is written. */
@@ -156,8 +192,8 @@ export class DeliveryWorker extends PollingLoop {
       if (left > 0) this.runningByUrl.set(delivery.url, left);
       else this.runningByUrl.delete(delivery.url);
       this.startWaiting();
-      // Claim more only once the local backlog runs low: a claim per finished attempt would cost a query each.
-      if (this.leased.size <= this.config.delivery.concurrency) this.nudge();
+      // Claim more of this url once half of what it may hold is gone (not after every attempt: a claim costs a statement).
+      if (this.held(delivery.url) <= this.urlCap / 2) this.nudge();
       await written;
     })().finally(() => {
       this.leased.delete(delivery.id);

@@ -9,14 +9,15 @@ import { OutboxService, PendingEvent } from '../../events/outbox.service';
 import { Integration } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { OUTGOING_EVENTS } from '../outgoing-events';
-import { DeliveryQueue, NewDelivery } from './delivery-queue';
+import { DeliveryQueue, NewDelivery, QueuedRow } from './delivery-queue';
+import { DeliveryWorker } from './delivery-worker';
 import { ListenedEvents } from './listened-events';
 import { outgoingData } from './outgoing-data';
 import { eventRoom, roomKeys, sendMessageTrigger } from './trigger-rules';
 
 const BATCH = 200;
 /** A wake waits this long for company, so a burst of commits costs one round, not one each. */
-const GATHER_MS = 2;
+const GATHER_MS = 1;
 /** While change notifications are down, other processes' events are looked for this often. */
 const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
@@ -25,7 +26,8 @@ const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
  * integrations listening to it (one indexed query: event, then the room's channel keys against
  * the GIN-indexed `channel` column, kept in memory while the integrations are unchanged), trigger
  * words and `runOnEdits` applied, one delivery per url. A round is two statements: read the
- * waiting events, then mark them taken and queue their deliveries in one. Runs in every server
+ * waiting events, then mark them taken and queue their deliveries in one; deliveries this
+ * process's worker has room for are queued leased to it and handed over, without a claim. Runs in every server
  * process and sleeps until events are committed (here, or in another process: a notification).
  */
 @Injectable()
@@ -38,6 +40,7 @@ export class OutgoingDispatcher extends PollingLoop {
   constructor(
     private readonly outbox: OutboxService,
     private readonly deliveries: DeliveryQueue,
+    private readonly worker: DeliveryWorker,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
     private readonly changes: ChangeFeed,
@@ -69,11 +72,15 @@ export class OutgoingDispatcher extends PollingLoop {
     const events = await this.outbox.pending(BATCH);
     if (events.length) {
       const jobs = await this.dispatch(events);
-      await this.outbox.takeWith(
+      const takes = this.worker.wouldTake(jobs.map((job) => job.url));
+      jobs.forEach((job, i) => (job.leased = takes[i]));
+      const queued = await this.outbox.takeWith<QueuedRow>(
         events.map((e) => e.id),
         (taken) => this.deliveries.enqueueChange(jobs, taken),
       );
-      if (jobs.length) this.deliveries.announce();
+      const leased = queued.filter((row) => row.leased);
+      this.worker.take(leased);
+      if (leased.length < queued.length) this.deliveries.announce();
     }
     if (events.length === BATCH) return AT_ONCE;
     return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;

@@ -32,6 +32,10 @@ describe('request signing (Standard Webhooks)', () => {
     expect(headers['webhook-signature']).toBe(`v1,${expected}`);
   });
 
+  it.each(bodies)('signs %s exactly as the reference package does', (_, body) => {
+    expect(signatureHeaders(secret, 'msg_7', body, at)['webhook-signature']).toBe(new Webhook(secret).sign('msg_7', at, body));
+  });
+
   it('a signature changes with the body, the id, the time and the secret', () => {
     const base = signatureHeaders(secret, 'msg_1', 'a', at)['webhook-signature'];
     expect(signatureHeaders(secret, 'msg_1', 'b', at)['webhook-signature']).not.toBe(base);

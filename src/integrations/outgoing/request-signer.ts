@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 const PREFIX = 'whsec_';
 
@@ -23,10 +22,13 @@ export function newMessageId(now = Date.now()): string {
 
 /**
  * The Standard Webhooks headers for one request: `webhook-id`, `webhook-timestamp` (seconds) and
- * `webhook-signature`, signed by the reference `standardwebhooks` package so that signing follows
- * the specification exactly.
+ * `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's
+ * bytes (the base64 after `whsec_`). Node's native HMAC: the reference package hashes in
+ * JavaScript, a measurable cost per delivery; the tests verify with the reference package.
  */
 export function signatureHeaders(secret: string, messageId: string, body: string, now = new Date()): Record<string, string> {
-  const signature = new Webhook(secret).sign(messageId, now, body);
-  return { 'webhook-id': messageId, 'webhook-timestamp': Math.floor(now.getTime() / 1000).toString(), 'webhook-signature': signature };
+  const timestamp = Math.floor(now.getTime() / 1000).toString();
+  const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+  const signature = createHmac('sha256', key).update(`${messageId}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': messageId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 }
