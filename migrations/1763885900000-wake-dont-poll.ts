@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *  - A delivery's lease is its `run_at` (a claim moves it past the lease), so "due" is one indexed
  *    condition, `run_at <= now()`, for waiting rows and for leases a dead process left alike.
  *  - New outbox events and deliveries that become due NOTIFY `hookline_changes`, so other server
- *    processes wake at once.
+ *    processes wake at once; a lease taken NOTIFYs too (`delivery_leases`), so the others look
+ *    again when it would run out, in case its holder dies.
  *  - Every notification names the sending connection's `application_name`: a server process
  *    ignores its own (it already knows) and wakes only for the others'.
  */
@@ -33,9 +34,25 @@ export class WakeDontPoll1763885900000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER integration_deliveries_notify_change AFTER INSERT OR UPDATE ON integration_deliveries
       FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION hookline_notify_change()`);
+    // A lease taken tells the others when to look again: if its holder dies, the rows fall due when it runs out.
+    await q.query(`
+      CREATE FUNCTION hookline_notify_lease() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('hookline_changes', 'delivery_leases ' || current_setting('application_name'));
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER integration_deliveries_notify_lease_taken AFTER UPDATE ON integration_deliveries
+      FOR EACH ROW WHEN (NEW.state = 'running' AND OLD.state = 'pending') EXECUTE FUNCTION hookline_notify_lease()`);
+    await q.query(`
+      CREATE TRIGGER integration_deliveries_notify_lease_queued AFTER INSERT ON integration_deliveries
+      FOR EACH ROW WHEN (NEW.state = 'running') EXECUTE FUNCTION hookline_notify_lease()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER integration_deliveries_notify_lease_queued ON integration_deliveries`);
+    await q.query(`DROP TRIGGER integration_deliveries_notify_lease_taken ON integration_deliveries`);
+    await q.query(`DROP FUNCTION hookline_notify_lease()`);
     await q.query(`DROP TRIGGER integration_deliveries_notify_change ON integration_deliveries`);
     await q.query(`DROP TRIGGER outbox_events_notify_change ON outbox_events`);
     await q.query(`

@@ -1,3 +1,4 @@
+import { Client as PgClient } from 'pg';
 import { eventually, settle } from './support/eventually';
 import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
 import { Sink } from './support/sink';
@@ -65,6 +66,64 @@ onPostgres('two server processes on one PostgreSQL', () => {
     } finally {
       await apiOnly.kill('SIGTERM');
     }
+  });
+
+  it('makes the deliveries a killed process held, once its leases run out', async () => {
+    const dying = await startServerProcess({ DATABASE_URL: scratchUrl });
+    const a = await adminOf(dying.url);
+    // A message's first call waits 3 s (the killed process never sees its answer); a second one is answered at once.
+    const seen = new Set<string>();
+    sink.reply = (r) => {
+      if (!r.url.startsWith('/orphaned')) return { status: 200, body: 'ok', delayMs: 20 };
+      const id = JSON.parse(r.body).message_id as string;
+      const first = !seen.has(id);
+      seen.add(id);
+      return { status: 200, body: 'ok', delayMs: first ? 3000 : 0 };
+    };
+    await a.post('/api/v1/integrations.create', {
+      type: 'webhook-outgoing', name: 'orphaned', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
+      urls: [`${sink.url}/orphaned`], scriptEnabled: false, triggerWords: ['orphaned-'],
+    });
+    const total = 20;
+    const sent: string[] = [];
+    for (let i = 0; i < total; i += 1) sent.push((await a.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: `orphaned-${i}` })).message._id as string);
+    // All calls are waiting on the target; the dying process holds those of the messages it dispatched itself.
+    await eventually(async () => new Set(sink.at('/orphaned').map((r) => r.json.message_id)).size, (n) => n >= total, 10000);
+    await dying.kill('SIGKILL');
+    const db = new PgClient({ connectionString: scratchUrl });
+    await db.connect();
+    try {
+      await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM integration_deliveries`)).rows[0].n), (n) => n === 0, 30000);
+    } finally {
+      await db.end();
+    }
+    const ids = sink.at('/orphaned').map((r) => r.json.message_id as string);
+    expect(new Set(ids)).toEqual(new Set(sent));
+    // Some calls were made twice: those the killed process had in flight.
+    expect(ids.length).toBeGreaterThan(total);
+  });
+
+  it('an idle process wakes when a lease another process took runs out (it is told of the lease; nothing polls)', async () => {
+    const [a] = await Promise.all(servers.map((s) => adminOf(s.url)));
+    const { integration } = await a.post('/api/v1/integrations.create', {
+      type: 'webhook-outgoing', name: 'left leased', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
+      urls: [`${sink.url}/left-leased`], scriptEnabled: false, triggerWords: ['never-posted-'],
+    });
+    // What a process that died right after claiming leaves behind: a leased row, due again in 2 s.
+    const db = new PgClient({ connectionString: scratchUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO integration_deliveries (integration_id, event, message_id, url, payload, state, run_at)
+         VALUES ($1, 'sendMessage', 'msg_left_leased', $2, '{"text":"left leased"}', 'running', now() + interval '2 seconds')`,
+        [integration._id, `${sink.url}/left-leased`],
+      );
+    } finally {
+      await db.end();
+    }
+    // The servers are idle; they look again a lease's length after hearing of it.
+    const arrived = await eventually(async () => sink.at('/left-leased'), (r) => r.length >= 1, 20000);
+    expect(arrived[0].json.text).toBe('left leased');
   });
 
   it("drops what a process cached when another process changes it (hook tokens, integrations, logins)", async () => {

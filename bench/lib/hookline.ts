@@ -40,7 +40,8 @@ export async function startHookline(databaseUrl: string | undefined, env: Record
       METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...env,
     },
-    { nodeArgs: ['--no-node-snapshot'], readyPath: '/health', timeoutMs: 120_000 },
+    // BENCH_CPU_PROF=<dir>: every server writes a CPU profile there when it stops (node --cpu-prof).
+    { nodeArgs: ['--no-node-snapshot', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], readyPath: '/health', timeoutMs: 120_000 },
   );
   const startupMs = Date.now() - started;
   const url = process_.url;

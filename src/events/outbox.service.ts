@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntitySubscriberInterface, MoreThan, TransactionCommitEvent } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, MoreThan, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Change, shiftParams } from '../core/database/change';
 import { DomainEventName, DomainEventPayloads } from './domain-events';
 import { OutboxEvent } from './entities/outbox-event.entity';
 
-/** Set on a transaction's query runner once it has recorded an event, so its commit wakes consumers. */
+/** The events a transaction recorded, kept on its query runner until its commit hands them to the consumers. */
 const RECORDED = 'outboxRecorded';
+
+interface RecordedRow {
+  id: string;
+  created_at: Date;
+}
 
 /** Whether a consumer wants an event; undefined when that is not known (yet). */
 export type Interest = (event: DomainEventName) => boolean | undefined;
@@ -26,9 +31,14 @@ export interface PendingEvent {
  * event no consumer wants is recorded as consumed already: it stays in the log, and nothing wakes
  * for it.
  */
+/** The event a just-run INSERT recorded (none when its change wrote nothing). */
+function recorded(rows: RecordedRow[], event: DomainEventName, json: string): PendingEvent[] {
+  return rows.map((r) => ({ id: String(r.id), event, payload: JSON.parse(json) as Record<string, unknown>, createdAt: r.created_at }));
+}
+
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(events: PendingEvent[]) => void>();
   private interest: Interest = () => undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -42,8 +52,12 @@ export class OutboxService implements EntitySubscriberInterface {
 
   async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: DomainEventPayloads[E]): Promise<void> {
     const wanted = this.wanted(event);
-    await manager.query(`INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${wanted ? 'NULL' : 'now()'})`, [event, JSON.stringify(payload)]);
-    if (wanted) this.afterWrite(manager);
+    const json = JSON.stringify(payload);
+    const rows = (await manager.query(
+      `INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${wanted ? 'NULL' : 'now()'}) RETURNING id, created_at`,
+      [event, json],
+    )) as RecordedRow[];
+    if (wanted) this.afterWrite(manager, recorded(rows, event, json));
   }
 
   /**
@@ -53,12 +67,14 @@ export class OutboxService implements EntitySubscriberInterface {
   async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: DomainEventPayloads[E]): Promise<void> {
     const n = change.params.length;
     const wanted = this.wanted(event);
-    await manager.query(
+    const json = JSON.stringify(payload);
+    const rows = (await manager.query(
       `WITH change AS (${change.sql} RETURNING 1)
-       INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${wanted ? 'NULL' : 'now()'} FROM change`,
-      [...change.params, event, JSON.stringify(payload)],
-    );
-    if (wanted) this.afterWrite(manager);
+       INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${wanted ? 'NULL' : 'now()'} FROM change
+       RETURNING id, created_at`,
+      [...change.params, event, json],
+    )) as RecordedRow[];
+    if (wanted) this.afterWrite(manager, recorded(rows, event, json));
   }
 
   /** Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */
@@ -66,29 +82,35 @@ export class OutboxService implements EntitySubscriberInterface {
     return this.interest(event) !== false;
   }
 
-  /** Calls `listener` whenever recorded events have been committed by this process. */
-  onCommitted(listener: () => void): void {
+  /** Calls `listener` with the events this process records, once they are committed. */
+  onCommitted(listener: (events: PendingEvent[]) => void): void {
     this.listeners.add(listener);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (!event.queryRunner.data?.[RECORDED]) return;
+    const events = event.queryRunner.data?.[RECORDED] as PendingEvent[] | undefined;
+    if (!events) return;
     delete event.queryRunner.data[RECORDED];
-    this.notify();
+    this.notify(events);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (event.queryRunner.data) delete event.queryRunner.data[RECORDED];
   }
 
   /** Inside a transaction the news waits for its commit; outside one the statement has committed. */
-  private afterWrite(manager: EntityManager): void {
+  private afterWrite(manager: EntityManager, events: PendingEvent[]): void {
     const runner = manager.queryRunner;
     if (runner?.isTransactionActive) {
-      runner.data = { ...(runner.data ?? {}), [RECORDED]: true };
+      const waiting = (runner.data?.[RECORDED] as PendingEvent[] | undefined) ?? [];
+      runner.data = { ...(runner.data ?? {}), [RECORDED]: [...waiting, ...events] };
     } else {
-      this.notify();
+      this.notify(events);
     }
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  private notify(events: PendingEvent[]): void {
+    for (const listener of this.listeners) listener(events);
   }
 
   /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */

@@ -118,11 +118,12 @@ export class DeliveryQueue {
   /**
    * Leases up to `limit` due deliveries, oldest first, for `LEASE_MS`: at most `perUrl` of one url,
    * or `room[url]` for the urls named there (0 skips a url), and says when the next one not yet due
-   * will be; one statement. It looks at the oldest `4 × perUrl` due rows at most, so a long backlog
+   * will be (a retry, or the end of a lease other than those of `held`, this process's own); one
+   * statement. It looks at the oldest `4 × perUrl` due rows at most, so a long backlog
    * of one url costs no more than a short one. Rows another process is claiming are skipped, not
    * waited for.
    */
-  async claim(limit: number, perUrl: number, room: Record<string, number>): Promise<Claim> {
+  async claim(limit: number, perUrl: number, room: Record<string, number>, held: string[]): Promise<Claim> {
     const [row] = (await this.dataSource.query(
       `WITH due AS (
          SELECT id, url, run_at FROM integration_deliveries
@@ -140,8 +141,9 @@ export class DeliveryQueue {
          WHERE id IN (SELECT id FROM picked)
          RETURNING ${RETURNED})
        SELECT (SELECT coalesce(json_agg(claimed ORDER BY claimed.id::bigint), '[]') FROM claimed) AS deliveries,
-              (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries WHERE run_at > now())::float8 AS next_due_in_ms`,
-      [limit, perUrl, JSON.stringify(room), LEASE_MS],
+              (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries
+               WHERE run_at > now() AND NOT (id = ANY($5::bigint[])))::float8 AS next_due_in_ms`,
+      [limit, perUrl, JSON.stringify(room), LEASE_MS, held],
     )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
     return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
   }

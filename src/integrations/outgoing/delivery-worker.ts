@@ -40,6 +40,14 @@ export class DeliveryWorker extends PollingLoop {
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
   private lastRenewal = 0;
+  /** The last round had no room to claim in. */
+  private roomless = false;
+  /** Something may have become due since the last claim (new work, a finished attempt, start-up). */
+  private claimWanted = true;
+  /** When the next delivery not yet due at the last claim becomes due. */
+  private nextDueAt?: number;
+  /** The earliest retry this process scheduled while its last claim ran. */
+  private dueDuringClaim?: number;
 
   constructor(
     private readonly executor: DeliveryExecutor,
@@ -52,9 +60,11 @@ export class DeliveryWorker extends PollingLoop {
     private readonly metrics: MetricsService,
   ) {
     super(database);
-    queue.onAnnounced(() => this.nudge());
+    queue.onAnnounced(() => this.wantClaim());
     changes.onChange((table) => {
-      if (table === 'integration_deliveries' || table === EVERYTHING) this.nudge();
+      if (table === 'integration_deliveries' || table === EVERYTHING) this.wantClaim();
+      // Another process leased deliveries: should it die, they are due when the lease runs out.
+      else if (table === 'delivery_leases') this.wakeAt(Date.now() + LEASE_MS);
     });
   }
 
@@ -80,30 +90,55 @@ export class DeliveryWorker extends PollingLoop {
     }
   }
 
+  /** A delivery will be due at `at` (a retry this process scheduled): sleep no longer than that. */
+  private wakeAt(at: number): void {
+    this.dueDuringClaim = earliest(this.dueDuringClaim, at);
+    this.nextDueAt = earliest(this.nextDueAt, at);
+    this.nudge();
+  }
+
+  /** Work may be waiting in the queue: claim in the next round. */
+  private wantClaim(): void {
+    this.claimWanted = true;
+    this.nudge();
+  }
+
   protected async tick(): Promise<number> {
     await this.renewLeases();
-    const room = 2 * this.config.delivery.concurrency - this.leased.size;
-    let nextDueInMs: number | undefined;
+    // A round woken only to renew leases claims nothing: an idle server asks the database nothing.
+    const dueNow = this.nextDueAt !== undefined && Date.now() >= this.nextDueAt;
+    if (!this.claimWanted && !dueNow && this.changes.live) return this.sleepFor();
+    this.claimWanted = false;
+    const room = this.maxHeld - this.leased.size;
+    this.roomless = room <= 0;
     if (room > 0) {
-      const claim = await this.queue.claim(room, this.urlCap, this.roomByUrl());
+      // A retry written from now on may be too late for the claim to see: it is kept beside the claim's answer.
+      this.dueDuringClaim = undefined;
+      const claim = await this.queue.claim(room, this.urlCap, this.roomByUrl(), [...this.leased]);
       this.accept(claim.deliveries);
+      this.nextDueAt = earliest(claim.nextDueInMs === undefined ? undefined : Date.now() + claim.nextDueInMs, this.dueDuringClaim);
       // A full batch: more may be due right away.
       if (claim.deliveries.length === room) {
+        this.claimWanted = true;
         this.startWaiting();
         return AT_ONCE;
       }
-      nextDueInMs = claim.nextDueInMs;
     }
     this.startWaiting();
-    return this.sleepFor(nextDueInMs);
+    return this.sleepFor();
   }
 
   /** Until the next delivery is due, the leases need renewing, or (notifications down) the next look. */
-  private sleepFor(nextDueInMs: number | undefined): number {
-    let ms = nextDueInMs ?? WHEN_NUDGED;
+  private sleepFor(): number {
+    let ms = this.nextDueAt === undefined ? WHEN_NUDGED : this.nextDueAt - Date.now();
     if (this.leased.size) ms = Math.min(ms, this.lastRenewal + RENEW_EVERY_MS - Date.now());
     if (!this.changes.live) ms = Math.min(ms, POLL_WITHOUT_NOTIFICATIONS_MS);
     return Math.max(ms, 1);
+  }
+
+  /** The most deliveries this process holds, waiting, running, or with their results being written. */
+  private get maxHeld(): number {
+    return 2 * this.config.delivery.concurrency;
   }
 
   /** The most deliveries of one url this process holds, waiting or running. */
@@ -124,7 +159,7 @@ export class DeliveryWorker extends PollingLoop {
    */
   wouldTake(urls: string[]): boolean[] {
     const cap = this.urlCap;
-    let room = 2 * this.config.delivery.concurrency - this.leased.size;
+    let room = this.maxHeld - this.leased.size;
     const added = new Map<string, number>();
     return urls.map((url) => {
       const held = this.held(url) + (added.get(url) ?? 0);
@@ -193,11 +228,13 @@ export class DeliveryWorker extends PollingLoop {
       else this.runningByUrl.delete(delivery.url);
       this.startWaiting();
       // Claim more of this url once half of what it may hold is gone (not after every attempt: a claim costs a statement).
-      if (this.held(delivery.url) <= this.urlCap / 2) this.nudge();
+      if (this.held(delivery.url) <= this.urlCap / 2) this.wantClaim();
       await written;
     })().finally(() => {
       this.leased.delete(delivery.id);
       this.attempts.delete(work);
+      // A round found no room (leases waiting for their results count against it): with room again, claim.
+      if (this.roomless && this.leased.size < this.maxHeld) this.wantClaim();
     });
     this.attempts.add(work);
   }
@@ -211,15 +248,27 @@ export class DeliveryWorker extends PollingLoop {
       if ('broken' in attempt) {
         // The lease stays until it runs out: the delivery is made again then.
         failed(attempt.broken);
+        this.leased.delete(delivery.id);
+        this.wakeAt(Date.now() + LEASE_MS);
         return { written: this.results.show(attempt.history).catch(failed) };
       }
       const { outcome } = attempt;
       this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
-      const queued = 'retryInMs' in outcome ? { retryInMs: outcome.retryInMs } : { done: true as const };
-      return { written: this.results.finish(delivery.id, queued, attempt.history).catch(failed) };
+      if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history).catch(failed) };
+      const written = this.results.finish(delivery.id, { retryInMs: outcome.retryInMs }, attempt.history).then(() => {
+        // No longer ours once written: the next claim must see it as any other process's row.
+        this.leased.delete(delivery.id);
+        this.wakeAt(Date.now() + outcome.retryInMs);
+      }, failed);
+      return { written };
     } catch (error) {
       failed(error as Error);
       return { written: Promise.resolve() };
     }
   }
+}
+
+/** The earlier of two times, either of which may be unknown. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

@@ -18,6 +18,8 @@ import { eventRoom, roomKeys, sendMessageTrigger } from './trigger-rules';
 const BATCH = 200;
 /** A wake waits this long for company, so a burst of commits costs one round, not one each. */
 const GATHER_MS = 1;
+/** Events committed here and kept in memory for the dispatcher, at most. */
+const MAX_LOCAL = 10 * BATCH;
 /** While change notifications are down, other processes' events are looked for this often. */
 const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
@@ -25,9 +27,10 @@ const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
  * Turns committed domain events into queued deliveries: for each event, the enabled outgoing
  * integrations listening to it (one indexed query: event, then the room's channel keys against
  * the GIN-indexed `channel` column, kept in memory while the integrations are unchanged), trigger
- * words and `runOnEdits` applied, one delivery per url. A round is two statements: read the
- * waiting events, then mark them taken and queue their deliveries in one; deliveries this
- * process's worker has room for are queued leased to it and handed over, without a claim. Runs in every server
+ * words and `runOnEdits` applied, one delivery per url. A round is one statement for the events
+ * this process committed (it has them in memory): mark them taken and queue their deliveries;
+ * for other processes' events, a read comes first. Deliveries this process's worker has room for
+ * are queued leased to it and handed over, without a claim. Runs in every server
  * process and sleeps until events are committed (here, or in another process: a notification).
  */
 @Injectable()
@@ -36,6 +39,10 @@ export class OutgoingDispatcher extends PollingLoop {
   /** Listeners by event and room keys; emptied whenever any integration changes. */
   private readonly listening: CachedLookup<{ integrations: Integration[] }>;
   private gathering?: NodeJS.Timeout;
+  /** Events this process committed, not yet handled. */
+  private local: PendingEvent[] = [];
+  /** Events may wait in the database that `local` does not hold. */
+  private mustRead = true;
 
   constructor(
     private readonly outbox: OutboxService,
@@ -50,9 +57,16 @@ export class OutgoingDispatcher extends PollingLoop {
     super(database);
     this.listening = new CachedLookup(changes, ['integrations'], 1000);
     outbox.setInterest((event) => listened.wants(event));
-    outbox.onCommitted(() => this.wakeSoon());
+    outbox.onCommitted((events) => {
+      // Past a bound, what the database holds is read instead: memory stays flat under a backlog.
+      if (this.local.length + events.length > MAX_LOCAL) this.mustRead = true;
+      else this.local.push(...events);
+      this.wakeSoon();
+    });
     changes.onChange((table) => {
-      if (table === 'outbox_events' || table === EVERYTHING) this.wakeSoon();
+      if (table !== 'outbox_events' && table !== EVERYTHING) return;
+      this.mustRead = true;
+      this.wakeSoon();
     });
   }
 
@@ -69,21 +83,49 @@ export class OutgoingDispatcher extends PollingLoop {
   }
 
   protected async tick(): Promise<number> {
-    const events = await this.outbox.pending(BATCH);
+    const events = await this.nextEvents();
     if (events.length) {
-      const jobs = await this.dispatch(events);
-      const takes = this.worker.wouldTake(jobs.map((job) => job.url));
-      jobs.forEach((job, i) => (job.leased = takes[i]));
-      const queued = await this.outbox.takeWith<QueuedRow>(
-        events.map((e) => e.id),
-        (taken) => this.deliveries.enqueueChange(jobs, taken),
-      );
-      const leased = queued.filter((row) => row.leased);
-      this.worker.take(leased);
-      if (leased.length < queued.length) this.deliveries.announce();
+      try {
+        await this.queueDeliveries(events);
+      } catch (error) {
+        // The events stay unconsumed in the database: the next round reads them from there.
+        this.mustRead = true;
+        throw error;
+      }
     }
-    if (events.length === BATCH) return AT_ONCE;
+    if (events.length === BATCH || this.local.length) return AT_ONCE;
     return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;
+  }
+
+  /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
+  private async queueDeliveries(events: PendingEvent[]): Promise<void> {
+    const jobs = await this.dispatch(events);
+    const takes = this.worker.wouldTake(jobs.map((job) => job.url));
+    jobs.forEach((job, i) => (job.leased = takes[i]));
+    const queued = await this.outbox.takeWith<QueuedRow>(
+      events.map((e) => e.id),
+      (taken) => this.deliveries.enqueueChange(jobs, taken),
+    );
+    const leased = queued.filter((row) => row.leased);
+    this.worker.take(leased);
+    if (leased.length < queued.length) this.deliveries.announce();
+  }
+
+  /**
+   * The events to handle: those this process committed, straight from memory, while nothing else
+   * may be waiting; otherwise (another process's events, start-up, a failed round, a backlog) what
+   * the database holds, which includes this process's own.
+   */
+  private async nextEvents(): Promise<PendingEvent[]> {
+    if (this.mustRead || !this.changes.live) {
+      // Set again by a failure before the events are taken: the next round reads again.
+      this.mustRead = true;
+      this.local = [];
+      const events = await this.outbox.pending(BATCH);
+      this.mustRead = events.length === BATCH;
+      return events;
+    }
+    return this.local.splice(0, BATCH);
   }
 
   /** The deliveries `events` make. */
