@@ -21,6 +21,7 @@ import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
+import { logHookCall } from './core/logging/hook-access-log';
 import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
 import { MetricsService } from './metrics/metrics.service';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
@@ -99,31 +100,36 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 10, fieldSize: 64 * 1024 } });
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Hooks run on every request: callback style, so none costs a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the URL: hook tokens stay out, and the label set stays small.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     const integrationId = integrationIdOf(request);
     // Only hooks that exist are labelled (a 401 may name anything).
     if (integrationId && route.startsWith('/hooks/:integrationId') && reply.statusCode !== 401 && reply.statusCode !== 429) metrics.hookCall(integrationId, reply.statusCode);
+    if (request.url.startsWith('/hooks/')) logHookCall(request, reply);
+    done();
   });
-  fastify.addHook('preValidation', async (request) => {
+  fastify.addHook('preValidation', (request, _reply, done) => {
     if (nestedDeeperThan(request.body, MAX_JSON_DEPTH)) {
-      throw ApiError.failure(`The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels).`);
+      return done(ApiError.failure(`The request body is nested too deeply (more than ${MAX_JSON_DEPTH} levels).`));
     }
     request.body = toStorable(request.body);
     toStorable(request.query);
     toStorable(request.params);
+    done();
   });
   // Rocket.Chat clients compare the header string: `application/json`, no charset suffix.
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
-    return payload;
+    done(null, payload);
   });
 
   const openApi = new DocumentBuilder()
