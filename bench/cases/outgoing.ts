@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
+import { pacedPosts } from '../lib/paced';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
 
@@ -31,6 +32,20 @@ export interface LatencyFigures {
   delivered: number;
   p50: number | null;
   p99: number | null;
+  mean: number | null;
+  /** How late, at most, a post left after its planned time (ms). */
+  maxLagMs: number;
+}
+
+/**
+ * Case 3, latency under bursts: autocannon at `overallRate`, which sends each second's `rate`
+ * posts back to back at the start of the second (what the bench measured before it paced its posts).
+ */
+export async function outgoingBurstLatency(server: Hookline, sink: SinkProcess, path: string, rate: number, seconds: number): Promise<LatencyFigures> {
+  await sink.reset();
+  const posted = await load({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, connections: 16, amount: rate * seconds, overallRate: rate });
+  const f = await sink.waitFor(path, posted.ok200, 60_000);
+  return { rate, messages: posted.ok200, delivered: f.unique, p50: f.latencyP50, p99: f.latencyP99, mean: f.latencyMean, maxLagMs: 0 };
 }
 
 export async function createOutgoing(server: Hookline, url: string, channel = '#general'): Promise<void> {
@@ -68,12 +83,12 @@ export async function outgoingThroughput(server: Hookline, sink: SinkProcess, pa
   };
 }
 
-/** Case 3, latency: a steady `rate` of posts; commit-to-arrival from the message's timestamp. */
+/** Case 3, latency: posts at a steady `rate` (one every 1/rate s); commit-to-arrival from the message's timestamp. */
 export async function outgoingLatency(server: Hookline, sink: SinkProcess, path: string, rate: number, seconds: number): Promise<LatencyFigures> {
   await sink.reset();
-  const posted = await load({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, connections: 16, amount: rate * seconds, overallRate: rate });
+  const posted = await pacedPosts({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, rate, count: rate * seconds });
   const f = await sink.waitFor(path, posted.ok200, 60_000);
-  return { rate, messages: posted.ok200, delivered: f.unique, p50: f.latencyP50, p99: f.latencyP99 };
+  return { rate, messages: posted.ok200, delivered: f.unique, p50: f.latencyP50, p99: f.latencyP99, mean: f.latencyMean, maxLagMs: posted.maxLagMs };
 }
 
 /** The baseline: a plain undici loop posting as many bodies to the sink at the same concurrency. */

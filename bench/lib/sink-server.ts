@@ -54,6 +54,7 @@ function summary() {
       latencyP50: percentile(sorted, 50),
       latencyP99: percentile(sorted, 99),
       latencyMax: sorted.length ? sorted[sorted.length - 1] : null,
+      latencyMean: sorted.length ? Math.round((sorted.reduce((a, b) => a + b, 0) / sorted.length) * 100) / 100 : null,
     };
   }
   return out;

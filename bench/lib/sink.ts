@@ -9,6 +9,8 @@ export interface PathFigures {
   latencyP50: number | null;
   latencyP99: number | null;
   latencyMax: number | null;
+  /** Mean latency (ms, two decimals): steadier than a percentile of whole milliseconds when latencies are a few ms. */
+  latencyMean: number | null;
 }
 
 /** The sink process (bench/lib/sink-server.ts) and a reader of its figures. */
@@ -29,7 +31,7 @@ export class SinkProcess {
 
   async figures(path: string): Promise<PathFigures> {
     const all = await this.stats();
-    return all[path] ?? { arrivals: 0, unique: 0, duplicates: 0, firstAt: 0, lastAt: 0, latencyP50: null, latencyP99: null, latencyMax: null };
+    return all[path] ?? { arrivals: 0, unique: 0, duplicates: 0, firstAt: 0, lastAt: 0, latencyP50: null, latencyP99: null, latencyMax: null, latencyMean: null };
   }
 
   async reset(): Promise<void> {

@@ -16,10 +16,14 @@ import { outgoingData } from './outgoing-data';
 import { eventRoom, roomKeys, sendMessageTrigger } from './trigger-rules';
 
 const BATCH = 200;
-/** A wake waits this long for company, so a burst of commits costs one round, not one each. */
-const GATHER_MS = 1;
 /** Events committed here and kept in memory for the dispatcher, at most. */
 const MAX_LOCAL = 10 * BATCH;
+/**
+ * Rounds of this process's own events that may run at once. One: commits that come while a round
+ * runs are taken together by the next, so under load a statement carries many events (more rounds
+ * at once gave no lower latency and cost throughput: a statement per few events).
+ */
+const LOCAL_ROUNDS = 1;
 /** While change notifications are down, other processes' events are looked for this often. */
 const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
@@ -38,9 +42,10 @@ export class OutgoingDispatcher extends PollingLoop {
   protected readonly logger = new Logger('OutgoingDispatcher');
   /** Listeners by event and room keys; emptied whenever any integration changes. */
   private readonly listening: CachedLookup<{ integrations: Integration[] }>;
-  private gathering?: NodeJS.Timeout;
+  private gathering?: NodeJS.Immediate;
   /** Events this process committed, not yet handled. */
   private local: PendingEvent[] = [];
+  private readonly localRounds = new Set<Promise<void>>();
   /** Events may wait in the database that `local` does not hold. */
   private mustRead = true;
 
@@ -59,42 +64,66 @@ export class OutgoingDispatcher extends PollingLoop {
     outbox.setInterest((event) => listened.wants(event));
     outbox.onCommitted((events) => {
       // Past a bound, what the database holds is read instead: memory stays flat under a backlog.
-      if (this.local.length + events.length > MAX_LOCAL) this.mustRead = true;
+      if (this.local.length + events.length > MAX_LOCAL) this.readSoon();
       else this.local.push(...events);
-      this.wakeSoon();
+      this.takeLocalSoon();
     });
     changes.onChange((table) => {
-      if (table !== 'outbox_events' && table !== EVERYTHING) return;
-      this.mustRead = true;
-      this.wakeSoon();
+      if (table === 'outbox_events' || table === EVERYTHING) this.readSoon();
     });
-  }
-
-  private wakeSoon(): void {
-    this.gathering ??= setTimeout(() => {
-      this.gathering = undefined;
-      this.nudge();
-    }, GATHER_MS);
   }
 
   override async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.gathering);
+    clearImmediate(this.gathering);
+    this.local = [];
     await super.onApplicationShutdown();
+    await Promise.allSettled([...this.localRounds]);
   }
 
+  /** The loop's round: what the database holds (other processes' events, start-up, a failed or overflowing local round). */
   protected async tick(): Promise<number> {
-    const events = await this.nextEvents();
-    if (events.length) {
-      try {
-        await this.queueDeliveries(events);
-      } catch (error) {
-        // The events stay unconsumed in the database: the next round reads them from there.
-        this.mustRead = true;
-        throw error;
-      }
-    }
-    if (events.length === BATCH || this.local.length) return AT_ONCE;
+    if (!this.mustRead && this.changes.live) return WHEN_NUDGED;
+    this.mustRead = false;
+    const events = await this.outbox.pending(BATCH);
+    if (events.length) await this.queueDeliveries(events).catch((error: unknown) => this.failed(error));
+    if (events.length === BATCH) return AT_ONCE;
     return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;
+  }
+
+  /** Events may wait in the database: the loop reads them. */
+  private readSoon(): void {
+    this.mustRead = true;
+    this.nudge();
+  }
+
+  /** A failed round leaves its events unconsumed in the database, where the loop reads them again. */
+  private failed(error: unknown): never {
+    this.mustRead = true;
+    throw error;
+  }
+
+  /**
+   * Events this process committed are taken straight from memory, beside the loop's reads (which
+   * they do not wait for). Commits of one turn of the event loop go in one round (no timer: on a
+   * quiet machine a 1 ms timer fires late); under load, commits that come while a round runs are
+   * taken together by the next.
+   */
+  private takeLocalSoon(): void {
+    this.gathering ??= setImmediate(() => {
+      this.gathering = undefined;
+      while (this.local.length && this.localRounds.size < LOCAL_ROUNDS) {
+        const round = this.queueDeliveries(this.local.splice(0, BATCH))
+          .catch((error: unknown) => {
+            this.readSoon();
+            this.logger.warn(`could not queue deliveries (${(error as Error).message}); reading them from the database`);
+          })
+          .finally(() => {
+            this.localRounds.delete(round);
+            this.takeLocalSoon();
+          });
+        this.localRounds.add(round);
+      }
+    });
   }
 
   /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
@@ -109,23 +138,6 @@ export class OutgoingDispatcher extends PollingLoop {
     const leased = queued.filter((row) => row.leased);
     this.worker.take(leased);
     if (leased.length < queued.length) this.deliveries.announce();
-  }
-
-  /**
-   * The events to handle: those this process committed, straight from memory, while nothing else
-   * may be waiting; otherwise (another process's events, start-up, a failed round, a backlog) what
-   * the database holds, which includes this process's own.
-   */
-  private async nextEvents(): Promise<PendingEvent[]> {
-    if (this.mustRead || !this.changes.live) {
-      // Set again by a failure before the events are taken: the next round reads again.
-      this.mustRead = true;
-      this.local = [];
-      const events = await this.outbox.pending(BATCH);
-      this.mustRead = events.length === BATCH;
-      return events;
-    }
-    return this.local.splice(0, BATCH);
   }
 
   /** The deliveries `events` make. */
