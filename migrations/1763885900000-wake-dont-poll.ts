@@ -4,9 +4,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The delivery engine wakes instead of polling:
  *  - A delivery's lease is its `run_at` (a claim moves it past the lease), so "due" is one indexed
  *    condition, `run_at <= now()`, for waiting rows and for leases a dead process left alike.
- *  - New outbox events and deliveries that become due NOTIFY `hookline_changes`, so other server
- *    processes wake at once; a lease taken NOTIFYs too (`delivery_leases`), so the others look
- *    again when it would run out, in case its holder dies.
+ *  - Deliveries that become due NOTIFY `hookline_changes`, so other server processes wake at
+ *    once; a lease taken NOTIFYs too (`delivery_leases`), so the others look again when it would
+ *    run out, in case its holder dies. New outbox events do not: the process that commits them
+ *    dispatches them itself, and a NOTIFY per message serialises commits (PostgreSQL takes a
+ *    global lock to queue notifications at commit), which cost chat.postMessage a sixth of its
+ *    rate.
  *  - Every notification names the sending connection's `application_name`: a server process
  *    ignores its own (it already knows) and wakes only for the others'.
  */
@@ -28,9 +31,6 @@ export class WakeDontPoll1763885900000 implements MigrationInterface {
         PERFORM pg_notify('hookline_changes', TG_TABLE_NAME || ' ' || current_setting('application_name'));
         RETURN NULL;
       END $$`);
-    await q.query(`
-      CREATE TRIGGER outbox_events_notify_change AFTER INSERT ON outbox_events
-      FOR EACH ROW WHEN (NEW.consumed_at IS NULL) EXECUTE FUNCTION hookline_notify_change()`);
     await q.query(`
       CREATE TRIGGER integration_deliveries_notify_change AFTER INSERT OR UPDATE ON integration_deliveries
       FOR EACH ROW WHEN (NEW.state = 'pending') EXECUTE FUNCTION hookline_notify_change()`);
@@ -54,7 +54,6 @@ export class WakeDontPoll1763885900000 implements MigrationInterface {
     await q.query(`DROP TRIGGER integration_deliveries_notify_lease_taken ON integration_deliveries`);
     await q.query(`DROP FUNCTION hookline_notify_lease()`);
     await q.query(`DROP TRIGGER integration_deliveries_notify_change ON integration_deliveries`);
-    await q.query(`DROP TRIGGER outbox_events_notify_change ON outbox_events`);
     await q.query(`
       CREATE OR REPLACE FUNCTION hookline_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
