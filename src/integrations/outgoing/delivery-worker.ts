@@ -39,6 +39,8 @@ export class DeliveryWorker extends PollingLoop {
   private readonly runningByUrl = new Map<string, number>();
   private readonly attempts = new Set<Promise<void>>();
   private readonly leased = new Set<string>();
+  /** Leased deliveries whose attempt is over and whose result is being written. */
+  private readonly finishing = new Set<string>();
   private lastRenewal = 0;
   /** The last round had no room to claim in. */
   private roomless = false;
@@ -215,7 +217,7 @@ export class DeliveryWorker extends PollingLoop {
   private async renewLeases(): Promise<void> {
     if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
     this.lastRenewal = Date.now();
-    await this.queue.renew([...this.leased]);
+    await this.queue.renew([...this.leased].filter((id) => !this.finishing.has(id)));
   }
 
   /** Runs one attempt: its slot is free once the target has answered; its lease is kept until the result is written. */
@@ -223,6 +225,8 @@ export class DeliveryWorker extends PollingLoop {
     this.runningByUrl.set(delivery.url, (this.runningByUrl.get(delivery.url) ?? 0) + 1);
     const work = (async () => {
       const { written } = await this.attemptOne(delivery);
+      // Its lease is no longer renewed (the result's write takes the row; renewing it too could deadlock with that write).
+      this.finishing.add(delivery.id);
       const left = (this.runningByUrl.get(delivery.url) ?? 1) - 1;
       if (left > 0) this.runningByUrl.set(delivery.url, left);
       else this.runningByUrl.delete(delivery.url);
@@ -232,6 +236,7 @@ export class DeliveryWorker extends PollingLoop {
       await written;
     })().finally(() => {
       this.leased.delete(delivery.id);
+      this.finishing.delete(delivery.id);
       this.attempts.delete(work);
       // A round found no room (leases waiting for their results count against it): with room again, claim.
       if (this.roomless && this.leased.size < this.maxHeld) this.wantClaim();
@@ -242,6 +247,11 @@ export class DeliveryWorker extends PollingLoop {
   /** Makes the attempt; returns (wrapped, so it is not awaited here) the writing of its result. */
   private async attemptOne(delivery: ClaimedDelivery): Promise<{ written: Promise<void> }> {
     const failed = (error: Error) => this.logger.error(`delivery ${delivery.id} to ${delivery.url} failed unexpectedly: ${error.message}`);
+    // The result could not be written: the row stays leased until the lease runs out, and is made again then.
+    const unwritten = (error: Error) => {
+      failed(error);
+      this.wakeAt(Date.now() + LEASE_MS);
+    };
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
       const attempt = await this.executor.attempt(delivery, await this.integrations.cachedById(delivery.integrationId));
@@ -254,12 +264,12 @@ export class DeliveryWorker extends PollingLoop {
       }
       const { outcome } = attempt;
       this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
-      if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history).catch(failed) };
+      if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history).catch(unwritten) };
       const written = this.results.finish(delivery.id, { retryInMs: outcome.retryInMs }, attempt.history).then(() => {
         // No longer ours once written: the next claim must see it as any other process's row.
         this.leased.delete(delivery.id);
         this.wakeAt(Date.now() + outcome.retryInMs);
-      }, failed);
+      }, unwritten);
       return { written };
     } catch (error) {
       failed(error as Error);

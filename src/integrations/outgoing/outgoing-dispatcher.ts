@@ -22,12 +22,6 @@ const ORPHAN_CHECK_MS = 30_000;
 const GATHER_MS = 10;
 /** Events committed here and kept in memory for the dispatcher, at most. */
 const MAX_LOCAL = 10 * BATCH;
-/**
- * Rounds of this process's own events that may run at once. One: commits that come while a round
- * runs are taken together by the next, so under load a statement carries many events (more rounds
- * at once gave no lower latency and cost throughput: a statement per few events).
- */
-const LOCAL_ROUNDS = 1;
 /** While change notifications are down, other processes' events are looked for this often. */
 const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
@@ -52,7 +46,6 @@ export class OutgoingDispatcher extends PollingLoop {
   private lastRead = 0;
   /** Events this process committed, not yet handled. */
   private local: PendingEvent[] = [];
-  private readonly localRounds = new Set<Promise<void>>();
   /** Events may wait in the database that `local` does not hold. */
   private mustRead = true;
 
@@ -71,80 +64,74 @@ export class OutgoingDispatcher extends PollingLoop {
     outbox.setInterest((event) => listened.wants(event));
     outbox.onCommitted((events) => {
       // Past a bound, what the database holds is read instead: memory stays flat under a backlog.
-      if (this.local.length + events.length > MAX_LOCAL) this.readSoon();
+      if (this.local.length + events.length > MAX_LOCAL) this.mustRead = true;
       else this.local.push(...events);
-      this.takeLocalSoon();
+      this.wakeSoon();
     });
     changes.onChange((table) => {
-      if (table === 'outbox_events' || table === EVERYTHING) this.readSoon();
+      if (table !== 'outbox_events' && table !== EVERYTHING) return;
+      this.mustRead = true;
+      this.wakeSoon();
     });
   }
 
   override async onApplicationShutdown(): Promise<void> {
     clearImmediate(this.gathering as NodeJS.Immediate);
     clearTimeout(this.gathering as NodeJS.Timeout);
-    this.local = [];
     await super.onApplicationShutdown();
-    await Promise.allSettled([...this.localRounds]);
   }
 
   /**
-   * The loop's round: what the database holds — at start-up, after a failed or overflowing local
-   * round, and now and then while busy (ORPHAN_CHECK_MS): events a process committed and died
-   * before dispatching are taken over then (nobody is told of them: see the migration
-   * WakeDontPoll).
+   * Wakes the loop for new events. A quiet server goes at once (commits of one turn of the event
+   * loop together); a busy one gathers commits for GATHER_MS after its last round, so a round (a
+   * statement) carries many events.
    */
+  private wakeSoon(): void {
+    if (this.gathering) return;
+    const wake = () => {
+      this.gathering = undefined;
+      this.nudge();
+    };
+    const gather = this.lastRoundEnded + GATHER_MS - Date.now();
+    this.gathering = gather > 0 ? setTimeout(wake, gather) : setImmediate(wake);
+  }
+
   protected async tick(): Promise<number> {
-    if (!this.mustRead && this.changes.live) return WHEN_NUDGED;
-    this.mustRead = false;
-    this.lastRead = Date.now();
-    const events = await this.outbox.pending(BATCH);
-    if (events.length) await this.queueDeliveries(events).catch((error: unknown) => this.failed(error));
-    if (events.length === BATCH) return AT_ONCE;
+    const events = await this.nextEvents();
+    if (events.length) {
+      try {
+        await this.queueDeliveries(events);
+      } catch (error) {
+        // The events stay unconsumed in the database: the next round reads them from there.
+        this.mustRead = true;
+        throw error;
+      } finally {
+        this.lastRoundEnded = Date.now();
+      }
+    }
+    if (events.length === BATCH || this.local.length) return AT_ONCE;
     return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;
   }
 
-  /** Events may wait in the database: the loop reads them. */
-  private readSoon(): void {
-    this.mustRead = true;
-    this.nudge();
-  }
-
-  /** A failed round leaves its events unconsumed in the database, where the loop reads them again. */
-  private failed(error: unknown): never {
-    this.mustRead = true;
-    throw error;
-  }
-
   /**
-   * Events this process committed are taken straight from memory, beside the loop's reads (which
-   * they do not wait for). A quiet server takes a commit at once (commits of one turn of the event
-   * loop together); a busy one gathers commits for GATHER_MS after the last round, so a round (a
-   * statement) carries many events: a statement per commit cost `chat.postMessage` a fifth of its
-   * rate with many integrations listening.
+   * The events to handle: those this process committed, straight from memory, while nothing else
+   * may be waiting; otherwise what the database holds, which includes this process's own: at
+   * start-up, after a failed round, past MAX_LOCAL, and every ORPHAN_CHECK_MS while busy (events
+   * a process committed and died before dispatching: nobody is told of them, see the migration
+   * WakeDontPoll).
    */
-  private takeLocalSoon(): void {
-    if (this.gathering) return;
-    const take = () => {
-      this.gathering = undefined;
-      if (Date.now() - this.lastRead > ORPHAN_CHECK_MS) this.readSoon();
-      while (this.local.length && this.localRounds.size < LOCAL_ROUNDS) {
-        const round = this.queueDeliveries(this.local.splice(0, BATCH))
-          .catch((error: unknown) => {
-            this.readSoon();
-            this.logger.warn(`could not queue deliveries (${(error as Error).message}); reading them from the database`);
-          })
-          .finally(() => {
-            this.localRounds.delete(round);
-            this.lastRoundEnded = Date.now();
-            this.takeLocalSoon();
-          });
-        this.localRounds.add(round);
-      }
-    };
-    // Busy (a round ended moments ago): gather for the rest of GATHER_MS, so a statement carries many events.
-    const gather = this.lastRoundEnded + GATHER_MS - Date.now();
-    this.gathering = gather > 0 ? setTimeout(take, gather) : setImmediate(take);
+  private async nextEvents(): Promise<PendingEvent[]> {
+    if (Date.now() - this.lastRead > ORPHAN_CHECK_MS && this.local.length) this.mustRead = true;
+    if (this.mustRead || !this.changes.live) {
+      // Set again by a failure before the events are taken: the next round reads again.
+      this.mustRead = true;
+      this.local = [];
+      this.lastRead = Date.now();
+      const events = await this.outbox.pending(BATCH);
+      this.mustRead = events.length === BATCH;
+      return events;
+    }
+    return this.local.splice(0, BATCH);
   }
 
   /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
