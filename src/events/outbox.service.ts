@@ -51,13 +51,7 @@ export class OutboxService implements EntitySubscriberInterface {
   }
 
   async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: DomainEventPayloads[E]): Promise<void> {
-    const wanted = this.wanted(event);
-    const json = JSON.stringify(payload);
-    const rows = (await manager.query(
-      `INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${wanted ? 'NULL' : 'now()'}) RETURNING id, created_at`,
-      [event, json],
-    )) as RecordedRow[];
-    if (wanted) this.afterWrite(manager, recorded(rows, event, json));
+    await this.insert(manager, undefined, event, payload);
   }
 
   /**
@@ -65,15 +59,20 @@ export class OutboxService implements EntitySubscriberInterface {
    * round trip to the database instead of four (BEGIN, write, insert, COMMIT).
    */
   async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: DomainEventPayloads[E]): Promise<void> {
-    const n = change.params.length;
+    await this.insert(manager, change, event, payload);
+  }
+
+  /** Inserts the event (after `change`, in the same statement, when there is one); an unwanted one as consumed already. */
+  private async insert(manager: EntityManager, change: Change | undefined, event: DomainEventName, payload: unknown): Promise<void> {
     const wanted = this.wanted(event);
     const json = JSON.stringify(payload);
-    const rows = (await manager.query(
-      `WITH change AS (${change.sql} RETURNING 1)
-       INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${wanted ? 'NULL' : 'now()'} FROM change
-       RETURNING id, created_at`,
-      [...change.params, event, json],
-    )) as RecordedRow[];
+    const consumedAt = wanted ? 'NULL' : 'now()';
+    const n = change?.params.length ?? 0;
+    const sql = change
+      ? `WITH change AS (${change.sql} RETURNING 1)
+         INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${consumedAt} FROM change`
+      : `INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${consumedAt})`;
+    const rows = (await manager.query(`${sql} RETURNING id, created_at`, [...(change?.params ?? []), event, json])) as RecordedRow[];
     if (wanted) this.afterWrite(manager, recorded(rows, event, json));
   }
 

@@ -10,6 +10,8 @@ export type CachedTable = (typeof CACHED_TABLES)[number];
 /** Sent to listeners when changes may have been missed: everything cached is stale. */
 export const EVERYTHING = '*';
 export const CHANGES_CHANNEL = 'hookline_changes';
+/** While notifications are down (`live` false), loops that rely on them look for work this often. */
+export const POLL_WHILE_NOT_LIVE_MS = 1000;
 
 const WRITE = /^\s*(insert|update|delete|with|truncate|merge)\b/i;
 const TABLE = new RegExp(`\\b"?(${CACHED_TABLES.join('|')})"?\\b`, 'gi');

@@ -65,9 +65,24 @@ export class HistoryEntry {
 export class HistoryRecorder {
   private readonly columns: { property: string; column: string }[];
   private readonly snapshots = new WeakMap<Integration, Record<string, unknown>>();
+  /** The batch upsert: $1 the records, $2 the integration snapshots they share (built once from the entity's columns). */
+  private readonly upsert: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.columns = dataSource.getMetadata(IntegrationHistory).columns.map((c) => ({ property: c.propertyName, column: c.databaseName }));
+    const names = this.columns.map((c) => c.column);
+    const selected = names.map((name) =>
+      name === 'integration'
+        ? `$2::jsonb -> ((e.doc ->> 'integration_ref')::int)`
+        : name === 'http_call_data'
+          ? `CASE WHEN e.doc ? 'call_is_data' THEN r.data ELSE r.http_call_data END`
+          : `r.${name}`,
+    );
+    const updated = names.filter((n) => n !== 'id' && n !== 'created_at').map((n) => `${n} = excluded.${n}`);
+    this.upsert = `INSERT INTO integration_history (${names.join(', ')})
+      SELECT ${selected.join(', ')}
+      FROM jsonb_array_elements($1::jsonb) AS e(doc), LATERAL jsonb_populate_record(NULL::integration_history, e.doc) AS r
+      ON CONFLICT (id) DO UPDATE SET ${updated.join(', ')}`;
   }
 
   /** Opens a record with the integration as it is now (`start-execute-trigger-url`); nothing is written yet. */
@@ -128,21 +143,7 @@ export class HistoryRecorder {
       return row;
     });
     const withQueries = asWithQueries(changes, 2);
-    const names = this.columns.map((c) => c.column);
-    const selected = names.map((name) =>
-      name === 'integration'
-        ? `$2::jsonb -> ((e.doc ->> 'integration_ref')::int)`
-        : name === 'http_call_data'
-          ? `CASE WHEN e.doc ? 'call_is_data' THEN r.data ELSE r.http_call_data END`
-          : `r.${name}`,
-    );
-    const updated = names.filter((n) => n !== 'id' && n !== 'created_at').map((n) => `${n} = excluded.${n}`);
-    const write = rows.length
-      ? `INSERT INTO integration_history (${names.join(', ')})
-         SELECT ${selected.join(', ')}
-         FROM jsonb_array_elements($1::jsonb) AS e(doc), LATERAL jsonb_populate_record(NULL::integration_history, e.doc) AS r
-         ON CONFLICT (id) DO UPDATE SET ${updated.join(', ')}`
-      : `SELECT $1::jsonb IS NULL, $2::jsonb IS NULL`;
+    const write = rows.length ? this.upsert : `SELECT $1::jsonb IS NULL, $2::jsonb IS NULL`;
     const prefix = withQueries.with.length ? `WITH ${withQueries.with.join(', ')} ` : '';
     await this.dataSource.query(prefix + write, [JSON.stringify(rows), JSON.stringify(shared), ...withQueries.params]);
   }

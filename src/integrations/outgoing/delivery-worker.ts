@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AT_ONCE, PollingLoop, WHEN_NUDGED } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
-import { ChangeFeed, EVERYTHING } from '../../core/database/change-feed';
+import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { MetricsService } from '../../metrics/metrics.service';
 import { IntegrationsService } from '../integrations.service';
@@ -17,8 +17,6 @@ import { DeliveryResults } from './delivery-results';
 const URL_BUFFER = 4;
 /** Leases (LEASE_MS) are renewed this often. */
 const RENEW_EVERY_MS = 3000;
-/** While change notifications are down, other processes' work is looked for this often. */
-const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
 /**
  * Makes the queued deliveries. Each process leases due rows in batches (a row goes to one
@@ -27,10 +25,11 @@ const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
  * again (at least once). Up to DELIVERY_CONCURRENCY attempts run at once, at most
  * DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only those busy. A process
  * holds at most twice DELIVERY_CONCURRENCY rows, and at most URL_BUFFER times its per-url
- * concurrency of one url, so others get the rest. Deliveries this process's dispatcher queues come to it leased already while it has
- * room (`wouldTake`, `take`); the rest are claimed. It sleeps until work arrives (this process's dispatcher, or another process's
- * notification), the next retry or lease end is due, or its leases need renewing: an idle server
- * asks the database nothing.
+ * concurrency of one url, so others get the rest. Deliveries this process's dispatcher queues
+ * come to it leased already while it has room (`wouldTake`, `take`); the rest are claimed. It
+ * sleeps until work arrives (this process's dispatcher, or another process's notification), the
+ * next retry or lease end is due, or its leases need renewing: an idle server asks the database
+ * nothing.
  */
 @Injectable()
 export class DeliveryWorker extends PollingLoop {
@@ -134,7 +133,7 @@ export class DeliveryWorker extends PollingLoop {
   private sleepFor(): number {
     let ms = this.nextDueAt === undefined ? WHEN_NUDGED : this.nextDueAt - Date.now();
     if (this.leased.size) ms = Math.min(ms, this.lastRenewal + RENEW_EVERY_MS - Date.now());
-    if (!this.changes.live) ms = Math.min(ms, POLL_WITHOUT_NOTIFICATIONS_MS);
+    if (!this.changes.live) ms = Math.min(ms, POLL_WHILE_NOT_LIVE_MS);
     return Math.max(ms, 1);
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AT_ONCE, PollingLoop, WHEN_NUDGED } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { CachedLookup } from '../../core/database/cached-lookup';
-import { ChangeFeed, EVERYTHING } from '../../core/database/change-feed';
+import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
 import { OutboxService, PendingEvent } from '../../events/outbox.service';
@@ -22,8 +22,6 @@ const ORPHAN_CHECK_MS = 30_000;
 const GATHER_MS = 10;
 /** Events committed here and kept in memory for the dispatcher, at most. */
 const MAX_LOCAL = 10 * BATCH;
-/** While change notifications are down, other processes' events are looked for this often. */
-const POLL_WITHOUT_NOTIFICATIONS_MS = 1000;
 
 /**
  * Turns committed domain events into queued deliveries: for each event, the enabled outgoing
@@ -41,7 +39,8 @@ export class OutgoingDispatcher extends PollingLoop {
   protected readonly logger = new Logger('OutgoingDispatcher');
   /** Listeners by event and room keys; emptied whenever any integration changes. */
   private readonly listening: CachedLookup<{ integrations: Integration[] }>;
-  private gathering?: NodeJS.Immediate | NodeJS.Timeout;
+  /** Cancels the pending wake, while one is pending. */
+  private gathering?: () => void;
   private lastRoundEnded = 0;
   private lastRead = 0;
   /** Events this process committed, not yet handled. */
@@ -76,8 +75,7 @@ export class OutgoingDispatcher extends PollingLoop {
   }
 
   override async onApplicationShutdown(): Promise<void> {
-    clearImmediate(this.gathering as NodeJS.Immediate);
-    clearTimeout(this.gathering as NodeJS.Timeout);
+    this.gathering?.();
     await super.onApplicationShutdown();
   }
 
@@ -93,7 +91,13 @@ export class OutgoingDispatcher extends PollingLoop {
       this.nudge();
     };
     const gather = this.lastRoundEnded + GATHER_MS - Date.now();
-    this.gathering = gather > 0 ? setTimeout(wake, gather) : setImmediate(wake);
+    if (gather > 0) {
+      const timer = setTimeout(wake, gather);
+      this.gathering = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(wake);
+      this.gathering = () => clearImmediate(immediate);
+    }
   }
 
   protected async tick(): Promise<number> {
@@ -110,7 +114,7 @@ export class OutgoingDispatcher extends PollingLoop {
       }
     }
     if (events.length === BATCH || this.local.length) return AT_ONCE;
-    return this.changes.live ? WHEN_NUDGED : POLL_WITHOUT_NOTIFICATIONS_MS;
+    return this.changes.live ? WHEN_NUDGED : POLL_WHILE_NOT_LIVE_MS;
   }
 
   /**
