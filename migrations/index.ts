@@ -10,6 +10,7 @@ import { DeliveryMessageIds1763885600000 } from './1763885600000-delivery-messag
 import { HistoryWithoutSecrets1763885700000 } from './1763885700000-history-without-secrets';
 import { RetentionIndexes1763885800000 } from './1763885800000-retention-indexes';
 import { WakeDontPoll1763885900000 } from './1763885900000-wake-dont-poll';
+import { ListCounts1763886000000 } from './1763886000000-list-counts';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -28,4 +29,5 @@ export const migrations: Function[] = [
   HistoryWithoutSecrets1763885700000,
   RetentionIndexes1763885800000,
   WakeDontPoll1763885900000,
+  ListCounts1763886000000,
 ];

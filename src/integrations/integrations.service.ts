@@ -342,6 +342,11 @@ export class IntegrationsService {
     });
   }
 
+  /** Whether `caller` created the integration (the own-permissions' test). */
+  isCreator(caller: User, id: string): Promise<boolean> {
+    return this.repo.existsBy({ id, createdById: caller.id });
+  }
+
   /** Outgoing-integration lookups for clear-history and replay (spec §2.8, §2.9). */
   async findOutgoingFor(caller: User, id: string): Promise<Integration | null> {
     const grants = await this.grantsOf.of(caller);

@@ -95,7 +95,7 @@ export class ChatController {
     const room = await this.rooms.findForCaller(me, requireRoomRef(query), kind.type);
     const page = resolvePage(query, {}, {});
     const range = { latest: query.latest ? new Date(query.latest) : undefined, oldest: query.oldest ? new Date(query.oldest) : undefined };
-    const [messages] = await this.messages.list(room, page, range);
+    const messages = await this.messages.history(room, page, range);
     return { messages: messages.map(toApiMessage), success: true };
   }
 

@@ -6,6 +6,8 @@ import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
 import { Change } from '../core/database/change';
+import { RowCounts } from '../core/database/row-counts';
+import { RowCountsFolder } from '../core/database/row-counts-folder';
 import { OutboxService } from '../events/outbox.service';
 import { Room } from '../rooms/entities/room.entity';
 import { MembershipService } from '../rooms/membership.service';
@@ -31,6 +33,9 @@ export interface MessageDraft {
   file?: MessageFile;
 }
 
+/** Messages per room and day, kept by triggers (migration 1763886000000-list-counts). */
+const MESSAGE_COUNTS = new RowCounts({ prefix: 'room_message', key: 'room_id' });
+
 const noMessage = (msgId: string) => ApiError.failure(`No message found with the id of "${msgId}".`);
 
 @Injectable()
@@ -39,7 +44,10 @@ export class MessagesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly membership: MembershipService,
     private readonly outbox: OutboxService,
-  ) {}
+    private readonly counts: RowCountsFolder,
+  ) {
+    counts.register(MESSAGE_COUNTS);
+  }
 
   /**
    * May `user` post into `room`? Access (public channels are open; groups and direct messages
@@ -90,6 +98,7 @@ export class MessagesService {
       }
       throw error;
     }
+    this.counts.noteWrites();
     return message;
   }
 
@@ -126,20 +135,37 @@ export class MessagesService {
     const own = message.userId === actor.id && granted.has('delete-own-message');
     if (!own && !granted.has('delete-message')) throw notAuthorized('deleteMessage');
     await this.dataSource.manager.delete(Message, { id: message.id });
+    this.counts.noteWrites();
   }
 
-  /** Newest first. */
-  async list(room: Room, page: Page, range: { latest?: Date; oldest?: Date } = {}): Promise<[Message[], number]> {
-    const query = this.dataSource.manager
+  /** Newest first, with the room's total (from its counts, not by counting). */
+  async list(room: Room, page: Page): Promise<[Message[], number]> {
+    const start = await this.counts.locate(MESSAGE_COUNTS, room.id, page.offset);
+    if (!start.until) return [[], start.total];
+    const messages = await this.newestFirst(room, page.count)
+      .andWhere('m.ts < :until', { until: start.until })
+      .offset(start.skip)
+      .getMany();
+    return [messages, start.total];
+  }
+
+  /** Newest first, between `oldest` and `latest` when given. */
+  async history(room: Room, page: Page, range: { latest?: Date; oldest?: Date }): Promise<Message[]> {
+    if (!range.latest && !range.oldest) return (await this.list(room, page))[0];
+    const query = this.newestFirst(room, page.count).offset(page.offset);
+    if (range.latest) query.andWhere('m.ts <= :latest', { latest: range.latest });
+    if (range.oldest) query.andWhere('m.ts >= :oldest', { oldest: range.oldest });
+    return query.getMany();
+  }
+
+  /** In the order of the index messages_room_ts_id_idx, so a page reads only its rows. */
+  private newestFirst(room: Room, count: number) {
+    return this.dataSource.manager
       .createQueryBuilder(Message, 'm')
       .where('m.room_id = :roomId', { roomId: room.id })
       .orderBy('m.ts', 'DESC')
       .addOrderBy('m.id', 'DESC')
-      .skip(page.offset)
-      .take(page.count);
-    if (range.latest) query.andWhere('m.ts <= :latest', { latest: range.latest });
-    if (range.oldest) query.andWhere('m.ts >= :oldest', { oldest: range.oldest });
-    return query.getManyAndCount();
+      .limit(count);
   }
 }
 

@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -31,6 +31,8 @@ export class AppConfig {
   readonly freezeIntegrationScripts: 'none' | 'all' | 'ivm' | 'vm2';
   /** The script sandbox: off entirely (DISABLE_INTEGRATION_SCRIPTS), and each call's limits. */
   readonly scripts: { disabled: boolean; timeoutMs: number; memoryMb: number };
+  /** Script isolates kept alive per process; past it the least recently used is disposed. */
+  readonly scriptIsolates: number;
   /** Requests per window per incoming integration; `limit` 0 means no limit. */
   readonly hookRateLimit: { limit: number; windowMs: number };
   /** Logins per window per address; `limit` 0 means no limit. */
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: vars.SCRIPT_TIMEOUT_MS,
       memoryMb: vars.SCRIPT_MEMORY_MB,
     },
+    scriptIsolates: vars.SCRIPT_ISOLATES_MAX,
     outgoing: {
       allowPrivate: vars.OUTGOING_ALLOW_PRIVATE,
       deny: (vars.OUTGOING_DENY ?? '').split(',').map((s) => s.trim()).filter(Boolean),

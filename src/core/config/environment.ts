@@ -109,6 +109,9 @@ export class EnvironmentVariables {
   @WholeNumber('SCRIPT_MEMORY_MB must be a whole number of megabytes between 8 and 1024', 8, 1024)
   SCRIPT_MEMORY_MB: number = 32;
 
+  @WholeNumber('SCRIPT_ISOLATES_MAX must be a whole number of isolates between 1 and 100000', 1, 100000)
+  SCRIPT_ISOLATES_MAX: number = 100;
+
   /** Calls per window per hook URL; 0 turns the limit off. Off by default when TEST_MODE is on. */
   @IsOptional()
   @WholeNumber('HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)', 0)

@@ -6,6 +6,7 @@ import { ChangeFeed } from './change-feed';
 import { DatabaseAvailability } from './database-availability';
 import { DATABASE_TARGET, DatabaseTarget, dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabase } from './embedded-database';
+import { RowCountsFolder } from './row-counts-folder';
 
 const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
 /** Connections per process, on the embedded and on an external PostgreSQL alike. */
@@ -62,8 +63,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability],
-      exports: [ChangeFeed, DatabaseAvailability, target],
+      providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability, RowCountsFolder],
+      exports: [ChangeFeed, DatabaseAvailability, RowCountsFolder, target],
     };
   }
 }

@@ -14,6 +14,7 @@ export interface ScriptError {
  */
 @Entity('integrations')
 @Index('integrations_event_enabled_idx', ['event', 'enabled'])
+@Index('integrations_created_at_idx', { synchronize: false })
 export class Integration {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { asWithQueries, Change } from '../../core/database/change';
+import { RowCounts } from '../../core/database/row-counts';
+import { RowCountsFolder } from '../../core/database/row-counts-folder';
 import { randomId } from '../../core/ids/random-id';
 import { Integration } from '../entities/integration.entity';
 import { IntegrationHistory } from '../entities/integration-history.entity';
@@ -60,6 +62,9 @@ export class HistoryEntry {
   }
 }
 
+/** History records per integration and day of `_updatedAt`, kept by triggers (migration 1763886000000-list-counts). */
+export const HISTORY_COUNTS = new RowCounts({ prefix: 'integration_history', key: 'integration_id' });
+
 /** The owner of `integration_history`: every write to it goes through here. */
 @Injectable()
 export class HistoryRecorder {
@@ -68,7 +73,11 @@ export class HistoryRecorder {
   /** The batch upsert: $1 the records, $2 the integration snapshots they share (built once from the entity's columns). */
   private readonly upsert: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counts: RowCountsFolder,
+  ) {
+    counts.register(HISTORY_COUNTS);
     this.columns = dataSource.getMetadata(IntegrationHistory).columns.map((c) => ({ property: c.propertyName, column: c.databaseName }));
     const names = this.columns.map((c) => c.column);
     const selected = names.map((name) =>
@@ -146,11 +155,13 @@ export class HistoryRecorder {
     const write = rows.length ? this.upsert : `SELECT $1::jsonb IS NULL, $2::jsonb IS NULL`;
     const prefix = withQueries.with.length ? `WITH ${withQueries.with.join(', ')} ` : '';
     await this.dataSource.query(prefix + write, [JSON.stringify(rows), JSON.stringify(shared), ...withQueries.params]);
+    if (rows.length) this.counts.noteWrites();
   }
 
   /** Deletes an integration's whole history (clear-history, and deleting the integration). */
   async deleteFor(integrationId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.delete(IntegrationHistory, { integrationId });
+    this.counts.noteWrites();
   }
 
   /** Deletes up to `limit` records older than `days` days, oldest first; returns how many. */
@@ -160,6 +171,7 @@ export class HistoryRecorder {
          SELECT id FROM integration_history WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
       [limit, days],
     )) as [unknown, number];
+    if (deleted) this.counts.noteWrites();
     return deleted;
   }
 }

@@ -8,12 +8,18 @@ import { CompiledScript, ScriptFailure, ScriptFetchResult } from './compiled-scr
 interface CacheEntry {
   version: number;
   script: Promise<CompiledScript>;
+  /** Set once compiled: a limit may have disposed it since. */
+  compiled?: CompiledScript;
+  /** Calls running in it: an isolate in use is never evicted. */
+  calls: number;
 }
 
 /**
  * Runs integration scripts in isolated-vm: one isolate per integration, compiled on first use and
- * kept until the integration's `_updatedAt` changes (or the isolate is disposed by a limit).
- * Script output goes to the server log, tagged with the integration.
+ * kept until the integration's `_updatedAt` changes (or the isolate is disposed by a limit). At
+ * most SCRIPT_ISOLATES_MAX stay alive (about 1 MB each): past it the least recently used idle one
+ * is disposed, and compiled again on its next call. Script output goes to the server log, tagged
+ * with the integration.
  */
 @Injectable()
 export class ScriptSandbox implements OnModuleDestroy {
@@ -35,7 +41,7 @@ export class ScriptSandbox implements OnModuleDestroy {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const result = await (await this.load(integration)).call(method, args);
+      const result = await this.using(integration, (script) => script.call(method, args));
       this.metrics.scriptRun(method, seconds());
       return result;
     } catch (error) {
@@ -45,15 +51,34 @@ export class ScriptSandbox implements OnModuleDestroy {
   }
 
   async hasMethod(integration: Integration, method: string): Promise<boolean> {
-    return (await this.load(integration)).hasMethod(method);
+    return this.using(integration, (script) => script.hasMethod(method));
   }
 
-  private async load(integration: Integration): Promise<CompiledScript> {
+  /** How many isolates are alive (or being compiled) now. */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** Runs `work` on the integration's isolate, which is not evicted meanwhile. */
+  private async using<T>(integration: Integration, work: (script: CompiledScript) => Promise<T>): Promise<T> {
+    const entry = this.load(integration);
+    entry.calls += 1;
+    try {
+      return await work(await entry.script);
+    } finally {
+      entry.calls -= 1;
+      this.evictBeyondLimit();
+    }
+  }
+
+  /** The integration's entry, most recently used from now on. */
+  private load(integration: Integration): CacheEntry {
     const version = integration.updatedAt.getTime();
     const cached = this.cache.get(integration.id);
-    if (cached?.version === version) {
-      const script = await cached.script.catch(() => undefined);
-      if (script && !script.disposed) return script;
+    if (cached) this.cache.delete(integration.id);
+    if (cached?.version === version && !cached.compiled?.disposed) {
+      this.cache.set(integration.id, cached);
+      return cached;
     }
     if (cached) void cached.script.then((s) => s.dispose(), () => undefined);
     const tag = `integration ${integration.id} (${integration.name})`;
@@ -64,9 +89,25 @@ export class ScriptSandbox implements OnModuleDestroy {
       },
       fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
     });
-    this.cache.set(integration.id, { version, script });
-    script.catch(() => this.cache.delete(integration.id));
-    return script;
+    const entry: CacheEntry = { version, script, calls: 0 };
+    this.cache.set(integration.id, entry);
+    script.then(
+      (compiled) => (entry.compiled = compiled),
+      () => this.cache.get(integration.id) === entry && this.cache.delete(integration.id),
+    );
+    return entry;
+  }
+
+  /** Disposes the least recently used idle isolates while more than SCRIPT_ISOLATES_MAX are alive. */
+  private evictBeyondLimit(): void {
+    let excess = this.cache.size - this.config.scriptIsolates;
+    for (const [id, entry] of this.cache) {
+      if (excess <= 0) break;
+      if (entry.calls > 0) continue;
+      this.cache.delete(id);
+      void entry.script.then((s) => s.dispose(), () => undefined);
+      excess -= 1;
+    }
   }
 
   /** A script's fetch: the host's HTTP client, its URL policy, and the script's time limit. */

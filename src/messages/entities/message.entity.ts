@@ -9,7 +9,7 @@ export interface MessageFile {
 }
 
 @Entity('messages')
-@Index('messages_room_id_ts_idx', { synchronize: false })
+@Index('messages_room_ts_id_idx', { synchronize: false })
 export class Message {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;

@@ -6,6 +6,7 @@ export type UserType = 'user' | 'bot';
 @Entity('users')
 @Index('users_username_lower_key', { synchronize: false })
 @Index('users_email_lower_key', { synchronize: false })
+@Index('users_username_idx', { synchronize: false })
 export class User {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;
