@@ -4,7 +4,8 @@
  * Markdown table and writes bench/results/latest.json.
  *
  * Knobs (for quick trials; the defaults are the documented run): BENCH_SECONDS (20),
- * BENCH_MESSAGES (20000), BENCH_LISTENERS (10000), BENCH_ONLY (e.g. "1,3,embedded").
+ * BENCH_MESSAGES (20000), BENCH_LISTENERS (10000), BENCH_SCALE_SECONDS (8), BENCH_SCRIPTS (1000),
+ * BENCH_ONLY (e.g. "1,3,embedded,scale,scripts").
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { baselineIngest, createIncomingHook, incomingIngest, IngestFigures } from './cases/incoming';
 import { createListenersElsewhere, postMessageLoad } from './cases/matching';
 import { createOutgoing, outgoingBurstLatency, outgoingDrain, outgoingLatency, outgoingThroughput, slowTargets, statementCount, undiciBaseline } from './cases/outgoing';
+import { bulkLoad, createScaleSubjects, listCalls, measureDeepPages, measureLists, SCALE_HISTORY, SCALE_MESSAGES, SMALL_ROWS } from './cases/scale';
+import { createScriptedHooks, scriptsAtScale } from './cases/script-isolates';
 import { Hookline, idleRssMb, startHookline } from './lib/hookline';
 import { Postgres } from './lib/postgres';
 import { cpuSecondsOfTree, pssMbOfTree, ROOT, sleep, startNode } from './lib/processes';
@@ -28,6 +31,8 @@ const IDLE_SECONDS = 10;
 const DELIVERY_LIMIT_MS = 240_000;
 const SLOW_TARGETS = 10;
 const SLOW_RATE = 20;
+const SCALE_SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 8);
+const SCRIPTS = Number(process.env.BENCH_SCRIPTS ?? 1000);
 
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
@@ -169,6 +174,86 @@ async function matchingCase(pg: Postgres, sink: SinkProcess) {
   });
 }
 
+/**
+ * Case 8: list calls on a small database (a hundred messages and history records: first pages as
+ * full as later) and after bulk-loading up to a million messages and 500,000 history records.
+ */
+async function scaleCase(pg: Postgres) {
+  const databaseUrl = await pg.freshDatabase('bench_scale');
+  await withServer(databaseUrl, async (server) => {
+    const subjects = await createScaleSubjects(server);
+    const calls = listCalls(subjects);
+    log('case 8: list calls on the empty database');
+    const none = await measureLists(server, calls, SCALE_SECONDS);
+    await bulkLoad(databaseUrl, subjects, 1, SMALL_ROWS);
+    log(`case 8: list calls on a small database (${SMALL_ROWS} messages and history records)`);
+    const empty = await measureLists(server, calls, SCALE_SECONDS);
+    log(`case 8: bulk-loading up to ${SCALE_MESSAGES} messages (and as many in one day in another room), ${SCALE_HISTORY} history records`);
+    const loadSeconds = await bulkLoad(databaseUrl, subjects, SMALL_ROWS + 1, SCALE_MESSAGES);
+    log('case 8: list calls with the rows');
+    const full = await measureLists(server, calls, SCALE_SECONDS);
+    const deep = await measureDeepPages(server, subjects, SCALE_SECONDS);
+    results.scale = { none, small: empty, full, deep, loadSeconds, readers: 8 };
+    for (const [name, after] of Object.entries(full)) {
+      const before = empty[name];
+      const r50 = ratio(after.p50, before.p50);
+      const r99 = ratio(after.p99, before.p99);
+      rows.push({
+        case: '8 scale',
+        measure: `${name} p50 / p99 (ms), 8 readers, loaded vs small`,
+        value: `${after.p50} / ${after.p99}`,
+        baseline: `${before.p50} / ${before.p99}`,
+        ratio: r50,
+        target: 'p50 ≤ 1.5×, p99 ≤ 2×',
+        met: r50 <= 1.5 && r99 <= 2 && after.errors === 0,
+      });
+      rows.push({ case: '8 scale', measure: `${name} p50 / p99 (ms), 8 readers, empty database (empty page)`, value: `${none[name].p50} / ${none[name].p99}` });
+    }
+    for (const [name, figures] of Object.entries(deep)) {
+      const one = name.endsWith('one reader');
+      rows.push({
+        case: '8 scale',
+        measure: `${name} p50 / p99 (ms)${one ? '' : ', 8 readers'}`,
+        value: `${figures.p50} / ${figures.p99}`,
+        // The one-day room is the worst case of the day-by-day start (shown, no target).
+        ...(name.includes('one day') ? {} : { target: 'p50 < 100', met: figures.p50 < 100 && figures.errors === 0 }),
+      });
+    }
+  });
+}
+
+/**
+ * Case 9: a thousand scripted incoming integrations on the embedded default, each called once and
+ * then again, on a server started after they were made (SCRIPT_ISOLATES_MAX at its default).
+ */
+async function scriptsCase() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-scripts-'));
+  try {
+    log(`case 9: creating ${SCRIPTS} scripted incoming integrations`);
+    const paths = await withServerOn(dataDir, (server) => createScriptedHooks(server, SCRIPTS));
+    log('case 9: a fresh server calls each once, then again');
+    const f = await withServerOn(dataDir, (server) => scriptsAtScale(server, paths));
+    results.scripts = f;
+    const above = Math.max(f.rssAfterFirstMb, f.rssAfterSecondMb) - f.rssIdleMb;
+    rows.push(
+      { case: '9 scripts', measure: `RSS above idle after ${SCRIPTS} scripts ran (twice)`, value: `${above} MB`, baseline: `${f.rssIdleMb} MB idle`, target: '< 250 MB', met: above < 250 },
+      { case: '9 scripts', measure: 'call p50 / p99 (ms): first, evicted (compiled again), warm', value: `${f.first.p50} / ${f.first.p99}; ${f.evicted.p50} / ${f.evicted.p99}; ${f.warm.p50} / ${f.warm.p99}` },
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A server on the embedded database in `dataDir`, which outlives it. */
+async function withServerOn<T>(dataDir: string, run: (server: Hookline) => Promise<T>): Promise<T> {
+  const server = await startHookline(undefined, {}, dataDir);
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Idle figures of a server's whole process tree (with the embedded database, its processes too). */
 async function idleFigures(server: Hookline): Promise<{ pssMb: number; cpuPercent: number }> {
   await sleep(3000);
@@ -265,6 +350,8 @@ async function main() {
     if (wants('7')) await slowTargetsCase(pg, sink);
     if (wants('4')) await matchingCase(pg, sink);
     if (wants('embedded')) await embeddedCases(pg, sink);
+    if (wants('scale')) await scaleCase(pg);
+    if (wants('scripts')) await scriptsCase();
   } finally {
     await sink.stop();
     pg.stop();

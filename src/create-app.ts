@@ -13,6 +13,7 @@ import { AppConfig } from './core/config/app-config';
 import { DatabaseAvailability } from './core/database/database-availability';
 import { EmbeddedDatabase } from './core/database/embedded-database';
 import { ApiError } from './core/http/api-error';
+import { postsAnswer200 } from './core/http/post-answers-200';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
 import { documentValidatedDtos } from './core/http/dto-openapi';
 import { withReadableOperationIds } from './core/http/openapi-operation-ids';
@@ -75,6 +76,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     rawBody: true,
   });
   app.useLogger(new StartupNoiseFilter(app.get(Logger)));
+  postsAnswer200(app);
   app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger), app.get(DatabaseAvailability)));
   app.useGlobalPipes(createValidationPipe());
   if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {

@@ -1,12 +1,12 @@
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { DeliveryQueue } from '../src/integrations/outgoing/delivery-queue';
 import { Client, loginAsAdmin } from './support/api';
 import { eventually } from './support/eventually';
 import { rerunMigrationsFrom } from './support/migrations';
 import { createIntegration, outgoingBody } from './support/integrations';
 import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { openDeliveries } from './support/outbox';
 
 /**
  * Receivers drop duplicates by `webhook-id`, so ids must never repeat across deliveries or
@@ -68,8 +68,7 @@ describe(`webhook ids and signing secrets (${databaseKind})`, () => {
 
     await admin.post('/api/v1/chat.postMessage', { roomId: room._id, text: 'recorded' }).expect(200);
     await eventually(async () => sink.at(path), (a) => a.length === 1);
-    const queue = t.app.get(DeliveryQueue);
-    await eventually(async () => queue.openFor(integration._id), (open) => open === 0);
+    await eventually(async () => openDeliveries(t, integration._id), (open) => open === 0);
     const history = (await admin.get('/api/v1/integrations.history', { id: integration._id }).expect(200)).body.history as Record<string, any>[];
     expect(history).toHaveLength(1);
     expect(history[0].integration).toMatchObject({ _id: integration._id });

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { IntegrationHistory } from '../src/integrations/entities/integration-history.entity';
 import { Client, createUser, FORBIDDEN, loginAsAdmin } from './support/api';
 import { createIntegration, incomingBody, meteorError, outgoingBody } from './support/integrations';
 import { eventually, settle } from './support/eventually';
 import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { insertHistory } from './support/factories';
 
 describe(`integrations management (${databaseKind})`, () => {
   let t: TestApp;
@@ -22,22 +21,7 @@ describe(`integrations management (${databaseKind})`, () => {
   const asShown = ({ signingSecret: _secret, ...rest }: Record<string, unknown>) => rest;
 
   /** Stands in for the outgoing pipeline, which writes history; the read endpoints are what is tested here. */
-  const addHistory = async (integration: Record<string, any>, fields: Partial<IntegrationHistory> = {}) => {
-    const id = randomUUID().slice(0, 17);
-    const row: Partial<IntegrationHistory> = {
-      id,
-      integrationId: integration._id,
-      integrationCreatedById: integration._createdBy._id,
-      integration,
-      step: 'after-http-call',
-      event: 'sendMessage',
-      data: { text: 'hello' },
-      url: integration.urls?.[0] ?? null,
-      ...fields,
-    };
-    await t.app.get(DataSource).getRepository(IntegrationHistory).insert(row as QueryDeepPartialEntity<IntegrationHistory>);
-    return id;
-  };
+  const addHistory = (integration: Record<string, any>, fields: Partial<IntegrationHistory> = {}) => insertHistory(t, integration, fields);
 
   describe('integrations.update, incoming (§3.3)', () => {
     it('updates fields, keeps the token, moves _updatedAt and records _updatedBy — the seed’s body verbatim', async () => {

@@ -2,10 +2,10 @@ import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { randomId } from '../src/core/ids/random-id';
 import { Integration } from '../src/integrations/entities/integration.entity';
-import { IntegrationHistory } from '../src/integrations/entities/integration-history.entity';
 import { Client, createUser, FORBIDDEN, loginAsAdmin } from './support/api';
 import { createIntegration, incomingBody, meteorError, outgoingBody } from './support/integrations';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { insertHistory } from './support/factories';
 
 const PERMS = ['manage-incoming-integrations', 'manage-own-incoming-integrations', 'manage-outgoing-integrations', 'manage-own-outgoing-integrations'] as const;
 type Grants = { allIn: boolean; ownIn: boolean; allOut: boolean; ownOut: boolean };
@@ -78,16 +78,7 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
     fixed['out-other'] = await createIntegration(admin, outgoingBody({ name: 'matrix-fixed out other', token: 'tok' }));
     for (const key of ['out-mine', 'out-other'] as const) {
       const integration = fixed[key];
-      const row: Partial<IntegrationHistory> = {
-        id: randomId(),
-        integrationId: integration._id,
-        integrationCreatedById: integration._createdBy._id,
-        integration,
-        step: 'after-http-call',
-        event: 'sendMessage',
-        data: {},
-      };
-      await t.app.get(DataSource).getRepository(IntegrationHistory).insert(row as QueryDeepPartialEntity<IntegrationHistory>);
+      await insertHistory(t, integration, { data: {}, url: null });
     }
   });
   afterAll(async () => t.close());

@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { TEST_ADMIN } from './support/api';
 import { startTestApp, TestApp } from './support/test-app';
 
 type Operation = {
@@ -35,6 +36,14 @@ describe('the OpenAPI document', () => {
     expect(ids.every((id) => typeof id === 'string' && /^[a-zA-Z][\w.]*$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(doc.paths['/api/v1/integrations.create'].post.operationId).toBe('integrations.create');
+  });
+
+  it('documents 200, never 201, for every POST route, as Rocket.Chat answers them', async () => {
+    const posts = operations().filter(({ method }) => method === 'post');
+    expect(posts.length).toBeGreaterThan(20);
+    expect(posts.filter(({ operation }) => !('200' in operation.responses) || '201' in operation.responses).map(({ path }) => path)).toEqual([]);
+    // And answers so (login has no @HttpCode of its own).
+    await t.http.post('/api/v1/login').send({ user: TEST_ADMIN, password: TEST_ADMIN }).expect(200);
   });
 
   it('asks for both login headers together on every authenticated route, and for none on login', () => {

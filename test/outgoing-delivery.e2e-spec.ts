@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
-import { DeliveryQueue } from '../src/integrations/outgoing/delivery-queue';
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { eventually, settle } from './support/eventually';
 import { createIntegration, outgoingBody } from './support/integrations';
 import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { openDeliveries } from './support/outbox';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const SCALE = 0.05;
@@ -52,11 +52,10 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
    * then no row" means every attempt is over; the records are then read again, final.
    */
   const finalSteps = async (integrationId: string, count: number) => {
-    const queue = t.app.get(DeliveryQueue);
     await eventually(
       async () => {
         const records = await history(integrationId);
-        return { records, open: await queue.openFor(integrationId) };
+        return { records, open: await openDeliveries(t, integrationId) };
       },
       (s) => s.records.length >= count && s.open === 0,
       10000,

@@ -4,6 +4,7 @@ import { HistoryPruner } from '../src/integrations/history/history-pruner';
 import { Client, loginAsAdmin } from './support/api';
 import { createIntegration, outgoingBody } from './support/integrations';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { daysAgo, insertHistory } from './support/factories';
 
 /** Consumed outbox events and old history are deleted in batches; the rest stays. */
 describe.each([
@@ -40,11 +41,7 @@ describe.each([
   it(days ? 'deletes history records older than the retention' : 'keeps every history record', async () => {
     const integration = await createIntegration(admin, outgoingBody());
     for (const [id, age] of [['aged-40-days', 40], ['aged-1-day', 1]] as const) {
-      await db.query(
-        `INSERT INTO integration_history (id, type, step, integration_id, integration_created_by_id, integration, event, created_at, updated_at)
-         VALUES ($1, 'outgoing-webhook', 'finished', $2, $3, '{}'::jsonb, 'sendMessage', now() - make_interval(days => $4), now() - make_interval(days => $4))`,
-        [id, integration._id, admin.userId, age],
-      );
+      await insertHistory(t, integration, { id, step: 'finished', createdAt: daysAgo(age), updatedAt: daysAgo(age) });
     }
     await prunedAll(t.app.get(HistoryPruner));
     const history = (await admin.get('/api/v1/integrations.history', { id: integration._id }).expect(200)).body.history as { _id: string }[];

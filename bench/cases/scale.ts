@@ -82,21 +82,25 @@ export async function measureDeepPages(server: Hookline, s: ScaleSubjects, secon
   return out;
 }
 
+/** The rows the small database holds: two full first pages. */
+export const SMALL_ROWS = 100;
+
 /**
- * Bulk SQL, not the API: a million messages in #general over a year (each with its consumed
- * outbox event, as posting leaves them), a million in one day in the dense room, and 500,000
- * history records of the integration over 60 days. Then VACUUM ANALYZE, as autovacuum would
- * after inserts this large. Returns the seconds it took.
+ * Bulk SQL, not the API: messages numbered `from` to `to` of a million in #general over a year
+ * (each with its consumed outbox event, as posting leaves them) and as many in one day in the
+ * dense room, and history records numbered `from` to `to` (at most 500,000) of the integration
+ * over 60 days. Then VACUUM ANALYZE, as autovacuum would after inserts this large. Returns the
+ * seconds it took.
  */
-export async function bulkLoad(databaseUrl: string, s: ScaleSubjects): Promise<number> {
+export async function bulkLoad(databaseUrl: string, s: ScaleSubjects, first: number, last: number): Promise<number> {
   const started = Date.now();
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
     const [{ id: userId, username }] = (await db.query(`SELECT id, username FROM users WHERE username = 'rocket.cat'`)).rows;
     const step = Math.round((SPREAD_DAYS * 86_400_000) / SCALE_MESSAGES);
-    for (let from = 1; from <= SCALE_MESSAGES; from += 100_000) {
-      const to = Math.min(SCALE_MESSAGES, from + 99_999);
+    for (let from = first; from <= Math.min(last, SCALE_MESSAGES); from += 100_000) {
+      const to = Math.min(last, SCALE_MESSAGES, from + 99_999);
       await db.query(
         `WITH rows AS (
            SELECT 'bulk' || g AS id, 'bulk message number ' || g || ' with a little text to it' AS msg,
@@ -118,11 +122,11 @@ export async function bulkLoad(databaseUrl: string, s: ScaleSubjects): Promise<n
     }
     const [{ created_by_id: creator }] = (await db.query(`SELECT created_by_id FROM integrations WHERE id = $1`, [s.integrationId])).rows;
     const historyStep = Math.round((HISTORY_SPREAD_DAYS * 86_400_000) / SCALE_HISTORY);
-    for (let from = 1; from <= SCALE_HISTORY; from += 100_000) {
-      const to = Math.min(SCALE_HISTORY, from + 99_999);
+    for (let from = first; from <= Math.min(last, SCALE_HISTORY); from += 100_000) {
+      const to = Math.min(last, SCALE_HISTORY, from + 99_999);
       await db.query(
         `INSERT INTO integration_history (id, integration_id, integration_created_by_id, integration, step, event, data, url, http_result, created_at, updated_at)
-         SELECT 'hist' || g, $3, $4, jsonb_build_object('_id', $3::text, 'name', 'bench scale history'), 'after-http-call', 'sendMessage',
+         SELECT 'hist' || g, $3::text, $4::text, jsonb_build_object('_id', $3::text, 'name', 'bench scale history'), 'after-http-call', 'sendMessage',
                 jsonb_build_object('text', 'message ' || g, 'channel_name', 'general'), 'http://127.0.0.1:9/never', '{"ok":true}',
                 now() - make_interval(secs => ($6::bigint - g) * $5::bigint / 1000.0), now() - make_interval(secs => ($6::bigint - g) * $5::bigint / 1000.0)
          FROM generate_series($1::bigint, $2::bigint) g`,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Ip, Post, Req } from '@nestjs/common';
+import { Body, Controller, Ip, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { ajv } from '../core/http/ajv-messages';
@@ -24,7 +24,6 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @HttpCode(200)
   @RouteConfig(LOGIN_RATE_LIMITED)
   async login(@Body() body: LoginDto, @Ip() address: string) {
     const identifier = body.user ?? body.username ?? body.email;
@@ -40,7 +39,6 @@ export class AuthController {
   }
 
   @Post('logout')
-  @HttpCode(200)
   @ApiLoggedIn()
   async logout(@Req() request: AuthenticatedRequest) {
     await this.auth.logout(request.authTokenHash as string);

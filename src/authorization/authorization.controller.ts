@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { toApiPermission, toApiRole } from './authorization.mapper';
@@ -21,7 +21,6 @@ export class AuthorizationController {
   }
 
   @Post('permissions.update')
-  @HttpCode(200)
   @RequirePermissions('access-permissions')
   async update(@Body() body: UpdatePermissionsDto) {
     await this.permissions.updatePermissions(body.permissions.map((p) => ({ id: p._id, roles: p.roles })));

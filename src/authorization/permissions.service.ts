@@ -51,11 +51,6 @@ export class PermissionsService {
     return (await this.granted([...who.roles, ...roomRoles], permissionIds)).size > 0;
   }
 
-  async hasAll(who: RoleHolder, permissionIds: string[], roomRoles: string[] = []): Promise<boolean> {
-    const unique = [...new Set(permissionIds)];
-    return (await this.granted([...who.roles, ...roomRoles], unique)).size === unique.length;
-  }
-
   async listPermissions(updatedSince?: Date): Promise<Permission[]> {
     const query = this.permissions.createQueryBuilder('p').orderBy('p.id', 'ASC');
     if (updatedSince) query.where('p.updated_at > :updatedSince', { updatedSince });

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntitySubscriberInterface, MoreThan, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Change, shiftParams } from '../core/database/change';
 import { DomainEventName, DomainEventPayloads } from './domain-events';
-import { OutboxEvent } from './entities/outbox-event.entity';
 
 /** The events a transaction recorded, kept on its query runner until its commit hands them to the consumers. */
 const RECORDED = 'outboxRecorded';
@@ -134,14 +133,5 @@ export class OutboxService implements EntitySubscriberInterface {
       `WITH taken AS (UPDATE outbox_events SET consumed_at = now() WHERE id = ANY($1::bigint[]) AND consumed_at IS NULL RETURNING id) ${main}`,
       [ids, ...(change?.params ?? [])],
     )) as R[];
-  }
-
-  /** Committed events with an id above `afterId`, oldest first. */
-  readAfter(afterId: string | number, limit = 100): Promise<OutboxEvent[]> {
-    return this.dataSource.manager.find(OutboxEvent, {
-      where: { id: MoreThan(String(afterId)) },
-      order: { id: 'ASC' },
-      take: limit,
-    });
   }
 }

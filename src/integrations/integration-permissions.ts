@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionsService } from '../authorization/permissions.service';
 import { User } from '../users/entities/user.entity';
-import { Integration, IntegrationType } from './entities/integration.entity';
+import { Integration, IntegrationType, INCOMING } from './entities/integration.entity';
 
 export const MANAGE = {
   allIncoming: 'manage-incoming-integrations',
@@ -23,11 +23,11 @@ export class IntegrationGrants {
   ) {}
 
   all(type: IntegrationType): boolean {
-    return type === 'webhook-incoming' ? this.allIncoming : this.allOutgoing;
+    return type === INCOMING ? this.allIncoming : this.allOutgoing;
   }
 
   own(type: IntegrationType): boolean {
-    return type === 'webhook-incoming' ? this.ownIncoming : this.ownOutgoing;
+    return type === INCOMING ? this.ownIncoming : this.ownOutgoing;
   }
 
   /** May read or change this integration: the all-permission, or own-permission and creator. */

@@ -25,8 +25,8 @@ export interface ValidOutgoing {
   compiled: { scriptCompiled: string | null; scriptError: ScriptError | null } | null;
 }
 
-const meteor = ApiError.meteor;
-const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+/** Absent, not a string, or only whitespace: Rocket.Chat's test for a missing text field. */
+export const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 
 /** The checks create and update share, in Rocket.Chat's order. */
 @Injectable()
@@ -52,9 +52,9 @@ export class IntegrationValidator {
           : channel[0] === '@'
             ? (await this.users.findByIdOrExactUsername(ref))?.id
             : undefined;
-      if (!recordId) throw meteor('error-invalid-room', 'Invalid room');
+      if (!recordId) throw ApiError.meteor('error-invalid-room', 'Invalid room');
       if (!holdsBoth && !(await this.membership.subscription(recordId, caller.id))) {
-        throw meteor('error-invalid-channel', 'Invalid Channel');
+        throw ApiError.meteor('error-invalid-channel', 'Invalid Channel');
       }
     }
   }
@@ -68,28 +68,28 @@ export class IntegrationValidator {
   /** `validateOutgoingIntegration` (spec §3.2 step 4, a–m). */
   async validateOutgoing(grants: IntegrationGrants, input: IntegrationInput): Promise<ValidOutgoing> {
     const channelText = typeof input.channel === 'string' && !input.channel.trim() ? undefined : input.channel;
-    if (isBlank(input.event) || !isOutgoingEvent(input.event)) throw meteor('error-invalid-event-type', 'Invalid event type');
+    if (isBlank(input.event) || !isOutgoingEvent(input.event)) throw ApiError.meteor('error-invalid-event-type', 'Invalid event type');
     const event = input.event as string;
     const uses = OUTGOING_EVENTS[event];
-    if (isBlank(input.username)) throw meteor('error-invalid-username', 'Invalid username');
-    if (uses.usesTargetRoom && !input.targetRoom) throw meteor('error-invalid-targetRoom', 'Invalid Target Room');
-    if (!Array.isArray(input.urls) || !input.urls.every((u) => typeof u === 'string')) throw meteor('error-invalid-urls', 'Invalid URLs');
+    if (isBlank(input.username)) throw ApiError.meteor('error-invalid-username', 'Invalid username');
+    if (uses.usesTargetRoom && !input.targetRoom) throw ApiError.meteor('error-invalid-targetRoom', 'Invalid Target Room');
+    if (!Array.isArray(input.urls) || !input.urls.every((u) => typeof u === 'string')) throw ApiError.meteor('error-invalid-urls', 'Invalid URLs');
     const urls = input.urls.filter((u) => u.trim() !== '');
-    if (urls.length === 0) throw meteor('error-invalid-urls', 'Invalid URLs');
+    if (urls.length === 0) throw ApiError.meteor('error-invalid-urls', 'Invalid URLs');
 
     let channel: string[] = [];
     if (uses.usesChannel) {
       channel = parseOutgoingChannels(channelText);
     } else if (!grants.allOutgoing) {
-      throw meteor('error-invalid-permissions', 'Invalid permission for required Integration creation.');
+      throw ApiError.meteor('error-invalid-permissions', 'Invalid permission for required Integration creation.');
     }
 
     const user = await this.users.findByExactUsername(input.username as string);
-    if (!user) throw meteor('error-invalid-user', 'Invalid user (did you delete the `rocket.cat` user?)');
+    if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user (did you delete the `rocket.cat` user?)');
 
     let triggerWords: string[] | null = null;
     if (uses.usesTriggerWords && input.triggerWords != null) {
-      if (!Array.isArray(input.triggerWords)) throw meteor('error-invalid-triggerWords', 'Invalid triggerWords');
+      if (!Array.isArray(input.triggerWords)) throw ApiError.meteor('error-invalid-triggerWords', 'Invalid triggerWords');
       triggerWords = input.triggerWords.filter((w) => w.trim() !== '');
     }
 
@@ -100,7 +100,7 @@ export class IntegrationValidator {
     for (const target of channel) {
       if (target === 'all_public_channels') continue;
       if (target === 'all_private_groups' || target === 'all_direct_messages') {
-        if (!grants.allOutgoing) throw meteor('error-invalid-channel', 'Invalid Channel');
+        if (!grants.allOutgoing) throw ApiError.meteor('error-invalid-channel', 'Invalid Channel');
         continue;
       }
       await this.assertTargets(grants.user, [target], holdsBoth);

@@ -11,18 +11,14 @@ import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { parseIncomingChannels } from './channels';
-import { Integration, IntegrationType } from './entities/integration.entity';
+import { Integration, IntegrationType, INCOMING, OUTGOING } from './entities/integration.entity';
 import { HistoryRecorder } from './history/history-recorder';
 import { IntegrationInput } from './integration-input';
 import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
-import { IntegrationValidator, ValidOutgoing } from './integration-validator';
+import { IntegrationValidator, ValidOutgoing, isBlank } from './integration-validator';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
-const meteor = ApiError.meteor;
-const INCOMING: IntegrationType = 'webhook-incoming';
-const OUTGOING: IntegrationType = 'webhook-outgoing';
-const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 /** Rocket.Chat's removeEmpty on insert: '' and null are not stored. */
 const kept = <T>(value: T | null | undefined): T | null => (value === '' || value === undefined ? null : value);
 
@@ -86,16 +82,23 @@ export class IntegrationsService {
 
   // ----- create -----------------------------------------------------------------------------
 
+  /** `integrations.create` (spec §2.1): the type decides which rules apply. */
+  create(caller: User, input: IntegrationInput): Promise<Integration> {
+    if (input.type === INCOMING) return this.createIncoming(caller, input);
+    if (input.type === OUTGOING) return this.createOutgoing(caller, input);
+    throw ApiError.failure('Invalid integration type.');
+  }
+
   /** `addIncomingIntegration` (spec §3.1). */
-  async createIncoming(caller: User, input: IntegrationInput): Promise<Integration> {
+  private async createIncoming(caller: User, input: IntegrationInput): Promise<Integration> {
     const grants = await this.grantsOf.of(caller);
-    if (!grants.allIncoming && !grants.ownIncoming) throw meteor('not_authorized', 'Unauthorized');
+    if (!grants.allIncoming && !grants.ownIncoming) throw ApiError.meteor('not_authorized', 'Unauthorized');
     const channel = parseIncomingChannels(input.channel);
-    if (isBlank(input.username)) throw meteor('error-invalid-username', 'Invalid username');
+    if (isBlank(input.username)) throw ApiError.meteor('error-invalid-username', 'Invalid username');
     const engine = input.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
     if (!isBlank(input.script)) this.assertEngine(engine);
     const user = await this.users.findByExactUsername(input.username as string);
-    if (!user) throw meteor('error-invalid-user', 'Invalid user');
+    if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user');
     const compiled = this.validator.compileIfEnabled(input, engine);
     await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
     return this.insert(caller, {
@@ -120,9 +123,9 @@ export class IntegrationsService {
   }
 
   /** `addOutgoingIntegration` (spec §3.2). */
-  async createOutgoing(caller: User, input: IntegrationInput): Promise<Integration> {
+  private async createOutgoing(caller: User, input: IntegrationInput): Promise<Integration> {
     const grants = await this.grantsOf.of(caller);
-    if (!grants.allOutgoing && !grants.ownOutgoing) throw meteor('not_authorized');
+    if (!grants.allOutgoing && !grants.ownOutgoing) throw ApiError.meteor('not_authorized');
     const engine = input.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
     if (!isBlank(input.script)) this.assertEngine(engine);
     const valid = await this.validator.validateOutgoing(grants, input);
@@ -151,12 +154,30 @@ export class IntegrationsService {
 
   // ----- update -----------------------------------------------------------------------------
 
+  /**
+   * `integrations.update` (spec §2.2): an outgoing integration is found by `target_url` (first)
+   * or `integrationId`, an incoming one by `integrationId`.
+   */
+  async update(caller: User, input: IntegrationInput & Record<string, unknown>): Promise<Integration> {
+    if (input.type !== OUTGOING && input.type !== INCOMING) throw ApiError.failure('Invalid integration type.');
+    const found =
+      input.type === OUTGOING
+        ? input.target_url
+          ? await this.findByUrl(input.target_url)
+          : input.integrationId
+            ? await this.findById(input.integrationId)
+            : null
+        : await this.findById(String(input.integrationId));
+    if (!found) throw ApiError.failure('No integration found.');
+    return input.type === OUTGOING ? this.updateOutgoing(caller, found.id, input) : this.updateIncoming(caller, found.id, input);
+  }
+
   /** `updateIncomingIntegration` (spec §3.3). Nothing is written unless every check passes. */
-  async updateIncoming(caller: User, id: string, input: IntegrationInput & Record<string, unknown>): Promise<Integration> {
+  private async updateIncoming(caller: User, id: string, input: IntegrationInput & Record<string, unknown>): Promise<Integration> {
     const channel = parseIncomingChannels(input.channel);
     const grants = await this.grantsOf.of(caller);
-    const current = await this.findPermitted(grants, id, INCOMING, () => meteor('not_authorized', 'Unauthorized'));
-    if (!current) throw meteor('error-invalid-integration', 'Invalid integration');
+    const current = await this.findPermitted(grants, id, INCOMING, () => ApiError.meteor('not_authorized', 'Unauthorized'));
+    if (!current) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
     const engine = input.scriptEngine ?? current.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
     const scriptChanged = engine !== current.scriptEngine || (input.script ?? '').trim() !== (current.script ?? '').trim();
     if (!isBlank(input.script) && scriptChanged) this.assertEngine(engine);
@@ -165,7 +186,7 @@ export class IntegrationsService {
     await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
     const hasUsername = Object.prototype.hasOwnProperty.call(input, 'username');
     const postAs = await this.users.findByExactUsername(String(hasUsername ? input.username : current.username));
-    if (!postAs) throw meteor('error-invalid-post-as-user', 'Invalid Post As User');
+    if (!postAs) throw ApiError.meteor('error-invalid-post-as-user', 'Invalid Post As User');
 
     const changes: Partial<Integration> = {
       enabled: input.enabled,
@@ -190,12 +211,12 @@ export class IntegrationsService {
   }
 
   /** `updateOutgoingIntegration` (spec §3.4): a full replacement; omitted optional fields are cleared. */
-  async updateOutgoing(caller: User, id: string, input: IntegrationInput): Promise<Integration> {
+  private async updateOutgoing(caller: User, id: string, input: IntegrationInput): Promise<Integration> {
     const grants = await this.grantsOf.of(caller);
     const valid = await this.validator.validateOutgoing(grants, input);
-    if (isBlank(input.token)) throw meteor('error-invalid-token', 'Invalid token');
-    const current = await this.findPermitted(grants, id, undefined, () => meteor('not_authorized', 'Unauthorized'));
-    if (!current) throw meteor('invalid_integration', '[methods] updateOutgoingIntegration -> integration not found');
+    if (isBlank(input.token)) throw ApiError.meteor('error-invalid-token', 'Invalid token');
+    const current = await this.findPermitted(grants, id, undefined, () => ApiError.meteor('not_authorized', 'Unauthorized'));
+    if (!current) throw ApiError.meteor('invalid_integration', '[methods] updateOutgoingIntegration -> integration not found');
     const engine = input.scriptEngine ?? current.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
     const scriptChanged = engine !== current.scriptEngine || (input.script ?? '').trim() !== (current.script ?? '').trim();
     if (!isBlank(input.script) && scriptChanged) this.assertEngine(engine);
@@ -330,12 +351,26 @@ export class IntegrationsService {
     return query.where(new Brackets((b) => b.where(branches.join(' OR '), { me })));
   }
 
+  /**
+   * `integrations.remove` (spec §2.7): a type naming webhook-outgoing finds the integration by
+   * `target_url` (first) or `integrationId` and applies the outgoing rules; any other type finds
+   * it by `integrationId` and applies the incoming ones. Returns what was removed.
+   */
+  async removeRequested(caller: User, request: { type: string; integrationId?: string; target_url?: string }): Promise<Integration> {
+    const outgoing = request.type.includes(OUTGOING);
+    if (outgoing && !request.target_url && !request.integrationId) throw ApiError.failure('An integrationId or target_url needs to be provided.');
+    const found = outgoing && request.target_url ? await this.findByUrl(request.target_url) : await this.findById(String(request.integrationId));
+    if (!found) throw ApiError.failure('No integration found.');
+    await this.remove(caller, found, outgoing ? OUTGOING : INCOMING);
+    return found;
+  }
+
   /** Deletes with the rules of the integration's own type path (spec §2.7); outgoing takes its history along. */
-  async remove(caller: User, integration: Integration, path: IntegrationType): Promise<void> {
+  private async remove(caller: User, integration: Integration, path: IntegrationType): Promise<void> {
     const grants = await this.grantsOf.of(caller);
-    if (!grants.all(path) && !grants.own(path)) throw meteor('not_authorized', 'Unauthorized');
+    if (!grants.all(path) && !grants.own(path)) throw ApiError.meteor('not_authorized', 'Unauthorized');
     const permitted = grants.all(path) || integration.createdById === caller.id;
-    if (!permitted) throw meteor('error-invalid-integration', 'Invalid integration');
+    if (!permitted) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
     await this.dataSource.transaction(async (m) => {
       if (path === OUTGOING) await this.history.deleteFor(integration.id, m);
       await m.delete(Integration, { id: integration.id });
@@ -350,7 +385,7 @@ export class IntegrationsService {
   /** Outgoing-integration lookups for clear-history and replay (spec §2.8, §2.9). */
   async findOutgoingFor(caller: User, id: string): Promise<Integration | null> {
     const grants = await this.grantsOf.of(caller);
-    if (!grants.allOutgoing && !grants.ownOutgoing) throw meteor('not_authorized', 'Unauthorized');
+    if (!grants.allOutgoing && !grants.ownOutgoing) throw ApiError.meteor('not_authorized', 'Unauthorized');
     const query = this.repo.createQueryBuilder('i').where('i.id = :id', { id });
     if (!grants.allOutgoing) query.andWhere('i.created_by_id = :me AND i.event IS NOT NULL', { me: caller.id });
     return query.getOne();
@@ -381,7 +416,7 @@ export class IntegrationsService {
       throw ApiError.failure('invalid-event');
     }
     const caller = await this.users.findById(hook.userId);
-    if (!caller) throw meteor('error-invalid-user', 'Invalid user');
+    if (!caller) throw ApiError.meteor('error-invalid-user', 'Invalid user');
     const triggerWords = typeof data.trigger_words === 'string' ? data.trigger_words.split(',').map((w) => w.trim()) : undefined;
     return this.createOutgoing(caller, {
       type: OUTGOING,
@@ -399,7 +434,7 @@ export class IntegrationsService {
   /** `/hooks/remove` (spec §4.1): removed as the hook's post-as user. */
   async removeAsHook(hook: Integration, integration: Integration): Promise<void> {
     const caller = await this.users.findById(hook.userId);
-    if (!caller) throw meteor('error-invalid-user', 'Invalid user');
+    if (!caller) throw ApiError.meteor('error-invalid-user', 'Invalid user');
     await this.remove(caller, integration, OUTGOING);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
@@ -30,7 +30,6 @@ export class ChatController {
   ) {}
 
   @Post('chat.postMessage')
-  @HttpCode(200)
   async postMessage(@Body() body: PostMessageDto, @CurrentUser() me: User) {
     if (!body.roomId === !body.channel) {
       throw ApiError.invalidParams([ajv.required('roomId'), ajv.required('channel'), ajv.oneOf]);
@@ -44,7 +43,6 @@ export class ChatController {
   }
 
   @Post('chat.sendMessage')
-  @HttpCode(200)
   async sendMessage(@Body() { message }: SendMessageDto, @CurrentUser() me: User) {
     if (!message.msg && !message.attachments?.length) {
       throw ApiError.meteor('error-invalid-message', 'The message is empty: send msg or attachments', { method: 'sendMessage' });
@@ -58,7 +56,6 @@ export class ChatController {
   }
 
   @Post('chat.update')
-  @HttpCode(200)
   async update(@Body() body: UpdateMessageDto, @CurrentUser() me: User) {
     const message = await this.messages.findInRoom(body.roomId, body.msgId);
     const room = await this.rooms.findAccessible(me, { roomId: body.roomId });
@@ -67,7 +64,6 @@ export class ChatController {
   }
 
   @Post('chat.delete')
-  @HttpCode(200)
   async delete(@Body() body: DeleteMessageDto, @CurrentUser() me: User) {
     const message = await this.messages.findInRoom(body.roomId, body.msgId);
     const room = await this.rooms.findAccessible(me, { roomId: body.roomId });

@@ -84,8 +84,8 @@ export class MessagePoster {
       try {
         results.push(await this.postOne(user, target, draft));
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        results.push({ channel: String(target), error: String(error.body.errorType ?? error.body.error) });
+        if (!ApiError.is(error)) throw error;
+        results.push({ channel: String(target), error: error.code });
       }
     }
     return results;

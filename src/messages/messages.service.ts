@@ -5,7 +5,6 @@ import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
 import { randomId } from '../core/ids/random-id';
-import { Change } from '../core/database/change';
 import { RowCounts } from '../core/database/row-counts';
 import { RowCountsFolder } from '../core/database/row-counts-folder';
 import { OutboxService } from '../events/outbox.service';
@@ -15,6 +14,7 @@ import { notAllowed, roomArchived } from '../rooms/room-errors';
 import { toApiRoom } from '../rooms/room.mapper';
 import { User } from '../users/entities/user.entity';
 import { Message, MessageFile } from './entities/message.entity';
+import { MessageInsert } from './message-insert';
 import { toApiMessage } from './message.mapper';
 
 /** What a new message says; everything but `msg` is optional. */
@@ -40,6 +40,8 @@ const noMessage = (msgId: string) => ApiError.failure(`No message found with the
 
 @Injectable()
 export class MessagesService {
+  private readonly insertion: MessageInsert;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly membership: MembershipService,
@@ -47,6 +49,7 @@ export class MessagesService {
     private readonly counts: RowCountsFolder,
   ) {
     counts.register(MESSAGE_COUNTS);
+    this.insertion = new MessageInsert(dataSource);
   }
 
   /**
@@ -91,7 +94,7 @@ export class MessagesService {
       updatedAt: now,
     } satisfies Message);
     try {
-      await this.outbox.recordWith(m, insertMessage(message), 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
+      await this.outbox.recordWith(m, this.insertion.of(message), 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
     } catch (error) {
       if (uniqueViolation(error) !== undefined) {
         throw ApiError.meteor('error-duplicated-message', 'A message with this _id already exists', { method: 'sendMessage' });
@@ -119,7 +122,7 @@ export class MessagesService {
   async update(actor: User, room: Room, message: Message, text: string): Promise<Message> {
     if (room.archived) throw roomArchived('updateMessage');
     if (message.userId !== actor.id && !(await this.membership.may(actor, room, 'edit-message'))) {
-      throw notAuthorized('updateMessage');
+      throw actionNotAllowed('updateMessage');
     }
     return this.dataSource.transaction(async (m) => {
       await m.update(Message, { id: message.id }, { msg: text, editedAt: new Date(), editedBy: { _id: actor.id, username: actor.username } });
@@ -133,7 +136,7 @@ export class MessagesService {
   async delete(actor: User, room: Room, message: Message): Promise<void> {
     const { granted } = await this.membership.standing(actor, room, ['delete-own-message', 'delete-message']);
     const own = message.userId === actor.id && granted.has('delete-own-message');
-    if (!own && !granted.has('delete-message')) throw notAuthorized('deleteMessage');
+    if (!own && !granted.has('delete-message')) throw actionNotAllowed('deleteMessage');
     await this.dataSource.manager.delete(Message, { id: message.id });
     this.counts.noteWrites();
   }
@@ -169,19 +172,6 @@ export class MessagesService {
   }
 }
 
-const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-
-/** The INSERT of a new message, for OutboxService.recordWith (which adds the event in the same statement). */
-function insertMessage(x: Message): Change {
-  return {
-    sql: `INSERT INTO messages (id, room_id, msg, ts, user_id, username, user_name, alias, emoji, avatar, attachments, bot, tmid,
-            groupable, parse_urls, custom_fields, file, updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $16::jsonb, $17::jsonb, $4)`,
-    params: [x.id, x.roomId, x.msg, x.ts, x.userId, x.username, x.userName, x.alias, x.emoji, x.avatar, json(x.attachments), json(x.bot), x.tmid,
-      x.groupable, x.parseUrls, json(x.customFields), json(x.file)],
-  };
-}
-
-function notAuthorized(method: string): ApiError {
+function actionNotAllowed(method: string): ApiError {
   return ApiError.meteor('error-action-not-allowed', 'Not allowed', { method });
 }

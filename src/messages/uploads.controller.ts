@@ -1,4 +1,4 @@
-import { Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import type { FastifyRequest } from 'fastify';
@@ -26,7 +26,6 @@ export class UploadsController {
 
   /** multipart/form-data with one `file` part and optional `msg`, `description`, `tmid` fields. */
   @Post('rooms.upload/:rid')
-  @HttpCode(200)
   async upload(@Param('rid') rid: string, @Req() request: FastifyRequest, @CurrentUser() me: User) {
     if (!request.isMultipart()) {
       throw ApiError.meteor('error-invalid-content-type', 'Send the file as multipart/form-data');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
@@ -32,7 +32,6 @@ export class RoomsController {
   ) {}
 
   @Post(['channels.create', 'groups.create'])
-  @HttpCode(200)
   async create(@Kind() kind: RoomKind, @Body() body: CreateRoomDto, @CurrentUser() me: User) {
     if (!(await this.permissions.hasPermission(me, kind.createPermission))) throw ApiError.forbidden();
     const room = await this.rooms.create(me, {
@@ -52,7 +51,6 @@ export class RoomsController {
   }
 
   @Post(['channels.delete', 'groups.delete'])
-  @HttpCode(200)
   async delete(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, requireRoomRef(body), kind.type);
     await this.rooms.delete(me, room);
@@ -60,21 +58,18 @@ export class RoomsController {
   }
 
   @Post(['channels.archive', 'groups.archive'])
-  @HttpCode(200)
   async archive(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
     await this.rooms.archive(me, await this.rooms.findForCaller(me, requireRoomRef(body), kind.type));
     return { success: true };
   }
 
   @Post(['channels.unarchive', 'groups.unarchive'])
-  @HttpCode(200)
   async unarchive(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
     await this.rooms.unarchive(me, await this.rooms.findForCaller(me, requireRoomRef(body), kind.type));
     return { success: true };
   }
 
   @Post('channels.join')
-  @HttpCode(200)
   async join(@Body() body: RoomRefDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, requireRoomRef(body), 'c');
     await this.membership.join(me, room);
@@ -82,7 +77,6 @@ export class RoomsController {
   }
 
   @Post(['channels.leave', 'groups.leave'])
-  @HttpCode(200)
   async leave(@Kind() kind: RoomKind, @Body() body: RoomRefDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, requireRoomRef(body), kind.type);
     await this.membership.leave(me, room);
@@ -90,7 +84,6 @@ export class RoomsController {
   }
 
   @Post(['channels.invite', 'groups.invite'])
-  @HttpCode(200)
   async invite(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
     await this.membership.invite(me, room, await this.targetUser(body));
@@ -98,7 +91,6 @@ export class RoomsController {
   }
 
   @Post(['channels.kick', 'groups.kick'])
-  @HttpCode(200)
   async kick(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
     await this.membership.kick(me, room, await this.targetUser(body));
@@ -137,7 +129,6 @@ export class RoomsController {
   }
 
   @Post('im.create')
-  @HttpCode(200)
   async createDirect(@Body() body: CreateDirectDto, @CurrentUser() me: User) {
     if (!(await this.permissions.hasPermission(me, 'create-d'))) throw ApiError.forbidden();
     const other = await this.users.findByUsername(body.username);

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
@@ -27,14 +27,12 @@ export class TeamsController {
   constructor(private readonly teams: TeamsService) {}
 
   @Post('teams.create')
-  @HttpCode(200)
   @RequirePermissions('create-team')
   async create(@Body() body: CreateTeamDto, @CurrentUser() me: User) {
     return { team: toApiTeam(await this.teams.create(me, body)), success: true };
   }
 
   @Post('teams.delete')
-  @HttpCode(200)
   async delete(@Body() body: DeleteTeamDto, @CurrentUser() me: User) {
     if (!body.teamId === !body.teamName) {
       throw ApiError.invalidParams([ajv.required('teamId'), ajv.required('teamName'), ajv.oneOf]);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
@@ -26,7 +26,6 @@ export class UsersController {
   ) {}
 
   @Post('users.create')
-  @HttpCode(200)
   @RequirePermissions('create-user')
   async create(@Body() body: CreateUserDto) {
     const user = await this.users.create(body);
@@ -61,7 +60,6 @@ export class UsersController {
   }
 
   @Post('users.delete')
-  @HttpCode(200)
   @RequirePermissions('delete-user')
   async delete(@Body() body: DeleteUserDto) {
     await this.users.delete(body.userId);

@@ -37,6 +37,7 @@ export interface NewUser {
 }
 
 const METHOD = { method: 'insertOrUpdateUser' };
+const FIELD_UNAVAILABLE = 'error-field-unavailable';
 
 @Injectable()
 export class UsersService {
@@ -163,7 +164,7 @@ export class UsersService {
       await this.create(input);
     } catch (error) {
       // Another process seeded it between our check and insert.
-      if (!(error instanceof ApiError && error.body.errorType === 'error-field-unavailable')) throw error;
+      if (!ApiError.is(error, FIELD_UNAVAILABLE)) throw error;
     }
   }
 
@@ -191,6 +192,6 @@ export class UsersService {
   }
 
   private taken(value: string): ApiError {
-    return ApiError.meteor('error-field-unavailable', `${value} is already in use :(`, { ...METHOD, field: value });
+    return ApiError.meteor(FIELD_UNAVAILABLE, `${value} is already in use :(`, { ...METHOD, field: value });
   }
 }

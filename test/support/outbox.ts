@@ -1,5 +1,5 @@
+import { DataSource } from 'typeorm';
 import { DomainEventName } from '../../src/events/domain-events';
-import { OutboxService } from '../../src/events/outbox.service';
 import { TestApp } from './test-app';
 
 export interface RecordedEvent {
@@ -9,15 +9,21 @@ export interface RecordedEvent {
 
 /** Watches the outbox: `since()` returns the events committed after the watcher was (re)started. */
 export async function watchOutbox(t: TestApp) {
-  const outbox = t.app.get(OutboxService);
-  const latest = async () => (await outbox.readAfter(0, 100000)).at(-1)?.id ?? '0';
+  const db = t.app.get(DataSource);
+  const latest = async () => ((await db.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as { id: string }[])[0].id;
   let mark = await latest();
   return {
     async since(): Promise<RecordedEvent[]> {
-      return (await outbox.readAfter(mark, 100000)).map((e) => ({ event: e.event, payload: e.payload }));
+      return db.query(`SELECT event, payload FROM outbox_events WHERE id > $1 ORDER BY id`, [mark]);
     },
     async reset(): Promise<void> {
       mark = await latest();
     },
   };
+}
+
+/** Deliveries of an integration not finished yet (waiting, running or waiting to retry). */
+export async function openDeliveries(t: TestApp, integrationId: string): Promise<number> {
+  const [{ n }] = (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM integration_deliveries WHERE integration_id = $1`, [integrationId])) as { n: number }[];
+  return n;
 }

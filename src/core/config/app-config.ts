@@ -88,10 +88,9 @@ export class ConfigurationError extends Error {
 /** Reads and validates the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
-  const optional = ['ROOT_URL', 'DATABASE_URL', 'ADMIN_USERNAME', 'ADMIN_PASS', 'ADMIN_EMAIL', 'FREEZE_INTEGRATION_SCRIPTS', 'DISABLE_INTEGRATION_SCRIPTS', 'HOOK_RATE_LIMIT', 'OUTGOING_DENY', 'LOGIN_RATE_LIMIT', 'LOGIN_BLOCK_FAILURES_PER_USER', 'LOGIN_BLOCK_FAILURES_PER_ADDRESS', 'TRUST_PROXY', 'METRICS_TOKEN'];
   const raw: Record<string, string> = {};
   const problems: string[] = [];
-  for (const key of [...known, ...optional]) {
+  for (const key of known) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }

@@ -2,14 +2,13 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { isIP } from 'node:net';
+import { integerFromText } from '../http/dto-fields';
 import { parseByteSize } from './byte-size';
 import { badDenyEntry, isPostgresUrl, isTrustProxy } from './value-rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -31,7 +30,7 @@ const toKeyword = ({ value }: { value: unknown }) => (typeof value === 'string' 
 
 /** A whole number from `min` (up to `max`), with one message for every way it can be wrong. */
 const WholeNumber = (message: string, min: number, max?: number) =>
-  applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), ...(max === undefined ? [] : [Max(max, { message })]));
+  applyDecorators(Transform(integerFromText), IsInt({ message }), Min(min, { message }), ...(max === undefined ? [] : [Max(max, { message })]));
 
 const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
 
@@ -39,8 +38,9 @@ const UPLOAD_LIMIT_RULE = 'UPLOAD_LIMIT must be a size of at least 1kb, such as 
 const BODY_LIMIT_RULE = 'BODY_LIMIT must be a size of at least 1kb, such as 1mb, 512kb or a number of bytes';
 
 /**
- * The environment variables Hookline reads, with their rules. Every field is documented in the
- * README's configuration table; keep the two in step.
+ * The environment variables Hookline reads, with their rules: the one list of them (every field
+ * is initialised, optional ones to undefined, so loadConfig finds them all). Every field is
+ * documented in the README's configuration table; keep the two in step.
  */
 export class EnvironmentVariables {
   @WholeNumber('PORT must be a whole number between 0 and 65535', 0, 65535)
@@ -52,11 +52,11 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'ROOT_URL must be an http(s) URL such as https://chat.example.com' })
-  ROOT_URL?: string;
+  ROOT_URL?: string = undefined;
 
   @IsOptional()
   @ValidateBy({ name: 'isPostgresUrl', validator: { validate: isPostgresUrl } }, { message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/database' })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must not be empty' })
@@ -64,15 +64,15 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
-  ADMIN_USERNAME?: string;
+  ADMIN_USERNAME?: string = undefined;
 
   @IsOptional()
   @IsString()
-  ADMIN_PASS?: string;
+  ADMIN_PASS?: string = undefined;
 
   @IsOptional()
   @IsString()
-  ADMIN_EMAIL?: string;
+  ADMIN_EMAIL?: string = undefined;
 
   @Transform(toStrictBool)
   @IsBoolean({ message: 'TEST_MODE must be true or false' })
@@ -95,13 +95,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toKeyword)
   @IsIn(['yes', 'true', 'ivm', 'vm2', 'no', 'false'], { message: 'FREEZE_INTEGRATION_SCRIPTS must be yes, true, ivm, vm2, no or false' })
-  FREEZE_INTEGRATION_SCRIPTS?: string;
+  FREEZE_INTEGRATION_SCRIPTS?: string = undefined;
 
   /** yes/true/ivm: integrations behave as if they had no script (Rocket.Chat's variable). */
   @IsOptional()
   @Transform(toKeyword)
   @IsIn(['yes', 'true', 'ivm', 'no', 'false'], { message: 'DISABLE_INTEGRATION_SCRIPTS must be yes, true, ivm, no or false' })
-  DISABLE_INTEGRATION_SCRIPTS?: string;
+  DISABLE_INTEGRATION_SCRIPTS?: string = undefined;
 
   @WholeNumber('SCRIPT_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000', 10, 60000)
   SCRIPT_TIMEOUT_MS: number = 2000;
@@ -115,7 +115,7 @@ export class EnvironmentVariables {
   /** Calls per window per hook URL; 0 turns the limit off. Off by default when TEST_MODE is on. */
   @IsOptional()
   @WholeNumber('HOOK_RATE_LIMIT must be a whole number of requests (0 turns the limit off)', 0)
-  HOOK_RATE_LIMIT?: number;
+  HOOK_RATE_LIMIT?: number = undefined;
 
   @WholeNumber('HOOK_RATE_LIMIT_WINDOW_MS must be a whole number of milliseconds, at least 1000', 1000)
   HOOK_RATE_LIMIT_WINDOW_MS: number = 60000;
@@ -131,7 +131,7 @@ export class EnvironmentVariables {
     { name: 'isDenyList', validator: { validate: (value: unknown) => typeof value === 'string' && badDenyEntry(value) === undefined } },
     { message: ({ value }) => `OUTGOING_DENY must be a comma-separated list of host names, IP addresses and CIDR ranges; "${badDenyEntry(String(value))}" is none of them` },
   )
-  OUTGOING_DENY?: string;
+  OUTGOING_DENY?: string = undefined;
 
   /** Default time limit of an outgoing delivery's HTTP call (a script may set its own). */
   @WholeNumber('DELIVERY_TIMEOUT_MS must be a whole number of milliseconds between 100 and 300000', 100, 300000)
@@ -158,17 +158,17 @@ export class EnvironmentVariables {
   /** Logins per minute from one address; past it, 429. 0 turns the limit off. Off by default when TEST_MODE is on. */
   @IsOptional()
   @WholeNumber('LOGIN_RATE_LIMIT must be a whole number of requests per minute (0 turns the limit off)', 0)
-  LOGIN_RATE_LIMIT?: number;
+  LOGIN_RATE_LIMIT?: number = undefined;
 
   /** Failed logins for one user name before its logins are blocked (Rocket.Chat: 10). 0: never. Off by default when TEST_MODE is on. */
   @IsOptional()
   @WholeNumber('LOGIN_BLOCK_FAILURES_PER_USER must be a whole number (0 never blocks)', 0)
-  LOGIN_BLOCK_FAILURES_PER_USER?: number;
+  LOGIN_BLOCK_FAILURES_PER_USER?: number = undefined;
 
   /** Failed logins from one address before its logins are blocked (Rocket.Chat: 50). 0: never. Off by default when TEST_MODE is on. */
   @IsOptional()
   @WholeNumber('LOGIN_BLOCK_FAILURES_PER_ADDRESS must be a whole number (0 never blocks)', 0)
-  LOGIN_BLOCK_FAILURES_PER_ADDRESS?: number;
+  LOGIN_BLOCK_FAILURES_PER_ADDRESS?: number = undefined;
 
   /** How long a block lasts after the last failure (Rocket.Chat: 5 minutes). */
   @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
@@ -182,7 +182,7 @@ export class EnvironmentVariables {
     { name: 'isTrustProxy', validator: { validate: (value: unknown) => typeof value === 'string' && isTrustProxy(value) } },
     { message: 'TRUST_PROXY must be true, false, or a comma-separated list of the proxies\' IP addresses and CIDR ranges' },
   )
-  TRUST_PROXY?: string;
+  TRUST_PROXY?: string = undefined;
 
   /** On SIGTERM/SIGINT, how long readiness answers 503 while requests are still served, before the port closes. */
   @WholeNumber('SHUTDOWN_DRAIN_MS must be a whole number of milliseconds between 0 and 600000', 0, 600000)
@@ -200,5 +200,5 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
-  METRICS_TOKEN?: string;
+  METRICS_TOKEN?: string = undefined;
 }

@@ -15,6 +15,20 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /**
+   * What code off the HTTP path branches on and reports: the Meteor error code (`errorType`), or
+   * the plain failure text when there is none.
+   */
+  get code(): string {
+    const { errorType, error, message } = this.body;
+    return String(errorType ?? error ?? message ?? 'error');
+  }
+
+  /** Whether `error` is an ApiError (with code `code`, when given). */
+  static is(error: unknown, code?: string): error is ApiError {
+    return error instanceof ApiError && (code === undefined || error.code === code);
+  }
+
   /** `API.v1.failure('text')` or a plain Error: `{success:false, error}` with no errorType. */
   static failure(error: string, status: number = HttpStatus.BAD_REQUEST): ApiError {
     return new ApiError(status, { success: false, error });

@@ -2,6 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { IsArray, IsBoolean, IsDefined, IsObject, IsOptional, IsString, MinLength } from 'class-validator';
 import { ajv } from './ajv-messages';
 
+/** A whole number written as text (a query string, an environment variable) becomes a number; anything else is left for the validators to refuse. */
+export const integerFromText = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
+
 /**
  * Field rules DTOs repeat, each with Rocket.Chat's (AJV's) wording. `name` is the property name,
  * for the "required" message.

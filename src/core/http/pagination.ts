@@ -2,23 +2,22 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { ajv } from './ajv-messages';
 import { ApiError } from './api-error';
+import { integerFromText } from './dto-fields';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
-const toNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
 /** `offset`, `count` and `sort` query parameters shared by every list endpoint. */
 export class PaginationQuery {
   @IsOptional()
-  @Transform(toNumber)
+  @Transform(integerFromText)
   @IsInt({ message: ajv.type('integer') })
   @Min(0, { message: (a) => `/${a.property} must be >= 0` })
   offset?: number;
 
   @IsOptional()
-  @Transform(toNumber)
+  @Transform(integerFromText)
   @IsInt({ message: ajv.type('integer') })
   @Min(0, { message: (a) => `/${a.property} must be >= 0` })
   count?: number;
@@ -26,6 +25,13 @@ export class PaginationQuery {
   /** JSON, e.g. `{"name":1}`. */
   @IsOptional()
   @IsString({ message: ajv.type('string') })
+  sort?: string;
+}
+
+/** Pagination parameters as they arrive: numbers, or (from a query string) their digits. */
+export interface PageQuery {
+  offset?: number | string;
+  count?: number | string;
   sort?: string;
 }
 
@@ -40,9 +46,9 @@ export interface Page {
  * Resolves pagination the way Rocket.Chat does: count defaults to 50 and is capped at 100 (a count
  * of 0 means the default). `sortable` maps API field names to columns; anything else is refused.
  */
-export function resolvePage(query: PaginationQuery, sortable: Record<string, string>, fallback: Record<string, 'ASC' | 'DESC'>): Page {
-  const offset = query.offset ?? 0;
-  const count = Math.min(query.count || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+export function resolvePage(query: PageQuery, sortable: Record<string, string>, fallback: Record<string, 'ASC' | 'DESC'>): Page {
+  const offset = wholeNumber('offset', query.offset) ?? 0;
+  const count = Math.min(wholeNumber('count', query.count) || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (query.sort === undefined) return { offset, count, order: fallback };
   let parsed: unknown;
   try {
@@ -65,4 +71,11 @@ export function resolvePage(query: PaginationQuery, sortable: Record<string, str
     order[column] = direction === 1 ? 'ASC' : 'DESC';
   }
   return { offset, count, order: Object.keys(order).length ? order : fallback };
+}
+
+/** A pagination number that an AJV schema let through as a string, or a DTO already converted. */
+function wholeNumber(name: string, value: number | string | undefined): number | undefined {
+  const number = value === undefined || value === '' ? undefined : Number(value);
+  if (number !== undefined && (!Number.isInteger(number) || number < 0)) throw ApiError.invalidParams([`/${name} must be a whole number >= 0`]);
+  return number;
 }

@@ -1,3 +1,5 @@
+import { INCOMING, OUTGOING } from '../entities/integration.entity';
+
 /**
  * The JSON schemas of the integrations endpoints, as Rocket.Chat's REST typings declare them
  * (integrations spec §2): same properties, required lists and `additionalProperties`, so the
@@ -39,7 +41,7 @@ export const createIntegrationSchema: Schema = {
     {
       type: 'object',
       properties: {
-        type: typeIs('webhook-incoming'),
+        type: typeIs(INCOMING),
         username: str(),
         channel: str(),
         scriptEnabled: bool(),
@@ -53,7 +55,7 @@ export const createIntegrationSchema: Schema = {
     },
     {
       type: 'object',
-      properties: { type: typeIs('webhook-outgoing'), ...outgoingFields },
+      properties: { type: typeIs(OUTGOING), ...outgoingFields },
       required: outgoingRequired,
       additionalProperties: false,
     },
@@ -65,7 +67,7 @@ export const updateIntegrationSchema: Schema = {
     {
       type: 'object',
       properties: {
-        type: typeIs('webhook-incoming'),
+        type: typeIs(INCOMING),
         integrationId: str(),
         channel: str(),
         scriptEnabled: bool(),
@@ -79,7 +81,7 @@ export const updateIntegrationSchema: Schema = {
     },
     {
       type: 'object',
-      properties: { type: typeIs('webhook-outgoing'), integrationId: str(true), target_url: str(true), ...outgoingFields },
+      properties: { type: typeIs(OUTGOING), integrationId: str(true), target_url: str(true), ...outgoingFields },
       required: outgoingRequired,
       additionalProperties: false,
     },
@@ -90,19 +92,19 @@ export const removeIntegrationSchema: Schema = {
   oneOf: [
     {
       type: 'object',
-      properties: { type: typeIs('webhook-incoming'), integrationId: str() },
+      properties: { type: typeIs(INCOMING), integrationId: str() },
       required: ['type', 'integrationId'],
       additionalProperties: false,
     },
     {
       type: 'object',
-      properties: { type: typeIs('webhook-outgoing'), target_url: str() },
+      properties: { type: typeIs(OUTGOING), target_url: str() },
       required: ['type', 'target_url'],
       additionalProperties: false,
     },
     {
       type: 'object',
-      properties: { type: typeIs('webhook-outgoing'), integrationId: str() },
+      properties: { type: typeIs(OUTGOING), integrationId: str() },
       required: ['type', 'integrationId'],
       additionalProperties: false,
     },

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type IntegrationType = 'webhook-incoming' | 'webhook-outgoing';
+export const INCOMING = 'webhook-incoming';
+export const OUTGOING = 'webhook-outgoing';
+export type IntegrationType = typeof INCOMING | typeof OUTGOING;
 
 export interface ScriptError {
   name: string;

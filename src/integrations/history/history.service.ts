@@ -10,6 +10,7 @@ import { IntegrationPermissions } from '../integration-permissions';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryQueue } from '../outgoing/delivery-queue';
 import { HISTORY_COUNTS, HistoryRecorder } from './history-recorder';
+import { OUTGOING } from '../entities/integration.entity';
 
 const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
 
@@ -63,7 +64,7 @@ export class HistoryService {
     if (!integration) throw invalidIntegration({ method: 'replayOutgoingIntegration' });
     const history = await this.dataSource.manager.findOneBy(IntegrationHistory, { id: historyId, integrationId });
     if (!history) throw ApiError.meteor('error-invalid-integration-history', 'Invalid Integration History', { method: 'replayOutgoingIntegration' });
-    if (integration.type !== 'webhook-outgoing') {
+    if (integration.type !== OUTGOING) {
       throw ApiError.meteor('integration-type-must-be-outgoing', 'The integration type to replay must be an outgoing webhook.', {
         method: 'replayOutgoingIntegration',
       });

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator';
 import { ApiError } from '../../core/http/api-error';
 import { toApiIntegration } from '../integration.mapper';
@@ -9,6 +9,7 @@ import { IntegrationsService } from '../integrations.service';
 import { hookBody } from './hook-body';
 import { sampleOutgoingPayloads } from './hook-samples';
 import { IncomingService } from './incoming.service';
+import { OUTGOING } from '../entities/integration.entity';
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
@@ -28,16 +29,15 @@ export class HooksController {
   ) {}
 
   @Post(EXECUTE)
-  @HttpCode(200)
   @RouteConfig(RATE_LIMITED)
-  executePost(@Param() params: Record<string, string>, @Req() request: RawRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.execute(params, request, reply);
+  executePost(@Param() params: Record<string, string>, @Req() request: RawRequest) {
+    return this.execute(params, request);
   }
 
   @Get(EXECUTE)
   @RouteConfig(RATE_LIMITED)
-  executeGet(@Param() params: Record<string, string>, @Req() request: RawRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.execute(params, request, reply);
+  executeGet(@Param() params: Record<string, string>, @Req() request: RawRequest) {
+    return this.execute(params, request);
   }
 
   /** Three example outgoing payloads (a legacy Zapier helper). */
@@ -57,7 +57,6 @@ export class HooksController {
 
   /** Creates an outgoing `sendMessage` integration for a Zapier-style subscriber. */
   @Post(helper('add'))
-  @HttpCode(200)
   @RouteConfig(RATE_LIMITED)
   async add(@Param() params: Record<string, string>, @Body() body: unknown) {
     const hook = await this.incoming.authenticate(params.integrationId, params.token);
@@ -66,21 +65,20 @@ export class HooksController {
   }
 
   @Post(helper('remove'))
-  @HttpCode(200)
   @RouteConfig(RATE_LIMITED)
   async remove(@Param() params: Record<string, string>, @Body() body: unknown) {
     const hook = await this.incoming.authenticate(params.integrationId, params.token);
     const targetUrl = (body as { target_url?: unknown } | undefined)?.target_url;
     const found = typeof targetUrl === 'string' ? await this.integrations.findByUrl(targetUrl) : null;
-    if (!found || found.type !== 'webhook-outgoing') throw ApiError.failure('integration-not-found');
+    if (!found || found.type !== OUTGOING) throw ApiError.failure('integration-not-found');
     await this.integrations.removeAsHook(hook, found);
     return { success: true };
   }
 
-  private async execute(params: Record<string, string>, request: RawRequest, reply: FastifyReply) {
+  private async execute(params: Record<string, string>, request: RawRequest) {
     const integration = await this.incoming.authenticate(params.integrationId, params.token);
     const query = { ...(request.query as Record<string, unknown>) };
-    const answer = await this.incoming.execute(integration, {
+    return this.incoming.execute(integration, {
       url: request.url,
       params,
       query,
@@ -88,7 +86,5 @@ export class HooksController {
       body: hookBody(request.method, request.headers['content-type'], request.body, request.rawBody, query),
       rawBody: request.rawBody?.toString('utf8') ?? '',
     });
-    void reply.status(answer.status);
-    return answer.body;
   }
 }

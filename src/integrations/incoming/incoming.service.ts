@@ -4,7 +4,7 @@ import { secretsEqual } from '../../core/ids/secret-compare';
 import { MessagePoster, PostFailure, PostResult, WebhookPayload } from '../../messages/message-poster';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
-import { Integration } from '../entities/integration.entity';
+import { Integration, INCOMING } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
@@ -20,16 +20,12 @@ export interface HookRequest {
   rawBody: string;
 }
 
-export interface HookAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
+type HookAnswer = Record<string, unknown>;
 
-const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ status: HttpStatus.OK, body: { ...extra, success: true } });
-const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<string, unknown> = {}): HookAnswer => ({
-  status,
-  body: { success: false, error, ...extra },
-});
+const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ ...extra, success: true });
+/** A failed hook call: `error` is whatever the sender should read (a script may return any value). */
+const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<string, unknown> = {}): ApiError =>
+  new ApiError(status, { success: false, error, ...extra });
 
 /** Incoming webhooks: `/hooks/:integrationId/:token` (integrations spec §4). */
 @Injectable()
@@ -49,18 +45,18 @@ export class IncomingService {
    */
   async authenticate(integrationId: string, token: string): Promise<Integration> {
     const integration = await this.integrations.cachedById(integrationId);
-    if (integration?.type !== 'webhook-incoming' || !integration.token || !secretsEqual(integration.token, token)) {
+    if (integration?.type !== INCOMING || !integration.token || !secretsEqual(integration.token, token)) {
       this.logger.warn(`Invalid integration id ${integrationId} or token`);
       throw ApiError.failure('Invalid integration id or token provided.', HttpStatus.UNAUTHORIZED);
     }
     return integration;
   }
 
-  /** `executeIntegrationRest` (§4.4), returning the HTTP answer. */
+  /** `executeIntegrationRest` (§4.4): the 200 answer's body; a failure is thrown as an ApiError, as `authenticate`'s is. */
   async execute(integration: Integration, request: HookRequest): Promise<HookAnswer> {
-    if (integration.enabled !== true) return fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
+    if (integration.enabled !== true) throw fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
     let user = await this.users.cachedById(integration.userId);
-    if (!user) return fail('The user this integration posts as no longer exists [error-invalid-user]');
+    if (!user) throw fail('The user this integration posts as no longer exists [error-invalid-user]');
     // An array body goes to the script as it is; without a script it carries no message fields.
     let body: Record<string, unknown> | undefined = Array.isArray(request.body) ? (request.body.length ? {} : undefined) : request.body;
     const separateResponse = body?.separateResponse === true;
@@ -72,26 +68,26 @@ export class IncomingService {
         result = await this.sandbox.call(integration, 'process_incoming_request', { request: this.scriptRequest(request, user) });
       } catch (error) {
         this.logScriptFailure(integration, error);
-        return fail('error-running-script');
+        throw fail('error-running-script');
       }
       if (!result) return ok();
-      if (typeof result !== 'object') return fail('error-running-script');
+      if (typeof result !== 'object') throw fail('error-running-script');
       const outcome = result as { content?: unknown; response?: unknown; user?: unknown; error?: unknown };
-      if (outcome.error) return fail(outcome.error);
-      if (typeof outcome.content !== 'object' || outcome.content === null) return fail('error-running-script');
+      if (outcome.error) throw fail(outcome.error);
+      if (typeof outcome.content !== 'object' || outcome.content === null) throw fail('error-running-script');
       body = { ...(outcome.content as Record<string, unknown>) };
       if (!('separateResponse' in body)) body.separateResponse = separateResponse;
       if (typeof outcome.response === 'object' && outcome.response !== null) scriptResponse = outcome.response as Record<string, unknown>;
       if (outcome.user) {
         const chosen = await this.userNamedBy(outcome.user);
-        if (!chosen) return fail('The user returned by the script does not exist [error-invalid-user]');
+        if (!chosen) throw fail('The user returned by the script does not exist [error-invalid-user]');
         user = chosen;
       }
     }
 
     if (!body || (Object.keys(body).length === 0 && !integration.scriptEnabled)) return ok();
     if ((body.channel || body.roomId) && !integration.overrideDestinationChannelEnabled) {
-      return fail('overriding destination channel is disabled for this integration');
+      throw fail('overriding destination channel is disabled for this integration');
     }
     const payload: WebhookPayload = { ...(body as WebhookPayload), bot: { i: integration.id } };
     const defaults = { channel: integration.channel, alias: integration.alias ?? '', avatar: integration.avatar ?? '', emoji: integration.emoji ?? '' };
@@ -100,13 +96,14 @@ export class IncomingService {
     try {
       results = body.separateResponse === true ? await this.poster.postEach(user, payload, defaults) : await this.poster.post(user, payload, defaults);
     } catch (error) {
-      if (error instanceof ApiError) return fail(error.body.errorType ?? error.body.error);
+      if (ApiError.is(error)) throw fail(error.code);
       throw error;
     }
-    if (results.length === 0) return fail('unknown-error');
+    if (results.length === 0) throw fail('unknown-error');
     if (scriptResponse) return ok(scriptResponse);
     if (body.separateResponse === true) {
-      return results.every((r) => 'error' in r) ? fail(undefined, HttpStatus.BAD_REQUEST, { responses: results }) : ok({ responses: results });
+      if (results.every((r) => 'error' in r)) throw fail(undefined, HttpStatus.BAD_REQUEST, { responses: results });
+      return ok({ responses: results });
     }
     return ok();
   }

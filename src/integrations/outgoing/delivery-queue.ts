@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Change } from '../../core/database/change';
 import { MetricsService } from '../../metrics/metrics.service';
-import { Delivery } from '../entities/delivery.entity';
 import { newMessageId } from './request-signer';
 
 export interface NewDelivery {
@@ -175,11 +174,6 @@ export class DeliveryQueue {
       });
     }
     return changes;
-  }
-
-  /** Deliveries of this integration not yet finished (waiting, running or waiting to retry). */
-  openFor(integrationId: string): Promise<number> {
-    return this.dataSource.manager.countBy(Delivery, { integrationId });
   }
 
   /** Deliveries in the queue, waiting or running. */
