@@ -34,6 +34,17 @@ const WholeNumber = (message: string, min: number, max?: number) =>
 
 const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value);
 
+/** A size in bytes (`1mb`, `512kb`, a number) of at least 1 kB, with one message for every way it can be wrong. */
+const ByteSize = (message: string) => applyDecorators(Transform(toBytes), IsInt({ message }), Min(1024, { message }));
+
+/** A number (fractions allowed) above 0, such as a multiplier or a number of minutes. */
+const PositiveNumber = (message: string, min: number) =>
+  applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)),
+    IsNumber({}, { message }),
+    Min(min, { message }),
+  );
+
 const UPLOAD_LIMIT_RULE = 'UPLOAD_LIMIT must be a size of at least 1kb, such as 10mb, 512kb or a number of bytes';
 const BODY_LIMIT_RULE = 'BODY_LIMIT must be a size of at least 1kb, such as 1mb, 512kb or a number of bytes';
 
@@ -81,14 +92,10 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
-  @Transform(toBytes)
-  @IsInt({ message: BODY_LIMIT_RULE })
-  @Min(1024, { message: BODY_LIMIT_RULE })
+  @ByteSize(BODY_LIMIT_RULE)
   BODY_LIMIT: number = 1024 * 1024;
 
-  @Transform(toBytes)
-  @IsInt({ message: UPLOAD_LIMIT_RULE })
-  @Min(1024, { message: UPLOAD_LIMIT_RULE })
+  @ByteSize(UPLOAD_LIMIT_RULE)
   UPLOAD_LIMIT: number = 10 * 1024 * 1024;
 
   /** yes/true freezes every script engine; `ivm` or `vm2` only that engine (Rocket.Chat's variable). */
@@ -138,9 +145,7 @@ export class EnvironmentVariables {
   DELIVERY_TIMEOUT_MS: number = 10000;
 
   /** Multiplies the retry delays of §5.7 (tests use a small value; 1 is Rocket.Chat's timing). */
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
-  @IsNumber({}, { message: 'RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01' })
-  @Min(0.0001, { message: 'RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01' })
+  @PositiveNumber('RETRY_DELAY_SCALE must be a number above 0, such as 1 or 0.01', 0.0001)
   RETRY_DELAY_SCALE: number = 1;
 
   /**
@@ -171,9 +176,7 @@ export class EnvironmentVariables {
   LOGIN_BLOCK_FAILURES_PER_ADDRESS?: number = undefined;
 
   /** How long a block lasts after the last failure (Rocket.Chat: 5 minutes). */
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
-  @IsNumber({}, { message: 'LOGIN_BLOCK_MINUTES must be a number of minutes above 0, such as 5' })
-  @Min(0.001, { message: 'LOGIN_BLOCK_MINUTES must be a number of minutes above 0, such as 5' })
+  @PositiveNumber('LOGIN_BLOCK_MINUTES must be a number of minutes above 0, such as 5', 0.001)
   LOGIN_BLOCK_MINUTES: number = 5;
 
   /** Whose X-Forwarded-For to believe: false (nobody, the default), true (any proxy), or the proxies' addresses and ranges. */
