@@ -11,6 +11,10 @@ import { HistoryWithoutSecrets1763885700000 } from './1763885700000-history-with
 import { RetentionIndexes1763885800000 } from './1763885800000-retention-indexes';
 import { WakeDontPoll1763885900000 } from './1763885900000-wake-dont-poll';
 import { ListCounts1763886000000 } from './1763886000000-list-counts';
+import { SigningSecretRotation1763886100000 } from './1763886100000-signing-secret-rotation';
+import { ScriptSecrets1763886200000 } from './1763886200000-script-secrets';
+import { PersonalAccessTokens1763886300000 } from './1763886300000-personal-access-tokens';
+import { ScriptRevisions1763886400000 } from './1763886400000-script-revisions';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -30,4 +34,8 @@ export const migrations: Function[] = [
   RetentionIndexes1763885800000,
   WakeDontPoll1763885900000,
   ListCounts1763886000000,
+  SigningSecretRotation1763886100000,
+  ScriptSecrets1763886200000,
+  PersonalAccessTokens1763886300000,
+  ScriptRevisions1763886400000,
 ];

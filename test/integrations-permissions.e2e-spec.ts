@@ -149,6 +149,33 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
       }
     });
 
+    it('revisions, revert and dryRun: the rules of update for the integration’s type', async () => {
+      for (const k of ['in', 'out'] as const) {
+        for (const mine of [true, false]) {
+          const integrationId = fixed[`${k}-${mine ? 'mine' : 'other'}`]._id;
+          const listed = await user.get('/api/v1/integrations.revisions', { integrationId });
+          const reverted = await user.post('/api/v1/integrations.revert', { integrationId, revision: 1 });
+          const dryRun = await user.post('/api/v1/integrations.dryRun', { integrationId, script: 'class Script {}' });
+          for (const res of [listed, reverted, dryRun]) {
+            if (mayActOn(g, k, mine)) expect(res.status).toBe(200);
+            else if (!all(g, k) && !own(g, k)) expect(res.body).toEqual(meteorError('not_authorized', 'Unauthorized'));
+            else expect(res.body).toEqual(meteorError('error-invalid-integration', 'Invalid integration'));
+          }
+        }
+      }
+    });
+
+    it('rotateSigningSecret: the outgoing permissions, on outgoing integrations only', async () => {
+      for (const k of ['in', 'out'] as const) {
+        for (const mine of [true, false]) {
+          const res = await user.post('/api/v1/integrations.rotateSigningSecret', { integrationId: fixed[`${k}-${mine ? 'mine' : 'other'}`]._id, keepOldForSeconds: 0 });
+          if (!g.allOut && !g.ownOut) expect(res.body).toEqual(meteorError('not_authorized', 'Unauthorized'));
+          else if (k === 'out' && mayActOn(g, 'out', mine)) expect(res.body).toEqual({ signingSecret: expect.stringMatching(/^whsec_/), previousSigningSecretExpiresAt: null, success: true });
+          else expect(res.body).toEqual(meteorError('error-invalid-integration', 'Invalid integration'));
+        }
+      }
+    });
+
     it('remove: 403 without any grant; else by the type’s permissions', async () => {
       for (const k of ['in', 'out'] as const) {
         for (const mine of [true, false]) {

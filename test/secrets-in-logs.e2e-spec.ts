@@ -27,7 +27,7 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
     await cleanup();
   });
 
-  it('never prints passwords, login tokens, hook tokens or outgoing tokens, even at debug level', async () => {
+  it('never prints passwords, login tokens, hook tokens, outgoing tokens or script secrets, even at debug level', async () => {
     const admin = await adminOf(server.url);
     const password = 'Sup3r-Secret-Passw0rd';
     await admin.post('/api/v1/users.create', { username: 'logged', name: 'L', email: 'l@example.com', password });
@@ -42,10 +42,18 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
       type: 'webhook-outgoing', name: 'o', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
       urls: ['http://127.0.0.1:9/x'], scriptEnabled: false, token: 'outgoing-token-value-123',
     })).integration;
+    const scriptSecret = 'sk-live-logged-by-a-script';
+    const scripted = (await admin.post('/api/v1/integrations.create', {
+      type: 'webhook-incoming', name: 's', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: true,
+      script: `class Script { process_incoming_request() { console.log('the key is', process.env.SECRET_API_KEY); console.warn({ key: process.env.SECRET_API_KEY }); return { content: { text: 'ok' } }; } }`,
+      secrets: { API_KEY: scriptSecret },
+    })).integration;
+    await fetch(`${server.url}/hooks/${scripted._id}/${scripted.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await new Promise((r) => setTimeout(r, 1000));
     const output = server.output();
+    expect(output).toContain('the key is ***');
     expect(output).toContain('request completed');
-    for (const secret of [password, authToken, hook.token, hook.token.slice(0, 40), 'outgoing-token-value-123', outgoing.signingSecret]) {
+    for (const secret of [password, authToken, hook.token, hook.token.slice(0, 40), 'outgoing-token-value-123', outgoing.signingSecret, scriptSecret]) {
       expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
     }
   });

@@ -6,13 +6,15 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { LoginToken } from './entities/login-token.entity';
+import { PersonalAccessTokensController } from './personal-access-tokens.controller';
+import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenStrategy } from './token.strategy';
 
 @Module({
   imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken])],
-  controllers: [AuthController],
-  providers: [AuthService, LoginThrottle, TokenStrategy, TokenAuthGuard],
+  controllers: [AuthController, PersonalAccessTokensController],
+  providers: [AuthService, LoginThrottle, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
   exports: [AuthService, TokenAuthGuard],
 })
 export class AuthModule {}

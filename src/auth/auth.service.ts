@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AppConfig } from '../core/config/app-config';
 import { CachedLookup } from '../core/database/cached-lookup';
 import { ChangeFeed } from '../core/database/change-feed';
 import { secretsEqual } from '../core/ids/secret-compare';
@@ -17,6 +18,7 @@ export class AuthService {
   constructor(
     @InjectRepository(LoginToken) private readonly tokens: Repository<LoginToken>,
     private readonly users: UsersService,
+    private readonly config: AppConfig,
     changes: ChangeFeed,
   ) {
     this.sessions = new CachedLookup(changes, ['login_tokens']);
@@ -38,12 +40,14 @@ export class AuthService {
   /**
    * The active user owning this token, or null. The token is found by its SHA-256 (an attacker
    * controls nothing of the hash, so the index lookup leaks nothing), and the user id is compared
-   * in constant time.
+   * in constant time. A session older than LOGIN_EXPIRATION_DAYS is over; a personal access
+   * token lasts until it is removed.
    */
   async authenticate(userId: string, authToken: string): Promise<{ user: User; tokenHash: string } | null> {
     const tokenHash = hashLoginToken(authToken);
     const session = await this.sessions.get(tokenHash, () => this.tokens.findOne({ where: { tokenHash } }));
     if (!session || !secretsEqual(session.userId, userId)) return null;
+    if (session.type === 'resume' && session.createdAt.getTime() < Date.now() - this.config.loginExpirationDays * 86_400_000) return null;
     const user = await this.users.cachedById(session.userId);
     return user?.active ? { user, tokenHash } : null;
   }

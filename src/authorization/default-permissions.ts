@@ -11,6 +11,7 @@ export const DEFAULT_PERMISSIONS: ReadonlyArray<{ id: string; roles: string[] }>
   { id: 'archive-room', roles: ['admin', 'owner'] },
   { id: 'create-c', roles: ['admin', 'user', 'bot'] },
   { id: 'create-d', roles: ['admin', 'user', 'bot', 'app'] },
+  { id: 'create-personal-access-tokens', roles: ['admin', 'user'] },
   { id: 'create-p', roles: ['admin', 'user', 'bot'] },
   { id: 'create-team', roles: ['admin', 'user'] },
   { id: 'create-user', roles: ['admin'] },

@@ -26,4 +26,6 @@ export interface IntegrationInput {
   impersonateUser?: boolean | null;
   integrationId?: string | null;
   target_url?: string | null;
+  /** Hookline's script secrets: name → value, or null to delete (names only ever come back). */
+  secrets?: Record<string, string | null> | null;
 }

@@ -28,6 +28,8 @@ export function toApiIntegration(i: Integration, { withSigningSecret = false } =
     retryCount: i.retryCount,
     retryDelay: i.retryDelay,
     signingSecret: withSigningSecret ? i.signingSecret : null,
+    // Names only: a secret's value never leaves the server.
+    secrets: i.secretNames?.length ? i.secretNames : null,
   };
   return {
     _id: i.id,

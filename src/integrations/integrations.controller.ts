@@ -13,12 +13,17 @@ import { HistoryService } from './history/history.service';
 import { IntegrationInput } from './integration-input';
 import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-permissions';
 import { toApiIntegration } from './integration.mapper';
+import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
+import { toApiScriptRevision } from './revisions/script-revision.mapper';
 import { IntegrationsService } from './integrations.service';
 
 interface ListQuery extends PageQuery {
   name?: string;
   type?: string;
 }
+
+/** How long a rotated-out signing secret keeps signing unless the request says otherwise. */
+const DEFAULT_KEEP_OLD_SECONDS = 86_400;
 
 const INTEGRATION_SORT = { name: 'name', type: 'type', enabled: 'enabled', _createdAt: 'createdAt', _updatedAt: 'updatedAt' };
 const HISTORY_SORT = { _updatedAt: 'updatedAt', _createdAt: 'createdAt', step: 'step' };
@@ -31,6 +36,7 @@ export class IntegrationsController {
   constructor(
     private readonly integrations: IntegrationsService,
     private readonly history: HistoryService,
+    private readonly dryRuns: DryRunService,
   ) {}
 
   @Post('integrations.create')
@@ -81,6 +87,43 @@ export class IntegrationsController {
   async clearHistory(@Body(new AjvSchemaPipe(schemas.clearHistorySchema)) body: { integrationId: string }, @CurrentUser() me: User) {
     await this.history.clear(me, body.integrationId);
     return { success: true };
+  }
+
+  /** Hookline's own: the script's revisions, newest first (the permissions of integrations.update). */
+  @Get('integrations.revisions')
+  @ApiQuerySchema(schemas.scriptRevisionsSchema)
+  async revisions(@Query(new AjvSchemaPipe(schemas.scriptRevisionsSchema, { query: true })) query: PageQuery & { integrationId: string }, @CurrentUser() me: User) {
+    const p = resolvePage(query, {}, {});
+    const [revisions, total] = await this.integrations.scriptRevisions(me, query.integrationId, p);
+    return { revisions: revisions.map(toApiScriptRevision), offset: p.offset, count: revisions.length, total, success: true };
+  }
+
+  /** Hookline's own: an old revision's script becomes current (as a new revision). */
+  @Post('integrations.revert')
+  @ApiBodySchema(schemas.revertScriptSchema)
+  async revert(@Body(new AjvSchemaPipe(schemas.revertScriptSchema)) body: { integrationId: string; revision: number }, @CurrentUser() me: User) {
+    return { integration: toApiIntegration(await this.integrations.revertScript(me, body.integrationId, body.revision)), success: true };
+  }
+
+  /**
+   * Hookline's own: runs the stored (or a given, unsaved) script against a sample request and
+   * answers what it returned, what it would post or send, and what it logged. Nothing is written.
+   */
+  @Post('integrations.dryRun')
+  @ApiBodySchema(schemas.dryRunSchema)
+  async dryRun(@Body(new AjvSchemaPipe(schemas.dryRunSchema)) body: DryRunInput, @CurrentUser() me: User) {
+    return { ...(await this.dryRuns.run(me, body)), success: true };
+  }
+
+  /** Hookline's own: a new signing secret; the old one signs beside it for `keepOldForSeconds` (default a day). */
+  @Post('integrations.rotateSigningSecret')
+  @ApiBodySchema(schemas.rotateSigningSecretSchema)
+  async rotateSigningSecret(
+    @Body(new AjvSchemaPipe(schemas.rotateSigningSecretSchema)) body: { integrationId: string; keepOldForSeconds?: number },
+    @CurrentUser() me: User,
+  ) {
+    const rotated = await this.integrations.rotateSigningSecret(me, body.integrationId, body.keepOldForSeconds ?? DEFAULT_KEEP_OLD_SECONDS);
+    return { signingSecret: rotated.signingSecret, previousSigningSecretExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null, success: true };
   }
 
   @Post('integrations.replayOutgoing')

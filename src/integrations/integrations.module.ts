@@ -25,11 +25,15 @@ import { OutgoingReplies } from './outgoing/outgoing-replies';
 import { RoomIntegrationsController } from './room-integrations.controller';
 import { ScriptCompiler } from './scripts/script-compiler';
 import { ScriptSandbox } from './scripts/script-sandbox';
+import { SecretsVault } from './secrets/secrets-vault';
+import { DryRunService } from './dry-run/dry-run.service';
+import { ScriptRevisionLog } from './revisions/script-revision-log';
+import { ScriptRevision } from './revisions/script-revision.entity';
 
 @Module({
-  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery])],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

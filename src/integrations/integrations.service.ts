@@ -16,6 +16,10 @@ import { HistoryRecorder } from './history/history-recorder';
 import { IntegrationInput } from './integration-input';
 import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator, ValidOutgoing, isBlank } from './integration-validator';
+import { planSecrets, SecretChanges } from './secrets/secret-rules';
+import { SecretsVault } from './secrets/secrets-vault';
+import { ScriptRevisionLog, scriptChanged } from './revisions/script-revision-log';
+import { ScriptRevision } from './revisions/script-revision.entity';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
@@ -35,6 +39,8 @@ export class IntegrationsService {
     private readonly scripts: ScriptCompiler,
     private readonly users: UsersService,
     private readonly history: HistoryRecorder,
+    private readonly vault: SecretsVault,
+    private readonly revisions: ScriptRevisionLog,
     changes: ChangeFeed,
   ) {
     this.byId = new CachedLookup(changes, ['integrations']);
@@ -101,6 +107,7 @@ export class IntegrationsService {
     if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user');
     const compiled = this.validator.compileIfEnabled(input, engine);
     await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
+    const secrets = planSecrets(input.secrets, []);
     return this.insert(caller, {
       type: INCOMING,
       name: input.name,
@@ -119,7 +126,7 @@ export class IntegrationsService {
       scriptError: compiled?.scriptError ?? null,
       overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled ?? false,
       token: randomId(48),
-    }, user);
+    }, secrets, user);
   }
 
   /** `addOutgoingIntegration` (spec §3.2). */
@@ -129,25 +136,29 @@ export class IntegrationsService {
     const engine = input.scriptEngine ?? DEFAULT_SCRIPT_ENGINE;
     if (!isBlank(input.script)) this.assertEngine(engine);
     const valid = await this.validator.validateOutgoing(grants, input);
+    const secrets = planSecrets(input.secrets, []);
     return this.insert(caller, {
       type: OUTGOING,
       ...this.outgoingFields(input, valid),
       scriptEngine: engine,
       signingSecret: newSigningSecret(),
-    });
+    }, secrets);
   }
 
-  private async insert(caller: User, fields: Partial<Integration>, botUser?: User): Promise<Integration> {
+  private async insert(caller: User, fields: Partial<Integration>, secrets: SecretChanges, botUser?: User): Promise<Integration> {
     const id = randomId();
     await this.dataSource.transaction(async (m) => {
       // Incoming integrations post as a bot: the post-as user gets the bot role (spec §3.1 step 11).
       if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
       await m.insert(Integration, {
         ...fields,
+        secretNames: secrets.names.length ? secrets.names : null,
         id,
         createdById: caller.id,
         createdByUsername: caller.username,
       } as QueryDeepPartialEntity<Integration>);
+      await this.vault.write(m, id, secrets);
+      await this.revisions.record(m, id, { script: fields.script ?? null, scriptEnabled: fields.scriptEnabled === true, scriptCompiled: fields.scriptCompiled ?? null, scriptError: fields.scriptError ?? null }, caller);
     });
     return (await this.findById(id)) as Integration;
   }
@@ -187,6 +198,7 @@ export class IntegrationsService {
     const hasUsername = Object.prototype.hasOwnProperty.call(input, 'username');
     const postAs = await this.users.findByExactUsername(String(hasUsername ? input.username : current.username));
     if (!postAs) throw ApiError.meteor('error-invalid-post-as-user', 'Invalid Post As User');
+    const secrets = planSecrets(input.secrets, current.secretNames ?? []);
 
     const changes: Partial<Integration> = {
       enabled: input.enabled,
@@ -207,7 +219,7 @@ export class IntegrationsService {
             ...(compiled ?? {}),
           }),
     };
-    return this.save(caller, current.id, changes, postAs);
+    return this.save(caller, current.id, changes, { secrets, botUser: postAs, before: current });
   }
 
   /** `updateOutgoingIntegration` (spec §3.4): a full replacement; omitted optional fields are cleared. */
@@ -224,7 +236,8 @@ export class IntegrationsService {
     if (this.scripts.isFrozen(engine)) {
       for (const key of ['script', 'scriptEnabled', 'skipTranspile', 'scriptCompiled', 'scriptError'] as const) delete fields[key];
     }
-    return this.save(caller, current.id, { ...fields, scriptEngine: engine });
+    const secrets = planSecrets(input.secrets, current.secretNames ?? []);
+    return this.save(caller, current.id, { ...fields, scriptEngine: engine }, { secrets, before: current });
   }
 
   private outgoingFields(input: IntegrationInput, valid: ValidOutgoing) {
@@ -257,15 +270,31 @@ export class IntegrationsService {
     return fields;
   }
 
-  private async save(caller: User, id: string, changes: Partial<Integration>, botUser?: User): Promise<Integration> {
+  /**
+   * Writes `changes` (and `secrets`) with the caller as `_updatedBy`, all in one transaction. Given
+   * the integration as it was (`before`), a change of its script or of whether it runs is kept as
+   * a new script revision.
+   */
+  private async save(
+    caller: User,
+    id: string,
+    changes: Partial<Integration>,
+    { secrets, botUser, before, forceRevision = false }: { secrets?: SecretChanges; botUser?: User; before?: Integration; forceRevision?: boolean } = {},
+  ): Promise<Integration> {
     await this.dataSource.transaction(async (m: EntityManager) => {
       if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
+      if (secrets) await this.vault.write(m, id, secrets);
       await m.update(Integration, { id }, {
         ...changes,
+        ...(secrets ? { secretNames: secrets.names.length ? secrets.names : null } : {}),
         updatedAt: new Date(),
         updatedById: caller.id,
         updatedByUsername: caller.username,
       } as QueryDeepPartialEntity<Integration>);
+      if (before) {
+        const after = await m.findOneByOrFail(Integration, { id });
+        if (forceRevision || scriptChanged(before, after)) await this.revisions.record(m, id, after, caller);
+      }
     });
     return (await this.findById(id)) as Integration;
   }
@@ -375,6 +404,53 @@ export class IntegrationsService {
       if (path === OUTGOING) await this.history.deleteFor(integration.id, m);
       await m.delete(Integration, { id: integration.id });
     });
+  }
+
+  /**
+   * A new signing secret for an outgoing integration (the rules of updating it). The old one
+   * keeps signing beside it for `keepOldForSeconds`, so receivers can switch without losing a
+   * delivery; a rotation during an overlap drops the secret before the old one.
+   */
+  async rotateSigningSecret(caller: User, id: string, keepOldForSeconds: number): Promise<{ signingSecret: string; previousExpiresAt: Date | null }> {
+    const integration = await this.findOutgoingFor(caller, id);
+    if (!integration || integration.type !== OUTGOING) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
+    const signingSecret = newSigningSecret();
+    const previousExpiresAt = integration.signingSecret && keepOldForSeconds > 0 ? new Date(Date.now() + keepOldForSeconds * 1000) : null;
+    await this.save(caller, id, {
+      signingSecret,
+      previousSigningSecret: previousExpiresAt ? integration.signingSecret : null,
+      previousSigningSecretExpiresAt: previousExpiresAt,
+    });
+    this.logger.log(`integration ${id}: signing secret rotated by ${caller.username}; the old one signs until ${previousExpiresAt?.toISOString() ?? 'now'}`);
+    return { signingSecret, previousExpiresAt };
+  }
+
+  // ----- script revisions ---------------------------------------------------------------------
+
+  /** An integration's script revisions, newest first, for whoever may update it. */
+  async scriptRevisions(caller: User, id: string, page: Page): Promise<[ScriptRevision[], number]> {
+    const integration = await this.findForChange(caller, id);
+    return this.revisions.list(integration.id, page);
+  }
+
+  /** Makes an old revision's script current again; that is itself a new revision. */
+  async revertScript(caller: User, id: string, revision: number): Promise<Integration> {
+    const integration = await this.findForChange(caller, id);
+    const old = await this.revisions.find(integration.id, revision);
+    if (!old) throw ApiError.meteor('error-invalid-revision', 'Invalid revision', { revision });
+    if ((old.script ?? '').trim() !== (integration.script ?? '').trim()) this.assertEngine(integration.scriptEngine ?? DEFAULT_SCRIPT_ENGINE);
+    const restored = { script: old.script, scriptEnabled: old.scriptEnabled, scriptCompiled: old.scriptCompiled, scriptError: old.scriptError };
+    return this.save(caller, integration.id, restored, { before: integration, forceRevision: true });
+  }
+
+  /** The integration, if the caller may change it (the rules of integrations.update for its type). */
+  async findForChange(caller: User, id: string): Promise<Integration> {
+    const found = await this.findById(id);
+    const grants = await this.grantsOf.of(caller);
+    const type = found?.type ?? OUTGOING;
+    if (!grants.all(type) && !grants.own(type)) throw ApiError.meteor('not_authorized', 'Unauthorized');
+    if (!found || (!grants.all(type) && found.createdById !== caller.id)) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
+    return found;
   }
 
   /** Whether `caller` created the integration (the own-permissions' test). */

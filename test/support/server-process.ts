@@ -101,3 +101,25 @@ export async function adminOf(url: string) {
     get: async (path: string) => (await (await fetch(`${url}${path}`, { headers })).json()) as Json,
   };
 }
+
+/**
+ * Runs the real main.ts with `env` (no DATABASE_URL unless given, a free port) until it exits, as
+ * a refusal to start must; resolves with its exit code and everything it printed.
+ */
+export function runUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--no-node-snapshot', '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: '', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

@@ -1,8 +1,15 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../../users/entities/user.entity';
 
-/** A login session. Only the SHA-256 of the token is stored; the token itself is shown once, at login. */
+export type LoginTokenType = 'resume' | 'personalAccessToken';
+
+/**
+ * A login session (`resume`, made by login, expires) or a personal access token (named, made by
+ * users.generatePersonalAccessToken, kept until removed). Only the SHA-256 of the token is
+ * stored; the token itself is shown once.
+ */
 @Entity('login_tokens')
+@Index('login_tokens_user_name_key', { synchronize: false })
 export class LoginToken {
   @PrimaryColumn({ name: 'token_hash', type: 'char', length: 64 })
   tokenHash: string;
@@ -18,4 +25,18 @@ export class LoginToken {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @Column({ type: 'varchar', length: 24, default: 'resume' })
+  type: LoginTokenType;
+
+  /** A personal access token's name, unique per user. */
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
+
+  /** The token's last six characters, so its owner can tell tokens apart. */
+  @Column({ name: 'last_token_part', type: 'varchar', length: 6, nullable: true })
+  lastTokenPart: string | null;
+
+  @Column({ name: 'bypass_two_factor', type: 'boolean', nullable: true })
+  bypassTwoFactor: boolean | null;
 }

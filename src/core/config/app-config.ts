@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken' | 'secretsKey' | 'loginExpirationDays'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -47,6 +47,10 @@ export class AppConfig {
   readonly historyRetentionDays: number;
   /** The bearer token of GET /metrics; undefined turns the endpoint off. */
   readonly metricsToken?: string;
+  /** Days a login session lasts. */
+  readonly loginExpirationDays: number;
+  /** SECRETS_KEY: the key of the script secrets; undefined means DATA_DIR/secrets.key. */
+  readonly secretsKey?: string;
   /** Where outgoing requests (deliveries, script fetch) may go, besides the fixed denials. */
   readonly outgoing: { allowPrivate: boolean; deny: string[] };
   /** Outgoing deliveries: request time limit, retry delay multiplier, parallel deliveries per process. */
@@ -73,7 +77,7 @@ const DEFAULT_BLOCK_PER_USER = 10;
 const DEFAULT_BLOCK_PER_ADDRESS = 50;
 
 /** Variables that may be given as files (`ADMIN_PASS_FILE=/run/secrets/admin_pass`). */
-const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
+const SECRET_VARIABLES = ['ADMIN_PASS', 'DATABASE_URL', 'METRICS_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Requests per minute per hook URL when HOOK_RATE_LIMIT is not set: bursts of alerts pass, floods do not. */
 const DEFAULT_HOOK_RATE_LIMIT = 300;
@@ -152,13 +156,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdown: { drainMs: vars.SHUTDOWN_DRAIN_MS, timeoutMs: vars.SHUTDOWN_TIMEOUT_MS },
     historyRetentionDays: vars.HISTORY_RETENTION_DAYS,
     metricsToken: vars.METRICS_TOKEN,
+    secretsKey: vars.SECRETS_KEY,
+    loginExpirationDays: vars.LOGIN_EXPIRATION_DAYS,
   });
 }
 
 /** A bad value as it may be printed: passwords left out. */
 function shown(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return value;
-  if (name === 'ADMIN_PASS' || name === 'METRICS_TOKEN') return '***';
+  if (name === 'ADMIN_PASS' || name === 'METRICS_TOKEN' || name === 'SECRETS_KEY') return '***';
   return name === 'DATABASE_URL' ? withoutPassword(value) : value;
 }
 

@@ -4,7 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min
 import { isIP } from 'node:net';
 import { integerFromText } from '../http/dto-fields';
 import { parseByteSize } from './byte-size';
-import { badDenyEntry, isPostgresUrl, isTrustProxy } from './value-rules';
+import { badDenyEntry, isPostgresUrl, isTrustProxy, parseSecretsKey } from './value-rules';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -198,6 +198,18 @@ export class EnvironmentVariables {
   /** Days of outgoing history kept; older records are deleted in batches. 0 keeps everything. */
   @WholeNumber('HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)', 0)
   HISTORY_RETENTION_DAYS: number = 30;
+
+  /** Days a login session lasts (Rocket.Chat's Accounts_LoginExpiration, 90); personal access tokens do not expire. */
+  @WholeNumber('LOGIN_EXPIRATION_DAYS must be a whole number of days between 1 and 3650', 1, 3650)
+  LOGIN_EXPIRATION_DAYS: number = 90;
+
+  /** The key of the script secrets (AES-256-GCM): 64 hex digits or 44 base64 characters. Unset: DATA_DIR/secrets.key, made on first start. */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isSecretsKey', validator: { validate: (value: unknown) => typeof value === 'string' && parseSecretsKey(value) !== undefined } },
+    { message: 'SECRETS_KEY must be 32 bytes: 64 hex digits or 44 base64 characters (openssl rand -base64 32)' },
+  )
+  SECRETS_KEY?: string = undefined;
 
   /** The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics does not exist. */
   @IsOptional()

@@ -52,3 +52,11 @@ export function trustProxySetting(value: string | undefined): boolean | string[]
   if (v === 'true' || v === 'false') return v === 'true';
   return v.split(',').map((entry) => entry.trim());
 }
+
+/** A secrets key: 64 hex digits, or the base64 of 32 bytes. */
+export function parseSecretsKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const bytes = /^[A-Za-z0-9+/]{43}=$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
+}

@@ -13,7 +13,8 @@ const strings: Schema = { type: 'array', items: { type: 'string', minLength: 1 }
 const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable: false });
 
 /** Optional fields both integration types accept. */
-const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true) };
+// `secrets` is Hookline's own (names and values are checked by planSecrets, whose messages name the secret).
+const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true), secrets: { type: 'object', nullable: true } as Schema };
 
 const outgoingFields = {
   username: str(),
@@ -136,6 +137,48 @@ export const integrationHistorySchema: Schema = {
 export const clearHistorySchema: Schema = {
   type: 'object',
   properties: { integrationId: { type: 'string', minLength: 1 } },
+  required: ['integrationId'],
+  additionalProperties: false,
+};
+
+export const scriptRevisionsSchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string', minLength: 1 }, ...pagination },
+  required: ['integrationId'],
+  additionalProperties: false,
+};
+
+export const revertScriptSchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string', minLength: 1 }, revision: { type: 'integer', minimum: 1 } },
+  required: ['integrationId', 'revision'],
+  additionalProperties: false,
+};
+
+export const dryRunSchema: Schema = {
+  type: 'object',
+  properties: {
+    integrationId: { type: 'string', minLength: 1 },
+    script: { type: 'string' },
+    request: { type: 'object' },
+    response: {
+      type: 'object',
+      properties: { status_code: { type: 'integer', minimum: 100, maximum: 599 }, headers: { type: 'object' } },
+    },
+  },
+  required: ['integrationId'],
+  additionalProperties: false,
+};
+
+/** Longest overlap of a rotated signing secret: 30 days. */
+export const MAX_KEEP_OLD_SECONDS = 30 * 86_400;
+
+export const rotateSigningSecretSchema: Schema = {
+  type: 'object',
+  properties: {
+    integrationId: { type: 'string', minLength: 1 },
+    keepOldForSeconds: { type: 'integer', minimum: 0, maximum: MAX_KEEP_OLD_SECONDS },
+  },
   required: ['integrationId'],
   additionalProperties: false,
 };

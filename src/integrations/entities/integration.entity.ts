@@ -112,6 +112,17 @@ export class Integration {
   @Column({ name: 'signing_secret', type: 'text', nullable: true })
   signingSecret: string | null;
 
+  /** The names of its script secrets (values live sealed in integration_secrets). */
+  @Column({ name: 'secret_names', type: 'text', array: true, nullable: true })
+  secretNames: string[] | null;
+
+  /** The secret a rotation replaced: it signs beside the new one until `previousSigningSecretExpiresAt`. */
+  @Column({ name: 'previous_signing_secret', type: 'text', nullable: true })
+  previousSigningSecret: string | null;
+
+  @Column({ name: 'previous_signing_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSigningSecretExpiresAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

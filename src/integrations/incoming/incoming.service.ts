@@ -8,18 +8,9 @@ import { Integration, INCOMING } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
-import { HookBody } from './hook-body';
+import { HookRequest, incomingScriptRequest } from './script-request';
 
 /** What the hook endpoint hands over: the request as the script's `request` object needs it (§4.4). */
-export interface HookRequest {
-  url: string;
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  body: HookBody | undefined;
-  rawBody: string;
-}
-
 type HookAnswer = Record<string, unknown>;
 
 const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ ...extra, success: true });
@@ -65,7 +56,7 @@ export class IncomingService {
     if (this.sandbox.shouldRun(integration)) {
       let result: unknown;
       try {
-        result = await this.sandbox.call(integration, 'process_incoming_request', { request: this.scriptRequest(request, user) });
+        result = await this.sandbox.call(integration, 'process_incoming_request', { request: incomingScriptRequest(request, user) });
       } catch (error) {
         this.logScriptFailure(integration, error);
         throw fail('error-running-script');
@@ -106,21 +97,6 @@ export class IncomingService {
       return ok({ responses: results });
     }
     return ok();
-  }
-
-  /** The `request` argument of `process_incoming_request` (§4.4). */
-  private scriptRequest(request: HookRequest, user: User) {
-    const url = new URL(request.url, 'http://hookline.invalid');
-    return {
-      url: { hash: url.hash, search: url.search, query: request.query, pathname: url.pathname, path: request.url },
-      url_raw: request.url,
-      url_params: request.params,
-      content: request.body ?? {},
-      body: request.body ?? {},
-      content_raw: request.rawBody,
-      headers: request.headers,
-      user: { _id: user.id, name: user.name ?? '', username: user.username },
-    };
   }
 
   private async userNamedBy(candidate: unknown): Promise<User | null> {

@@ -10,7 +10,7 @@ import { ClaimedDelivery } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
 import { defaultRequest, PreparedRequest, requestBody, requestHeaders } from './outgoing-request';
 import { OutgoingReplies } from './outgoing-replies';
-import { signatureHeaders } from './request-signer';
+import { signatureHeaders, signingSecrets } from './request-signer';
 import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
 
@@ -136,8 +136,12 @@ export class DeliveryExecutor {
       return undefined;
     }
     entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null });
-    const secret = integration.signingSecret ?? (await this.integrations.ensureSigningSecret(integration.id));
-    if (secret) Object.assign(headers, signatureHeaders(secret, delivery.messageId, body ?? ''));
+    const secrets = signingSecrets(integration);
+    if (!secrets.length) {
+      const made = await this.integrations.ensureSigningSecret(integration.id);
+      if (made) secrets.push(made);
+    }
+    if (secrets.length) Object.assign(headers, signatureHeaders(secrets, delivery.messageId, body ?? ''));
     return { prepared, url: prepared.url, method: prepared.method, headers, body };
   }
 

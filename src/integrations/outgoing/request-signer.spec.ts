@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { newMessageId, newSigningSecret, signatureHeaders } from './request-signer';
+import { newMessageId, newSigningSecret, signatureHeaders, signingSecrets } from './request-signer';
 
 describe('request signing (Standard Webhooks)', () => {
   const secret = newSigningSecret();
@@ -24,7 +24,7 @@ describe('request signing (Standard Webhooks)', () => {
     ['a body with non-ASCII text', '{"text":"grüße 👋"}'],
   ];
   it.each(bodies)('signs %s as the specification says: v1, HMAC-SHA256 of "id.timestamp.body"', (_, body) => {
-    const headers = signatureHeaders(secret, 'msg_1', body, at);
+    const headers = signatureHeaders([secret], 'msg_1', body, at);
     expect(headers['webhook-id']).toBe('msg_1');
     expect(headers['webhook-timestamp']).toBe(String(at.getTime() / 1000));
     const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
@@ -33,21 +33,39 @@ describe('request signing (Standard Webhooks)', () => {
   });
 
   it.each(bodies)('signs %s exactly as the reference package does', (_, body) => {
-    expect(signatureHeaders(secret, 'msg_7', body, at)['webhook-signature']).toBe(new Webhook(secret).sign('msg_7', at, body));
+    expect(signatureHeaders([secret], 'msg_7', body, at)['webhook-signature']).toBe(new Webhook(secret).sign('msg_7', at, body));
   });
 
   it('a signature changes with the body, the id, the time and the secret', () => {
-    const base = signatureHeaders(secret, 'msg_1', 'a', at)['webhook-signature'];
-    expect(signatureHeaders(secret, 'msg_1', 'b', at)['webhook-signature']).not.toBe(base);
-    expect(signatureHeaders(secret, 'msg_2', 'a', at)['webhook-signature']).not.toBe(base);
-    expect(signatureHeaders(secret, 'msg_1', 'a', new Date(at.getTime() + 1000))['webhook-signature']).not.toBe(base);
-    expect(signatureHeaders(newSigningSecret(), 'msg_1', 'a', at)['webhook-signature']).not.toBe(base);
+    const base = signatureHeaders([secret], 'msg_1', 'a', at)['webhook-signature'];
+    expect(signatureHeaders([secret], 'msg_1', 'b', at)['webhook-signature']).not.toBe(base);
+    expect(signatureHeaders([secret], 'msg_2', 'a', at)['webhook-signature']).not.toBe(base);
+    expect(signatureHeaders([secret], 'msg_1', 'a', new Date(at.getTime() + 1000))['webhook-signature']).not.toBe(base);
+    expect(signatureHeaders([newSigningSecret()], 'msg_1', 'a', at)['webhook-signature']).not.toBe(base);
   });
 
   it('a fresh signature verifies with the reference verifier', () => {
     const body = '{"ok":true}';
-    const headers = signatureHeaders(secret, 'msg_9', body);
+    const headers = signatureHeaders([secret], 'msg_9', body);
     expect(new Webhook(secret).verify(body, headers)).toEqual({ ok: true });
     expect(() => new Webhook(newSigningSecret()).verify(body, headers)).toThrow();
+  });
+
+  it('during a rotation signs with both secrets, space-separated, and either verifies', () => {
+    const old = newSigningSecret();
+    const body = '{"rotating":true}';
+    const headers = signatureHeaders([secret, old], 'msg_r', body);
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(new Webhook(secret).verify(body, headers)).toEqual({ rotating: true });
+    expect(new Webhook(old).verify(body, headers)).toEqual({ rotating: true });
+    expect(() => new Webhook(newSigningSecret()).verify(body, headers)).toThrow();
+  });
+
+  it.each([
+    ['no rotation', { previousSigningSecret: null, previousSigningSecretExpiresAt: null }, ['new']],
+    ['a rotated-out secret before it expires', { previousSigningSecret: 'old', previousSigningSecretExpiresAt: new Date(at.getTime() + 1) }, ['new', 'old']],
+    ['a rotated-out secret once it expired', { previousSigningSecret: 'old', previousSigningSecretExpiresAt: at }, ['new']],
+  ])('signs with %s', (_, rotation, expected) => {
+    expect(signingSecrets({ signingSecret: 'new', ...rotation }, at)).toEqual(expected);
   });
 });

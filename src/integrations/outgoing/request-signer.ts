@@ -22,13 +22,28 @@ export function newMessageId(now = Date.now()): string {
 
 /**
  * The Standard Webhooks headers for one request: `webhook-id`, `webhook-timestamp` (seconds) and
- * `webhook-signature`: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's
- * bytes (the base64 after `whsec_`). Node's native HMAC: the reference package hashes in
+ * `webhook-signature`: for each secret, `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`
+ * under the secret's bytes (the base64 after `whsec_`), space-separated (during a rotation, the
+ * new secret's and the old one's). Node's native HMAC: the reference package hashes in
  * JavaScript, a measurable cost per delivery; the tests verify with the reference package.
  */
-export function signatureHeaders(secret: string, messageId: string, body: string, now = new Date()): Record<string, string> {
+export function signatureHeaders(secrets: readonly string[], messageId: string, body: string, now = new Date()): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000).toString();
-  const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
-  const signature = createHmac('sha256', key).update(`${messageId}.${timestamp}.${body}`).digest('base64');
-  return { 'webhook-id': messageId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+  const signed = `${messageId}.${timestamp}.${body}`;
+  const signatures = secrets.map((secret) => {
+    const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+    return `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+  });
+  return { 'webhook-id': messageId, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
+}
+
+/** The secrets that sign now: the current one, and a rotated-out one until it expires. */
+export function signingSecrets(
+  integration: { signingSecret: string | null; previousSigningSecret: string | null; previousSigningSecretExpiresAt: Date | null },
+  now = new Date(),
+): string[] {
+  const secrets = integration.signingSecret ? [integration.signingSecret] : [];
+  const previous = integration.previousSigningSecret;
+  if (previous && integration.previousSigningSecretExpiresAt && integration.previousSigningSecretExpiresAt > now) secrets.push(previous);
+  return secrets;
 }

@@ -69,13 +69,14 @@ export class CompiledScript {
   static async load(
     source: string,
     limits: { memoryMb: number; timeoutMs: number },
-    host: { log: ScriptLogger; fetch: ScriptFetch },
+    host: { log: ScriptLogger; fetch: ScriptFetch; env?: Record<string, string> },
   ): Promise<CompiledScript> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
       await context.global.set('__log', new ivm.Reference((level: string, text: string) => host.log(level as Parameters<ScriptLogger>[0], text)));
       await context.global.set('__fetch', new ivm.Reference((url: string, options: string) => host.fetch(url, options).then((r) => new ivm.ExternalCopy(r).copyInto())));
+      if (host.env && Object.keys(host.env).length) await context.global.set('__env', new ivm.ExternalCopy(host.env).copyInto());
       const script = await isolate.compileScript(`${SANDBOX_PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
       const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
       if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');

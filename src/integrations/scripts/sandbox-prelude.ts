@@ -8,12 +8,13 @@
  * The prelude is an expression statement: code after it in the same script (the user's) has no
  * directive prologue, so a transpiled script's leading "use strict" does not apply (spec §3.5).
  *
- * The host hands in `__log(level, text)` and `__fetch(url, optionsJson)`; the prelude keeps them
- * in its closure and removes them from the global object.
+ * The host hands in `__log(level, text)`, `__fetch(url, optionsJson)` and, for an integration
+ * with secrets, `__env` (`SECRET_<NAME>` → value); the prelude keeps them in its closure and
+ * removes them from the global object.
  */
 export const SANDBOX_PRELUDE = `(function (root) {
-  var hostLog = root.__log, hostFetch = root.__fetch;
-  delete root.__log; delete root.__fetch;
+  var hostLog = root.__log, hostFetch = root.__fetch, secrets = root.__env;
+  delete root.__log; delete root.__fetch; delete root.__env;
   // A script's own top-level \`var console\` exists (non-configurable) before this runs: assign to it.
   var define = function (name, value) {
     var own = Object.getOwnPropertyDescriptor(root, name);
@@ -116,6 +117,9 @@ export const SANDBOX_PRELUDE = `(function (root) {
     set: function (key, value) { values[key] = value; return value; },
     get: function (key) { return values[key]; },
   });
+
+  // Hookline's script secrets: a read-only process.env holding only them (absent without secrets, as in Rocket.Chat).
+  if (secrets) define('process', Object.freeze({ env: Object.freeze(secrets) }));
 
   define('global', root);
 })(globalThis);

@@ -3,7 +3,14 @@ import { AppConfig } from '../../core/config/app-config';
 import { Integration } from '../entities/integration.entity';
 import { OutgoingHttp, UrlPolicyError } from '../../core/outgoing-http/outgoing-http';
 import { MetricsService } from '../../metrics/metrics.service';
+import { SecretsVault } from '../secrets/secrets-vault';
 import { CompiledScript, ScriptFailure, ScriptFetchResult } from './compiled-script';
+
+/** A line a script logged during a dry run. */
+export interface ScriptLogLine {
+  level: string;
+  text: string;
+}
 
 interface CacheEntry {
   version: number;
@@ -30,6 +37,7 @@ export class ScriptSandbox implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly http: OutgoingHttp,
     private readonly metrics: MetricsService,
+    private readonly vault: SecretsVault,
   ) {}
 
   /** False when DISABLE_INTEGRATION_SCRIPTS is set or the integration has nothing to run. */
@@ -82,12 +90,16 @@ export class ScriptSandbox implements OnModuleDestroy {
     }
     if (cached) void cached.script.then((s) => s.dispose(), () => undefined);
     const tag = `integration ${integration.id} (${integration.name})`;
-    const script = CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, {
-      log: (level, text) => {
-        const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
-        write.call(this.logger, `${tag}: ${text}`);
-      },
-      fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
+    const script = this.secretsOf(integration).then((env) => {
+      const mask = masker(Object.values(env));
+      return CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, {
+        log: (level, text) => {
+          const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
+          write.call(this.logger, `${tag}: ${mask(text)}`);
+        },
+        fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
+        env,
+      });
     });
     const entry: CacheEntry = { version, script, calls: 0 };
     this.cache.set(integration.id, entry);
@@ -108,6 +120,32 @@ export class ScriptSandbox implements OnModuleDestroy {
       void entry.script.then((s) => s.dispose(), () => undefined);
       excess -= 1;
     }
+  }
+
+  /**
+   * A dry run: `source` in an isolate of its own (never cached, disposed after), with the
+   * integration's secrets and the same limits and fetch policy; what it logs goes to `logs`
+   * (secret values masked), not to the server log.
+   */
+  async trial<T>(integration: Integration, source: string, logs: ScriptLogLine[], work: (script: CompiledScript) => Promise<T>): Promise<T> {
+    const env = await this.secretsOf(integration);
+    const mask = masker(Object.values(env));
+    const tag = `dry run of integration ${integration.id} (${integration.name})`;
+    const script = await CompiledScript.load(source, this.config.scripts, {
+      log: (level, text) => logs.push({ level, text: mask(text) }),
+      fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
+      env,
+    });
+    try {
+      return await work(script);
+    } finally {
+      script.dispose();
+    }
+  }
+
+  /** Only an integration that has secrets costs a read (and its isolate is rebuilt when they change: an update moves `_updatedAt`). */
+  private async secretsOf(integration: Integration): Promise<Record<string, string>> {
+    return integration.secretNames?.length ? this.vault.environment(integration.id) : {};
   }
 
   /** A script's fetch: the host's HTTP client, its URL policy, and the script's time limit. */
@@ -137,4 +175,14 @@ export class ScriptSandbox implements OnModuleDestroy {
 
 function stringValues(record: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
+}
+
+/** Values this short are not masked: masking every "a" would garble the log and hide nothing. */
+const SHORTEST_MASKED = 4;
+
+/** Replaces every secret value in a script's log line with `***`. */
+function masker(values: string[]): (text: string) => string {
+  const masked = values.filter((v) => v.length >= SHORTEST_MASKED).sort((a, b) => b.length - a.length);
+  if (!masked.length) return (text) => text;
+  return (text) => masked.reduce((out, value) => out.split(value).join('***'), text);
 }

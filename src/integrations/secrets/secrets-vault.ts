@@ -1,0 +1,55 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config';
+import { StartupError } from '../../core/startup-error';
+import { SecretCipher } from './secret-cipher';
+import { SecretChanges } from './secret-rules';
+import { loadSecretsKey } from './secrets-key';
+
+const slot = (integrationId: string, name: string) => `${integrationId}/${name}`;
+
+/**
+ * The owner of `integration_secrets`: values are sealed (AES-256-GCM) before they are written and
+ * opened only for the script sandbox. Nothing here logs a value.
+ */
+@Injectable()
+export class SecretsVault implements OnModuleInit {
+  private cipher!: SecretCipher;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Finds the key, and proves it opens what is stored (a wrong key is refused at start, not at a script's first call). */
+  async onModuleInit(): Promise<void> {
+    const [sample] = (await this.dataSource.query(`SELECT integration_id, name, value FROM integration_secrets LIMIT 1`)) as { integration_id: string; name: string; value: string }[];
+    this.cipher = new SecretCipher(loadSecretsKey(this.config.secretsKey, this.config.dataDir, sample !== undefined));
+    if (!sample) return;
+    try {
+      this.cipher.open(sample.value, slot(sample.integration_id, sample.name));
+    } catch {
+      throw new StartupError('The secrets key (SECRETS_KEY or DATA_DIR/secrets.key) does not open the stored script secrets: give the key they were written with');
+    }
+  }
+
+  /** Writes `changes` inside the caller's transaction. */
+  async write(m: EntityManager, integrationId: string, changes: SecretChanges): Promise<void> {
+    if (changes.remove.length) await m.query(`DELETE FROM integration_secrets WHERE integration_id = $1 AND name = ANY($2)`, [integrationId, changes.remove]);
+    if (!changes.set.size) return;
+    const names = [...changes.set.keys()];
+    const sealed = names.map((name) => this.cipher.seal(changes.set.get(name) as string, slot(integrationId, name)));
+    await m.query(
+      `INSERT INTO integration_secrets (integration_id, name, value) SELECT $1, n, v FROM unnest($2::text[], $3::text[]) AS s (n, v)
+       ON CONFLICT (integration_id, name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [integrationId, names, sealed],
+    );
+  }
+
+  /** The integration's secrets as its scripts see them: `SECRET_<NAME>` → value. */
+  async environment(integrationId: string): Promise<Record<string, string>> {
+    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1`, [integrationId])) as { name: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [`SECRET_${r.name}`, this.cipher.open(r.value, slot(integrationId, r.name))]));
+  }
+}
