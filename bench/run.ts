@@ -87,6 +87,18 @@ async function ingestCases(pg: Postgres) {
       { case: '2 incoming + script', measure: 'errors; 200s not stored', value: `${scripted.errors}; ${scripted.lost}`, target: '0; 0', met: scripted.errors === 0 && scripted.lost === 0 },
     );
   });
+  // Case 1 records every call in the hook's history (HOOK_HISTORY=all, the default): the same load with it off.
+  await withServer(
+    await pg.freshDatabase('bench_incoming_no_history'),
+    async (server) => {
+      log('case 1: incoming ingest on PostgreSQL with HOOK_HISTORY=off');
+      const off = await incomingIngest(server, await createIncomingHook(server, false), SECONDS);
+      results.incomingWithoutHistory = off;
+      const on = results.incoming as IngestFigures;
+      rows.push({ case: '1 incoming', measure: 'requests/s, call history on (case 1) vs off', value: `${on.rps}`, baseline: `${off.rps} (HOOK_HISTORY=off)`, ratio: ratio(on.rps, off.rps) });
+    },
+    { HOOK_HISTORY: 'off' },
+  );
 }
 
 async function outgoingCase(label: string, databaseUrl: string | undefined, sink: SinkProcess) {

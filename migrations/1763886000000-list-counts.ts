@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createCounts, dropCounts } from './lib/counted-table';
 
 /**
  * Page totals without counting: rows per room (messages) and per integration (history), per UTC
@@ -15,8 +16,8 @@ export class ListCounts1763886000000 implements MigrationInterface {
   name = 'ListCounts1763886000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await this.counted(q, { table: 'messages', key: 'room_id', keyType: 'varchar(64)', day: 'ts', prefix: 'room_message' });
-    await this.counted(q, { table: 'integration_history', key: 'integration_id', keyType: 'varchar(32)', day: 'updated_at', prefix: 'integration_history' });
+    await createCounts(q, { table: 'messages', key: 'room_id', keyType: 'varchar(64)', day: 'ts', prefix: 'room_message' });
+    await createCounts(q, { table: 'integration_history', key: 'integration_id', keyType: 'varchar(32)', day: 'updated_at', prefix: 'integration_history' });
     // History moves between days when a later step updates it.
     await q.query(`
       CREATE FUNCTION integration_history_count_moved() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -52,48 +53,7 @@ export class ListCounts1763886000000 implements MigrationInterface {
     await q.query(`CREATE INDEX messages_room_id_ts_idx ON messages (room_id, ts DESC)`);
     await q.query(`DROP TRIGGER integration_history_count_update ON integration_history`);
     await q.query(`DROP FUNCTION integration_history_count_moved()`);
-    for (const [table, prefix] of [['messages', 'room_message'], ['integration_history', 'integration_history']]) {
-      for (const event of ['insert', 'delete', 'truncate']) await q.query(`DROP TRIGGER ${prefix}_count_${event} ON ${table}`);
-      await q.query(`DROP FUNCTION ${prefix}_count_added()`);
-      await q.query(`DROP FUNCTION ${prefix}_count_removed()`);
-      await q.query(`DROP FUNCTION ${prefix}_count_cleared()`);
-      await q.query(`DROP TABLE ${prefix}_count_deltas`);
-      await q.query(`DROP TABLE ${prefix}_counts`);
-    }
-  }
-
-  /** Counts and deltas tables for `table`, their triggers, and the counts of the rows already there. */
-  private async counted(q: QueryRunner, t: { table: string; key: string; keyType: string; day: string; prefix: string }): Promise<void> {
-    const day = (rows: string) => `SELECT ${t.key}, (${t.day} AT TIME ZONE 'UTC')::date, count(*) FROM ${rows} GROUP BY 1, 2`;
-    await q.query(`CREATE TABLE ${t.prefix}_counts (${t.key} ${t.keyType} NOT NULL, day date NOT NULL, n bigint NOT NULL, PRIMARY KEY (${t.key}, day))`);
-    await q.query(`CREATE TABLE ${t.prefix}_count_deltas (${t.key} ${t.keyType} NOT NULL, day date NOT NULL, n bigint NOT NULL)`);
-    await q.query(`CREATE INDEX ${t.prefix}_count_deltas_key_idx ON ${t.prefix}_count_deltas (${t.key})`);
-    await q.query(`INSERT INTO ${t.prefix}_counts (${t.key}, day, n) ${day(t.table)}`);
-    await q.query(`
-      CREATE FUNCTION ${t.prefix}_count_added() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO ${t.prefix}_count_deltas (${t.key}, day, n) ${day('added')};
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION ${t.prefix}_count_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO ${t.prefix}_count_deltas (${t.key}, day, n) SELECT ${t.key}, day, -n FROM (${day('removed')}) AS r (${t.key}, day, n);
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION ${t.prefix}_count_cleared() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        DELETE FROM ${t.prefix}_count_deltas;
-        DELETE FROM ${t.prefix}_counts;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE TRIGGER ${t.prefix}_count_insert AFTER INSERT ON ${t.table}
-      REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${t.prefix}_count_added()`);
-    await q.query(`
-      CREATE TRIGGER ${t.prefix}_count_delete AFTER DELETE ON ${t.table}
-      REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ${t.prefix}_count_removed()`);
-    await q.query(`CREATE TRIGGER ${t.prefix}_count_truncate AFTER TRUNCATE ON ${t.table} FOR EACH STATEMENT EXECUTE FUNCTION ${t.prefix}_count_cleared()`);
+    await dropCounts(q, { table: 'messages', prefix: 'room_message' });
+    await dropCounts(q, { table: 'integration_history', prefix: 'integration_history' });
   }
 }

@@ -15,6 +15,7 @@ import { SigningSecretRotation1763886100000 } from './1763886100000-signing-secr
 import { ScriptSecrets1763886200000 } from './1763886200000-script-secrets';
 import { PersonalAccessTokens1763886300000 } from './1763886300000-personal-access-tokens';
 import { ScriptRevisions1763886400000 } from './1763886400000-script-revisions';
+import { IncomingCalls1763886500000 } from './1763886500000-incoming-calls';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -38,4 +39,5 @@ export const migrations: Function[] = [
   ScriptSecrets1763886200000,
   PersonalAccessTokens1763886300000,
   ScriptRevisions1763886400000,
+  IncomingCalls1763886500000,
 ];

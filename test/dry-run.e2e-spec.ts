@@ -78,11 +78,13 @@ describe(`dry runs (${databaseKind})`, () => {
     const res = await dryRun({ integrationId: outgoing._id, request: { data: { text: 'hello' } }, response: { status_code: 202, content: 'queued' } }).expect(200);
     expect(res.body).toMatchObject({
       method: 'prepare_outgoing_request',
-      request: { url: `${sink.url}/never`, method: 'POST', data: { said: 'hello' }, headers: { authorization: 'Bearer sk-dry-run-key' } },
+      // The header carries the secret: the answer shows it masked, as it never shows a secret.
+      request: { url: `${sink.url}/never`, method: 'POST', data: { said: 'hello' }, headers: { authorization: 'Bearer ***' } },
       responseResult: { content: { text: 'target said 202 queued' } },
       logs: [{ level: 'warn', text: 'secret is ***' }],
       success: true,
     });
+    expect(JSON.stringify(res.body)).not.toContain('sk-dry-run-key');
     expect(sink.received).toEqual([]);
     expect(await counts()).toEqual(before);
     // Without a sample, the run uses a sample sendMessage payload.

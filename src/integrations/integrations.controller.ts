@@ -11,8 +11,10 @@ import * as schemas from './dto/integration-schemas';
 import { toApiHistory } from './history/history.mapper';
 import { HistoryService } from './history/history.service';
 import { IntegrationInput } from './integration-input';
-import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-permissions';
+import { ALL_MANAGE_PERMISSIONS } from './integration-permissions';
 import { toApiIntegration } from './integration.mapper';
+import { INCOMING } from './entities/integration.entity';
+import { toApiIncomingCall } from './incoming/incoming-call.mapper';
 import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
 import { toApiScriptRevision } from './revisions/script-revision.mapper';
 import { IntegrationsService } from './integrations.service';
@@ -75,11 +77,12 @@ export class IntegrationsController {
 
   @Get('integrations.history')
   @ApiQuerySchema(schemas.integrationHistorySchema)
-  @RequirePermissions(MANAGE.allOutgoing, MANAGE.ownOutgoing)
-  async listHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: ListQuery & { id: string }, @CurrentUser() me: User) {
+  @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
+  async listHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: ListQuery & { id: string; outcome?: 'ok' | 'error' }, @CurrentUser() me: User) {
     const p = resolvePage(query, HISTORY_SORT, { updatedAt: 'DESC' });
-    const [history, total] = await this.history.list(me, query.id, p);
-    return { history: history.map(toApiHistory), offset: p.offset, items: history.length, count: history.length, total, success: true };
+    const found = await this.history.list(me, query.id, p, query.outcome);
+    const history = found.kind === INCOMING ? found.rows.map(toApiIncomingCall) : found.rows.map(toApiHistory);
+    return { history, offset: p.offset, items: history.length, count: history.length, total: found.total, success: true };
   }
 
   @Post('integrations.clearHistory')

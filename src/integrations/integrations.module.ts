@@ -27,13 +27,15 @@ import { ScriptCompiler } from './scripts/script-compiler';
 import { ScriptSandbox } from './scripts/script-sandbox';
 import { SecretsVault } from './secrets/secrets-vault';
 import { DryRunService } from './dry-run/dry-run.service';
+import { IncomingCallLog } from './incoming/incoming-call-log';
+import { IncomingCall } from './incoming/incoming-call.entity';
 import { ScriptRevisionLog } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
 
 @Module({
-  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision])],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

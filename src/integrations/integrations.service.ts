@@ -20,6 +20,7 @@ import { planSecrets, SecretChanges } from './secrets/secret-rules';
 import { SecretsVault } from './secrets/secrets-vault';
 import { ScriptRevisionLog, scriptChanged } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
+import { IncomingCallLog } from './incoming/incoming-call-log';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
@@ -41,6 +42,7 @@ export class IntegrationsService {
     private readonly history: HistoryRecorder,
     private readonly vault: SecretsVault,
     private readonly revisions: ScriptRevisionLog,
+    private readonly calls: IncomingCallLog,
     changes: ChangeFeed,
   ) {
     this.byId = new CachedLookup(changes, ['integrations']);
@@ -402,6 +404,7 @@ export class IntegrationsService {
     if (!permitted) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
     await this.dataSource.transaction(async (m) => {
       if (path === OUTGOING) await this.history.deleteFor(integration.id, m);
+      else await this.calls.deleteFor(integration.id, m);
       await m.delete(Integration, { id: integration.id });
     });
   }
@@ -451,11 +454,6 @@ export class IntegrationsService {
     if (!grants.all(type) && !grants.own(type)) throw ApiError.meteor('not_authorized', 'Unauthorized');
     if (!found || (!grants.all(type) && found.createdById !== caller.id)) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
     return found;
-  }
-
-  /** Whether `caller` created the integration (the own-permissions' test). */
-  isCreator(caller: User, id: string): Promise<boolean> {
-    return this.repo.existsBy({ id, createdById: caller.id });
   }
 
   /** Outgoing-integration lookups for clear-history and replay (spec §2.8, §2.9). */

@@ -37,6 +37,7 @@ export class MetricsService {
     registers: [this.registry],
   });
   private readonly hookCalls = new Counter({ name: 'hookline_hook_calls_total', help: 'Incoming webhook calls of existing integrations, by integration and status', labelNames: ['integration', 'status'], registers: [this.registry] });
+  private readonly hookHistoryDrops = new Counter({ name: 'hookline_hook_history_dropped_total', help: 'Incoming call records dropped unwritten (a full buffer, or a failed write)', registers: [this.registry] });
   private readonly deliveries = new Counter({ name: 'hookline_deliveries_total', help: 'Outgoing delivery attempts, by outcome (delivered, failed, retry, dropped)', labelNames: ['outcome'], registers: [this.registry] });
   private readonly scriptDuration = new Histogram({
     name: 'hookline_script_run_seconds',
@@ -95,6 +96,10 @@ export class MetricsService {
 
   hookCall(integrationId: string, status: number): void {
     this.hookCalls.inc({ integration: integrationId, status: String(status) });
+  }
+
+  hookHistoryDropped(count: number): void {
+    this.hookHistoryDrops.inc(count);
   }
 
   delivery(outcome: DeliveryOutcome): void {

@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken' | 'secretsKey' | 'loginExpirationDays'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken' | 'secretsKey' | 'loginExpirationDays' | 'hookHistory'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -47,6 +47,8 @@ export class AppConfig {
   readonly historyRetentionDays: number;
   /** The bearer token of GET /metrics; undefined turns the endpoint off. */
   readonly metricsToken?: string;
+  /** HOOK_HISTORY: which incoming calls are recorded. */
+  readonly hookHistory: 'all' | 'errors' | 'off';
   /** Days a login session lasts. */
   readonly loginExpirationDays: number;
   /** SECRETS_KEY: the key of the script secrets; undefined means DATA_DIR/secrets.key. */
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: vars.METRICS_TOKEN,
     secretsKey: vars.SECRETS_KEY,
     loginExpirationDays: vars.LOGIN_EXPIRATION_DAYS,
+    hookHistory: vars.HOOK_HISTORY,
   });
 }
 

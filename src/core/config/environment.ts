@@ -195,6 +195,11 @@ export class EnvironmentVariables {
   @WholeNumber('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000', 0, 600000)
   SHUTDOWN_TIMEOUT_MS: number = 15000;
 
+  /** Which incoming webhook calls are recorded in their integration's history: all, errors only, or none. */
+  @Transform(toKeyword)
+  @IsIn(['all', 'errors', 'off'], { message: 'HOOK_HISTORY must be all, errors or off' })
+  HOOK_HISTORY: 'all' | 'errors' | 'off' = 'all';
+
   /** Days of outgoing history kept; older records are deleted in batches. 0 keeps everything. */
   @WholeNumber('HISTORY_RETENTION_DAYS must be a whole number of days (0 keeps everything)', 0)
   HISTORY_RETENTION_DAYS: number = 30;

@@ -66,9 +66,11 @@ export class DryRunService {
     const source = this.source(integration, input.script);
     if ('error' in source) return answer({ method, result: null, error: source.error });
     try {
-      return await this.sandbox.trial(integration, source.compiled, logs, async (script) =>
-        answer(incoming ? await this.incoming(integration, script, input) : await this.outgoing(integration, script, input)),
-      );
+      return await this.sandbox.trial(integration, source.compiled, logs, async (script, mask) => {
+        const outcome = incoming ? await this.incoming(integration, script, input) : await this.outgoing(integration, script, input);
+        // What the script returns may carry a secret (a header it built): answers never show one.
+        return answer(maskStrings(outcome, mask));
+      });
     } catch (error) {
       const code = error instanceof ScriptFailure ? error.code : 'error-running-script';
       return answer({ method, result: null, error: { code, message: (error as Error).message } });
@@ -92,7 +94,7 @@ export class DryRunService {
     const content = input.request?.content ?? SAMPLE_CONTENT;
     const query = input.request?.query ?? {};
     const request = incomingScriptRequest(
-      { url: `/hooks/${integration.id}/…`, params: { integrationId: integration.id }, query, headers: input.request?.headers ?? {}, body: content as HookBody, rawBody: JSON.stringify(content) },
+      { method: 'POST', url: `/hooks/${integration.id}/…`, params: { integrationId: integration.id }, query, headers: input.request?.headers ?? {}, body: content as HookBody, rawBody: JSON.stringify(content) },
       user,
     );
     const result = toStorable(await script.call(method, { request }));
@@ -118,4 +120,14 @@ export class DryRunService {
     }
     return { method, result: prepared ?? null, request, ...(input.response ? { responseResult: responseResult ?? null } : {}) };
   }
+}
+
+/** `value` with `mask` applied to every string in it. */
+function maskStrings<T>(value: T, mask: (text: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), maskStrings(v, mask)])) as T;
+  }
+  return value;
 }

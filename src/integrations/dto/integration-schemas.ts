@@ -129,7 +129,7 @@ export const getIntegrationSchema: Schema = {
 
 export const integrationHistorySchema: Schema = {
   type: 'object',
-  properties: { id: { type: 'string', minLength: 1 }, ...pagination, query: { type: 'string' } },
+  properties: { id: { type: 'string', minLength: 1 }, ...pagination, query: { type: 'string' }, outcome: { type: 'string', enum: ['ok', 'error'] } },
   required: ['id'],
   additionalProperties: false,
 };

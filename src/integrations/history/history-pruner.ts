@@ -2,14 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AT_ONCE, PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { DatabaseAvailability } from '../../core/database/database-availability';
+import { IncomingCallLog } from '../incoming/incoming-call-log';
 import { HistoryRecorder } from './history-recorder';
 
 const EVERY_MS = 60 * 60_000;
 const BATCH = 5000;
 
 /**
- * Keeps `HISTORY_RETENTION_DAYS` of outgoing history (0 keeps everything): older records are
- * deleted a batch at a time, so no statement holds locks for long.
+ * Keeps `HISTORY_RETENTION_DAYS` of outgoing history and of incoming calls (0 keeps everything):
+ * older records are deleted a batch at a time, so no statement holds locks for long.
  */
 @Injectable()
 export class HistoryPruner extends PollingLoop {
@@ -17,6 +18,7 @@ export class HistoryPruner extends PollingLoop {
 
   constructor(
     private readonly history: HistoryRecorder,
+    private readonly calls: IncomingCallLog,
     private readonly config: AppConfig,
     database: DatabaseAvailability,
   ) {
@@ -32,7 +34,9 @@ export class HistoryPruner extends PollingLoop {
     const days = this.config.historyRetentionDays;
     if (days === 0) return 0;
     const deleted = await this.history.pruneOlderThan(days, BATCH);
+    const calls = await this.calls.pruneOlderThan(days, BATCH);
     if (deleted > 0) this.logger.log(`Deleted ${deleted} history records older than ${days} days`);
-    return deleted;
+    if (calls > 0) this.logger.log(`Deleted ${calls} incoming call records older than ${days} days`);
+    return Math.max(deleted, calls);
   }
 }

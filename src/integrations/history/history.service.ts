@@ -10,7 +10,14 @@ import { IntegrationPermissions } from '../integration-permissions';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryQueue } from '../outgoing/delivery-queue';
 import { HISTORY_COUNTS, HistoryRecorder } from './history-recorder';
-import { OUTGOING } from '../entities/integration.entity';
+import { IncomingCallLog } from '../incoming/incoming-call-log';
+import { IncomingCall } from '../incoming/incoming-call.entity';
+import { INCOMING, OUTGOING } from '../entities/integration.entity';
+
+/** A page of an integration's history, of its type's kind. */
+export type HistoryPage =
+  | { kind: typeof OUTGOING; rows: IntegrationHistory[]; total: number }
+  | { kind: typeof INCOMING; rows: IncomingCall[]; total: number };
 
 const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
 
@@ -24,20 +31,32 @@ export class HistoryService {
     private readonly deliveries: DeliveryQueue,
     private readonly history: HistoryRecorder,
     private readonly counts: RowCountsFolder,
+    private readonly calls: IncomingCallLog,
   ) {}
 
   /**
-   * A foreign integration's history is simply empty for a holder of the own-permission only. The
-   * total comes from the integration's counts; in the default order (newest `_updatedAt` first) a
-   * deep page starts at its day through the index instead of walking every newer record.
+   * An integration's history: outgoing deliveries step by step, or (Hookline's own) the calls of
+   * an incoming integration, each guarded by the permissions of its type (a 403 without any of
+   * them; a foreign integration's history is simply empty for a holder of the own-permission
+   * only). Totals come from per-day counts; in the default order (newest first) a deep page
+   * starts at its day through the index instead of walking every newer record.
    */
-  async list(caller: User, integrationId: string, page: Page): Promise<[IntegrationHistory[], number]> {
+  async list(caller: User, integrationId: string, page: Page, outcome?: 'ok' | 'error'): Promise<HistoryPage> {
     if (!integrationId.trim()) throw ApiError.failure('Invalid integration id.');
     const grants = await this.grantsOf.of(caller);
-    if (!grants.allOutgoing && !(await this.integrations.isCreator(caller, integrationId))) return [[], 0];
+    const integration = await this.integrations.findById(integrationId);
+    const type = integration?.type ?? OUTGOING;
+    if (!grants.all(type) && !grants.own(type)) throw ApiError.forbidden();
+    const visible = grants.all(type) || integration?.createdById === caller.id;
+    if (type === INCOMING) {
+      if (!visible) return { kind: INCOMING, rows: [], total: 0 };
+      const [rows, total] = await this.calls.list(integrationId, page, outcome);
+      return { kind: INCOMING, rows, total };
+    }
+    if (!visible) return { kind: OUTGOING, rows: [], total: 0 };
     const newestFirst = Object.keys(page.order).length === 1 && page.order.updatedAt === 'DESC';
     const start = await this.counts.locate(HISTORY_COUNTS, integrationId, newestFirst ? page.offset : 0);
-    if (newestFirst && !start.until) return [[], start.total];
+    if (newestFirst && !start.until) return { kind: OUTGOING, rows: [], total: start.total };
     const query = this.dataSource.manager
       .createQueryBuilder(IntegrationHistory, 'h')
       .where('h.integrationId = :integrationId', { integrationId });
@@ -45,7 +64,7 @@ export class HistoryService {
     query.addOrderBy('h.id', 'DESC').limit(page.count);
     if (newestFirst) query.andWhere('h.updatedAt < :until', { until: start.until }).offset(start.skip);
     else query.offset(page.offset);
-    return [await query.getMany(), start.total];
+    return { kind: OUTGOING, rows: await query.getMany(), total: start.total };
   }
 
   async clear(caller: User, integrationId: string): Promise<void> {

@@ -78,7 +78,8 @@ export class HooksController {
   private async execute(params: Record<string, string>, request: RawRequest) {
     const integration = await this.incoming.authenticate(params.integrationId, params.token);
     const query = { ...(request.query as Record<string, unknown>) };
-    return this.incoming.execute(integration, {
+    return this.incoming.handle(integration, {
+      method: request.method,
       url: request.url,
       params,
       query,

@@ -8,10 +8,24 @@ import { Integration, INCOMING } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
+import { IncomingCallLog } from './incoming-call-log';
 import { HookRequest, incomingScriptRequest } from './script-request';
 
 /** What the hook endpoint hands over: the request as the script's `request` object needs it (§4.4). */
 type HookAnswer = Record<string, unknown>;
+
+/** What a call's record learns along the way. */
+interface CallNotes {
+  script: 'ok' | 'error' | 'skipped';
+  scriptError?: string;
+  messageIds: string[];
+}
+
+/** A failure's text as the sender read it. */
+function errorText(error: ApiError): string {
+  const text = error.body.error ?? error.body.message;
+  return typeof text === 'string' ? text : (JSON.stringify(text) ?? error.message);
+}
 
 const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ ...extra, success: true });
 /** A failed hook call: `error` is whatever the sender should read (a script may return any value). */
@@ -28,6 +42,7 @@ export class IncomingService {
     private readonly poster: MessagePoster,
     private readonly users: UsersService,
     private readonly integrations: IntegrationsService,
+    private readonly calls: IncomingCallLog,
   ) {}
 
   /**
@@ -43,8 +58,40 @@ export class IncomingService {
     return integration;
   }
 
+  /**
+   * Runs a call (`execute`) and records it in the integration's incoming history, whatever its
+   * outcome; the record is written later, in a batch, and cannot fail the call.
+   */
+  async handle(integration: Integration, request: HookRequest): Promise<HookAnswer> {
+    const at = new Date();
+    const started = process.hrtime.bigint();
+    const notes: CallNotes = { script: 'skipped', messageIds: [] };
+    let status: number = HttpStatus.OK;
+    let error: string | undefined;
+    try {
+      return await this.execute(integration, request, notes);
+    } catch (thrown) {
+      status = ApiError.is(thrown) ? thrown.status : HttpStatus.INTERNAL_SERVER_ERROR;
+      error = ApiError.is(thrown) ? errorText(thrown) : 'Internal server error';
+      throw thrown;
+    } finally {
+      const contentType = request.headers['content-type'];
+      this.calls.record({
+        integrationId: integration.id,
+        at,
+        method: request.method,
+        contentType: typeof contentType === 'string' ? contentType : undefined,
+        rawBody: request.rawBody,
+        ...notes,
+        status,
+        error,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    }
+  }
+
   /** `executeIntegrationRest` (§4.4): the 200 answer's body; a failure is thrown as an ApiError, as `authenticate`'s is. */
-  async execute(integration: Integration, request: HookRequest): Promise<HookAnswer> {
+  private async execute(integration: Integration, request: HookRequest, notes: CallNotes): Promise<HookAnswer> {
     if (integration.enabled !== true) throw fail('Service Unavailable', HttpStatus.SERVICE_UNAVAILABLE);
     let user = await this.users.cachedById(integration.userId);
     if (!user) throw fail('The user this integration posts as no longer exists [error-invalid-user]');
@@ -59,8 +106,11 @@ export class IncomingService {
         result = await this.sandbox.call(integration, 'process_incoming_request', { request: incomingScriptRequest(request, user) });
       } catch (error) {
         this.logScriptFailure(integration, error);
+        notes.script = 'error';
+        notes.scriptError = (error as Error).message;
         throw fail('error-running-script');
       }
+      notes.script = 'ok';
       if (!result) return ok();
       if (typeof result !== 'object') throw fail('error-running-script');
       const outcome = result as { content?: unknown; response?: unknown; user?: unknown; error?: unknown };
@@ -90,6 +140,7 @@ export class IncomingService {
       if (ApiError.is(error)) throw fail(error.code);
       throw error;
     }
+    notes.messageIds = results.flatMap((r) => ('message' in r ? [r.message._id] : []));
     if (results.length === 0) throw fail('unknown-error');
     if (scriptResponse) return ok(scriptResponse);
     if (body.separateResponse === true) {

@@ -3,6 +3,7 @@ import { HookBody } from './hook-body';
 
 /** A hook call as the incoming service sees it. */
 export interface HookRequest {
+  method: string;
   url: string;
   params: Record<string, string>;
   query: Record<string, unknown>;

@@ -19,6 +19,8 @@ interface CacheEntry {
   compiled?: CompiledScript;
   /** Calls running in it: an isolate in use is never evicted. */
   calls: number;
+  /** Hides the integration's secret values in what its failures say (known once its secrets are read). */
+  masking: { mask: (text: string) => string };
 }
 
 /**
@@ -73,6 +75,10 @@ export class ScriptSandbox implements OnModuleDestroy {
     entry.calls += 1;
     try {
       return await work(await entry.script);
+    } catch (error) {
+      // A failure's message goes to logs and history: a secret the script put in it does not.
+      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, entry.masking.mask(error.message));
+      throw error;
     } finally {
       entry.calls -= 1;
       this.evictBeyondLimit();
@@ -90,8 +96,10 @@ export class ScriptSandbox implements OnModuleDestroy {
     }
     if (cached) void cached.script.then((s) => s.dispose(), () => undefined);
     const tag = `integration ${integration.id} (${integration.name})`;
+    const masking = { mask: (text: string) => text };
     const script = this.secretsOf(integration).then((env) => {
       const mask = masker(Object.values(env));
+      masking.mask = mask;
       return CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, {
         log: (level, text) => {
           const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
@@ -101,7 +109,7 @@ export class ScriptSandbox implements OnModuleDestroy {
         env,
       });
     });
-    const entry: CacheEntry = { version, script, calls: 0 };
+    const entry: CacheEntry = { version, script, calls: 0, masking };
     this.cache.set(integration.id, entry);
     script.then(
       (compiled) => (entry.compiled = compiled),
@@ -127,19 +135,28 @@ export class ScriptSandbox implements OnModuleDestroy {
    * integration's secrets and the same limits and fetch policy; what it logs goes to `logs`
    * (secret values masked), not to the server log.
    */
-  async trial<T>(integration: Integration, source: string, logs: ScriptLogLine[], work: (script: CompiledScript) => Promise<T>): Promise<T> {
+  async trial<T>(
+    integration: Integration,
+    source: string,
+    logs: ScriptLogLine[],
+    work: (script: CompiledScript, mask: (text: string) => string) => Promise<T>,
+  ): Promise<T> {
     const env = await this.secretsOf(integration);
     const mask = masker(Object.values(env));
     const tag = `dry run of integration ${integration.id} (${integration.name})`;
-    const script = await CompiledScript.load(source, this.config.scripts, {
-      log: (level, text) => logs.push({ level, text: mask(text) }),
-      fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
-      env,
-    });
+    let script: CompiledScript | undefined;
     try {
-      return await work(script);
+      script = await CompiledScript.load(source, this.config.scripts, {
+        log: (level, text) => logs.push({ level, text: mask(text) }),
+        fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
+        env,
+      });
+      return await work(script, mask);
+    } catch (error) {
+      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, mask(error.message));
+      throw error;
     } finally {
-      script.dispose();
+      script?.dispose();
     }
   }
 
@@ -180,8 +197,8 @@ function stringValues(record: Record<string, unknown>): Record<string, string> {
 /** Values this short are not masked: masking every "a" would garble the log and hide nothing. */
 const SHORTEST_MASKED = 4;
 
-/** Replaces every secret value in a script's log line with `***`. */
-function masker(values: string[]): (text: string) => string {
+/** Replaces every secret value in a script's log line (or a dry run's answer) with `***`. */
+export function masker(values: string[]): (text: string) => string {
   const masked = values.filter((v) => v.length >= SHORTEST_MASKED).sort((a, b) => b.length - a.length);
   if (!masked.length) return (text) => text;
   return (text) => masked.reduce((out, value) => out.split(value).join('***'), text);

@@ -1,0 +1,153 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../core/config/app-config';
+import { DatabaseAvailability } from '../../core/database/database-availability';
+import { RowCounts } from '../../core/database/row-counts';
+import { RowCountsFolder } from '../../core/database/row-counts-folder';
+import { Page } from '../../core/http/pagination';
+import { randomId } from '../../core/ids/random-id';
+import { MetricsService } from '../../metrics/metrics.service';
+import { IncomingCall } from './incoming-call.entity';
+
+/** Calls per integration and day, kept by triggers (migration 1763886500000-incoming-calls). */
+export const INCOMING_CALL_COUNTS = new RowCounts({ prefix: 'incoming_call', key: 'integration_id' });
+
+/** What is kept of a body: its first 8 kB. */
+export const KEPT_BODY_BYTES = 8 * 1024;
+/** Rows waiting to be written at most; past it the oldest are dropped (and counted). */
+const MAX_PENDING = 10_000;
+const WRITE_AFTER_MS = 50;
+const WRITE_AT = 500;
+
+/** One call, as the incoming service saw it. */
+export interface IncomingCallFacts {
+  integrationId: string;
+  at: Date;
+  method: string;
+  contentType: string | undefined;
+  rawBody: string;
+  script: 'ok' | 'error' | 'skipped';
+  scriptError?: string;
+  status: number;
+  error?: string;
+  messageIds: string[];
+  durationMs: number;
+}
+
+/**
+ * The owner of `incoming_calls`: what reached each incoming hook and what became of it. Rows are
+ * gathered in memory and written in batches off the request's path; recording never fails or
+ * slows a call (a full buffer drops its oldest rows, counted in `hookline_hook_history_dropped_total`,
+ * and a failed write drops its batch). HOOK_HISTORY chooses what is kept: all calls, errors only,
+ * or none. The URL (with its token) is never stored.
+ */
+@Injectable()
+export class IncomingCallLog implements OnApplicationShutdown {
+  private readonly logger = new Logger('IncomingHistory');
+  private pending: Record<string, unknown>[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly database: DatabaseAvailability,
+    private readonly counts: RowCountsFolder,
+  ) {
+    counts.register(INCOMING_CALL_COUNTS);
+  }
+
+  record(call: IncomingCallFacts): void {
+    const mode = this.config.hookHistory;
+    const failed = call.status >= 400 || call.script === 'error';
+    if (mode === 'off' || (mode === 'errors' && !failed)) return;
+    const bytes = Buffer.from(call.rawBody, 'utf8');
+    this.pending.push({
+      id: randomId(),
+      integration_id: call.integrationId,
+      created_at: call.at.toISOString(),
+      method: call.method.slice(0, 8),
+      content_type: call.contentType ?? null,
+      body_bytes: bytes.length,
+      body: bytes.subarray(0, KEPT_BODY_BYTES).toString('utf8'),
+      body_truncated: bytes.length > KEPT_BODY_BYTES,
+      script: call.script,
+      script_error: call.scriptError ?? null,
+      status: call.status,
+      error: call.error ?? null,
+      message_ids: call.messageIds,
+      duration_ms: call.durationMs,
+    });
+    if (this.pending.length > MAX_PENDING) this.metrics.hookHistoryDropped(this.pending.splice(0, this.pending.length - MAX_PENDING).length);
+    if (this.pending.length >= WRITE_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), WRITE_AFTER_MS);
+  }
+
+  /** Writes what is gathered; resolves when everything recorded so far is written (or dropped). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.length) return this.writing;
+    const rows = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => this.write(rows));
+    return this.writing;
+  }
+
+  /** Newest first, optionally only calls that ended well (`ok`) or not (`error`). */
+  async list(integrationId: string, page: Page, outcome?: 'ok' | 'error'): Promise<[IncomingCall[], number]> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(IncomingCall, 'c')
+      .where('c.integration_id = :integrationId', { integrationId })
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(page.count);
+    if (outcome) {
+      // Filtered totals are counted: the per-day counts know every call, not their outcomes.
+      query.andWhere(outcome === 'error' ? `(c.status >= 400 OR c.script = 'error')` : `(c.status < 400 AND c.script <> 'error')`);
+      return [await query.offset(page.offset).getMany(), await query.getCount()];
+    }
+    const start = await this.counts.locate(INCOMING_CALL_COUNTS, integrationId, page.offset);
+    if (!start.until) return [[], start.total];
+    return [await query.andWhere('c.created_at < :until', { until: start.until }).offset(start.skip).getMany(), start.total];
+  }
+
+  /** Deletes an integration's calls (its removal). */
+  async deleteFor(integrationId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.delete(IncomingCall, { integrationId });
+    this.counts.noteWrites();
+  }
+
+  /** Deletes up to `limit` calls older than `days` days, oldest first; returns how many. */
+  async pruneOlderThan(days: number, limit: number): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM incoming_calls WHERE id IN (
+         SELECT id FROM incoming_calls WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
+      [limit, days],
+    )) as [unknown, number];
+    if (deleted) this.counts.noteWrites();
+    return deleted;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async write(rows: Record<string, unknown>[]): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO incoming_calls (id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms)
+         SELECT id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms
+         FROM jsonb_to_recordset($1::jsonb) AS r (id varchar, integration_id varchar, created_at timestamptz, method varchar, content_type text, body_bytes int,
+           body text, body_truncated boolean, script varchar, script_error text, status int, error text, message_ids text[], duration_ms real)`,
+        [JSON.stringify(rows)],
+      );
+      this.counts.noteWrites();
+    } catch (error) {
+      this.metrics.hookHistoryDropped(rows.length);
+      if (!this.database.report(error)) this.logger.warn(`${rows.length} incoming call records not written: ${(error as Error).message}`);
+    }
+  }
+}
