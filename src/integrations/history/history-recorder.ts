@@ -9,6 +9,7 @@ import { Integration } from '../entities/integration.entity';
 import { IntegrationHistory } from '../entities/integration-history.entity';
 import { toApiIntegration } from '../integration.mapper';
 import { HistoryStep } from './history-steps';
+import { deleteOlderThan } from '../../core/database/delete-older-than';
 
 export type HistoryFields = Partial<
   Pick<
@@ -166,11 +167,7 @@ export class HistoryRecorder {
 
   /** Deletes up to `limit` records older than `days` days, oldest first; returns how many. */
   async pruneOlderThan(days: number, limit: number): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(
-      `DELETE FROM integration_history WHERE id IN (
-         SELECT id FROM integration_history WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
-      [limit, days],
-    )) as [unknown, number];
+    const deleted = await deleteOlderThan(this.dataSource, 'integration_history', days, limit);
     if (deleted) this.counts.noteWrites();
     return deleted;
   }

@@ -9,6 +9,7 @@ import { Page } from '../../core/http/pagination';
 import { randomId } from '../../core/ids/random-id';
 import { MetricsService } from '../../metrics/metrics.service';
 import { IncomingCall } from './incoming-call.entity';
+import { deleteOlderThan } from '../../core/database/delete-older-than';
 
 /** Calls per integration and day, kept by triggers (migration 1763886500000-incoming-calls). */
 export const INCOMING_CALL_COUNTS = new RowCounts({ prefix: 'incoming_call', key: 'integration_id' });
@@ -122,11 +123,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
 
   /** Deletes up to `limit` calls older than `days` days, oldest first; returns how many. */
   async pruneOlderThan(days: number, limit: number): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(
-      `DELETE FROM incoming_calls WHERE id IN (
-         SELECT id FROM incoming_calls WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
-      [limit, days],
-    )) as [unknown, number];
+    const deleted = await deleteOlderThan(this.dataSource, 'incoming_calls', days, limit);
     if (deleted) this.counts.noteWrites();
     return deleted;
   }
