@@ -16,6 +16,7 @@ import { ScriptSecrets1763886200000 } from './1763886200000-script-secrets';
 import { PersonalAccessTokens1763886300000 } from './1763886300000-personal-access-tokens';
 import { ScriptRevisions1763886400000 } from './1763886400000-script-revisions';
 import { IncomingCalls1763886500000 } from './1763886500000-incoming-calls';
+import { IntegrationStats1763886600000 } from './1763886600000-integration-stats';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -40,4 +41,5 @@ export const migrations: Function[] = [
   PersonalAccessTokens1763886300000,
   ScriptRevisions1763886400000,
   IncomingCalls1763886500000,
+  IntegrationStats1763886600000,
 ];

@@ -1,11 +1,12 @@
 import { Integration } from './entities/integration.entity';
+import { ApiStats } from './stats/integration-stats';
 
 /**
  * An integration as Rocket.Chat's REST API returns it: absent (null) fields are left out. The
  * signing secret is shown only by the answer that creates it (`withSigningSecret`), never again
- * (get, list, update, history snapshots).
+ * (get, list, update, history snapshots). `stats` (get and list) is Hookline's delivery health.
  */
-export function toApiIntegration(i: Integration, { withSigningSecret = false } = {}): Record<string, unknown> {
+export function toApiIntegration(i: Integration, { withSigningSecret = false, stats }: { withSigningSecret?: boolean; stats?: ApiStats } = {}): Record<string, unknown> {
   const optional: Record<string, unknown> = {
     alias: i.alias,
     avatar: i.avatar,
@@ -30,6 +31,7 @@ export function toApiIntegration(i: Integration, { withSigningSecret = false } =
     signingSecret: withSigningSecret ? i.signingSecret : null,
     // Names only: a secret's value never leaves the server.
     secrets: i.secretNames?.length ? i.secretNames : null,
+    stats,
   };
   return {
     _id: i.id,

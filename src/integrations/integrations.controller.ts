@@ -16,6 +16,7 @@ import { toApiIntegration } from './integration.mapper';
 import { INCOMING } from './entities/integration.entity';
 import { toApiIncomingCall } from './incoming/incoming-call.mapper';
 import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
+import { IntegrationStats } from './stats/integration-stats';
 import { toApiScriptRevision } from './revisions/script-revision.mapper';
 import { IntegrationsService } from './integrations.service';
 
@@ -39,6 +40,7 @@ export class IntegrationsController {
     private readonly integrations: IntegrationsService,
     private readonly history: HistoryService,
     private readonly dryRuns: DryRunService,
+    private readonly stats: IntegrationStats,
   ) {}
 
   @Post('integrations.create')
@@ -56,7 +58,9 @@ export class IntegrationsController {
   @Get('integrations.get')
   @ApiQuerySchema(schemas.getIntegrationSchema)
   async get(@Query(new AjvSchemaPipe(schemas.getIntegrationSchema, { query: true, typedRouter: true })) query: { integrationId: string; createdBy?: string }, @CurrentUser() me: User) {
-    return { integration: toApiIntegration(await this.integrations.get(me, query.integrationId, query.createdBy)), success: true };
+    const integration = await this.integrations.get(me, query.integrationId, query.createdBy);
+    const stats = await this.stats.of([integration]);
+    return { integration: toApiIntegration(integration, { stats: stats.get(integration.id) }), success: true };
   }
 
   @Get('integrations.list')
@@ -65,7 +69,8 @@ export class IntegrationsController {
   async list(@Query(new AjvSchemaPipe(schemas.listIntegrationsSchema, { query: true })) query: ListQuery, @CurrentUser() me: User) {
     const p = resolvePage(query, INTEGRATION_SORT, { createdAt: 'DESC' });
     const [integrations, total] = await this.integrations.list(me, { name: query.name, type: query.type }, p);
-    return { integrations: integrations.map((i) => toApiIntegration(i)), offset: p.offset, items: integrations.length, count: integrations.length, total, success: true };
+    const stats = await this.stats.of(integrations);
+    return { integrations: integrations.map((i) => toApiIntegration(i, { stats: stats.get(i.id) })), offset: p.offset, items: integrations.length, count: integrations.length, total, success: true };
   }
 
   @Post('integrations.remove')

@@ -21,6 +21,7 @@ import { SecretsVault } from './secrets/secrets-vault';
 import { ScriptRevisionLog, scriptChanged } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
 import { IncomingCallLog } from './incoming/incoming-call-log';
+import { IntegrationStats } from './stats/integration-stats';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
@@ -43,6 +44,7 @@ export class IntegrationsService {
     private readonly vault: SecretsVault,
     private readonly revisions: ScriptRevisionLog,
     private readonly calls: IncomingCallLog,
+    private readonly stats: IntegrationStats,
     changes: ChangeFeed,
   ) {
     this.byId = new CachedLookup(changes, ['integrations']);
@@ -405,6 +407,7 @@ export class IntegrationsService {
     await this.dataSource.transaction(async (m) => {
       if (path === OUTGOING) await this.history.deleteFor(integration.id, m);
       else await this.calls.deleteFor(integration.id, m);
+      await this.stats.deleteFor(integration.id, m);
       await m.delete(Integration, { id: integration.id });
     });
   }

@@ -3,6 +3,7 @@ import { AT_ONCE, PollingLoop } from '../../core/background/polling-loop';
 import { AppConfig } from '../../core/config/app-config';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { IncomingCallLog } from '../incoming/incoming-call-log';
+import { IntegrationStats } from '../stats/integration-stats';
 import { HistoryRecorder } from './history-recorder';
 
 const EVERY_MS = 60 * 60_000;
@@ -19,6 +20,7 @@ export class HistoryPruner extends PollingLoop {
   constructor(
     private readonly history: HistoryRecorder,
     private readonly calls: IncomingCallLog,
+    private readonly stats: IntegrationStats,
     private readonly config: AppConfig,
     database: DatabaseAvailability,
   ) {
@@ -26,6 +28,8 @@ export class HistoryPruner extends PollingLoop {
   }
 
   protected async tick(): Promise<number> {
+    // Health buckets past the 24 hours shown go whatever the retention.
+    await this.stats.prune();
     return (await this.pruneBatch()) === BATCH ? AT_ONCE : EVERY_MS;
   }
 

@@ -8,6 +8,8 @@ import { RowCountsFolder } from '../../core/database/row-counts-folder';
 import { Page } from '../../core/http/pagination';
 import { randomId } from '../../core/ids/random-id';
 import { MetricsService } from '../../metrics/metrics.service';
+import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
+import { asWithQueries } from '../../core/database/change';
 import { IncomingCall } from './incoming-call.entity';
 import { deleteOlderThan } from '../../core/database/delete-older-than';
 
@@ -41,12 +43,14 @@ export interface IncomingCallFacts {
  * gathered in memory and written in batches off the request's path; recording never fails or
  * slows a call (a full buffer drops its oldest rows, counted in `hookline_hook_history_dropped_total`,
  * and a failed write drops its batch). HOOK_HISTORY chooses what is kept: all calls, errors only,
- * or none. The URL (with its token) is never stored.
+ * or none; every call counts in the integration's health (IntegrationStats) whatever it says. The
+ * URL (with its token) is never stored.
  */
 @Injectable()
 export class IncomingCallLog implements OnApplicationShutdown {
   private readonly logger = new Logger('IncomingHistory');
-  private pending: Record<string, unknown>[] = [];
+  /** Calls waiting to be written: each counts in its integration's health; `row` is its history record, if kept. */
+  private pending: { row?: Record<string, unknown>; fact: AttemptFact }[] = [];
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
 
@@ -56,6 +60,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly database: DatabaseAvailability,
     private readonly counts: RowCountsFolder,
+    private readonly stats: IntegrationStats,
   ) {
     counts.register(INCOMING_CALL_COUNTS);
   }
@@ -63,9 +68,17 @@ export class IncomingCallLog implements OnApplicationShutdown {
   record(call: IncomingCallFacts): void {
     const mode = this.config.hookHistory;
     const failed = call.status >= 400 || call.script === 'error';
-    if (mode === 'off' || (mode === 'errors' && !failed)) return;
+    const fact: AttemptFact = { integrationId: call.integrationId, at: call.at, ok: !failed, ...(failed ? { failure: call.scriptError ?? call.error ?? `answered ${call.status}` } : {}) };
+    const kept = mode === 'all' || (mode === 'errors' && failed);
+    this.pending.push({ fact, ...(kept ? { row: this.row(call) } : {}) });
+    if (this.pending.length > MAX_PENDING) this.metrics.hookHistoryDropped(this.pending.splice(0, this.pending.length - MAX_PENDING).length);
+    if (this.pending.length >= WRITE_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), WRITE_AFTER_MS);
+  }
+
+  private row(call: IncomingCallFacts): Record<string, unknown> {
     const bytes = Buffer.from(call.rawBody, 'utf8');
-    this.pending.push({
+    return {
       id: randomId(),
       integration_id: call.integrationId,
       created_at: call.at.toISOString(),
@@ -80,10 +93,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
       error: call.error ?? null,
       message_ids: call.messageIds,
       duration_ms: call.durationMs,
-    });
-    if (this.pending.length > MAX_PENDING) this.metrics.hookHistoryDropped(this.pending.splice(0, this.pending.length - MAX_PENDING).length);
-    if (this.pending.length >= WRITE_AT) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), WRITE_AFTER_MS);
+    };
   }
 
   /** Writes what is gathered; resolves when everything recorded so far is written (or dropped). */
@@ -91,9 +101,9 @@ export class IncomingCallLog implements OnApplicationShutdown {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending.length) return this.writing;
-    const rows = this.pending;
+    const calls = this.pending;
     this.pending = [];
-    this.writing = this.writing.then(() => this.write(rows));
+    this.writing = this.writing.then(() => this.write(calls));
     return this.writing;
   }
 
@@ -132,19 +142,23 @@ export class IncomingCallLog implements OnApplicationShutdown {
     await this.flush();
   }
 
-  private async write(rows: Record<string, unknown>[]): Promise<void> {
+  /** One statement: the history rows kept, and every call counted in its integration's health. */
+  private async write(calls: { row?: Record<string, unknown>; fact: AttemptFact }[]): Promise<void> {
+    const rows = calls.flatMap((c) => (c.row ? [c.row] : []));
+    const counted = asWithQueries(this.stats.changes(calls.map((c) => c.fact)), 1);
     try {
       await this.dataSource.query(
-        `INSERT INTO incoming_calls (id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms)
+        `WITH ${counted.with.join(', ')}
+         INSERT INTO incoming_calls (id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms)
          SELECT id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms
          FROM jsonb_to_recordset($1::jsonb) AS r (id varchar, integration_id varchar, created_at timestamptz, method varchar, content_type text, body_bytes int,
            body text, body_truncated boolean, script varchar, script_error text, status int, error text, message_ids text[], duration_ms real)`,
-        [JSON.stringify(rows)],
+        [JSON.stringify(rows), ...counted.params],
       );
-      this.counts.noteWrites();
+      if (rows.length) this.counts.noteWrites();
     } catch (error) {
-      this.metrics.hookHistoryDropped(rows.length);
-      if (!this.database.report(error)) this.logger.warn(`${rows.length} incoming call records not written: ${(error as Error).message}`);
+      this.metrics.hookHistoryDropped(calls.length);
+      if (!this.database.report(error)) this.logger.warn(`${calls.length} incoming call records not written: ${(error as Error).message}`);
     }
   }
 }

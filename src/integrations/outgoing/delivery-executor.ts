@@ -15,7 +15,8 @@ import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
 
 /** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it; `dropped`: not made at all). */
-export type AttemptOutcome = { retryInMs: number } | { finished: true; failed?: boolean; dropped?: boolean };
+/** `failure`: what went wrong, for the integration's health (`answered 503`, `failed: connect ECONNREFUSED`). */
+export type AttemptOutcome = { retryInMs: number; failure?: string } | { finished: true; failed?: boolean; dropped?: boolean; failure?: string };
 
 /**
  * An attempt's outcome and its history record (none when it was dropped before it started).
@@ -67,7 +68,7 @@ export class DeliveryExecutor {
     const entry = this.history.start(integration, delivery.event);
     try {
       const outcome = await this.run(delivery, integration, entry);
-      return { outcome: 'retryInMs' in outcome ? outcome : { finished: true, failed: entry.failed }, history: entry };
+      return { outcome: 'retryInMs' in outcome ? outcome : { finished: true, failed: entry.failed, failure: outcome.failure }, history: entry };
     } catch (error) {
       return { broken: error as Error, history: entry };
     }
@@ -97,11 +98,11 @@ export class DeliveryExecutor {
       case 'disable':
         entry.step('after-process-http-status-410', { error: true });
         await this.integrations.disable(integration.id, `${label} answered 410 Gone`);
-        return FINISHED;
+        return { finished: true, failure: 'answered 410 Gone' };
       case 'final':
         entry.step('after-process-http-status-500', { error: true });
         this.logger.warn(`${label} answered 500: not tried again (Rocket.Chat's rule)`);
-        return FINISHED;
+        return { finished: true, failure: 'answered 500' };
       case 'retry':
         return this.retry(integration, entry, delivery, request.url, content ? `answered ${response.status}` : `answered ${response.status} with an empty body`);
       case 'ok':
@@ -235,23 +236,23 @@ export class DeliveryExecutor {
     if (!integration.retryFailedCalls || !integration.retryCount) {
       entry.step('failed-and-not-configured-to-retry', { error: true });
       this.logger.warn(`${failed}: not tried again (the integration does not retry failed calls)`);
-      return FINISHED;
+      return { finished: true, failure };
     }
     if (tries >= integration.retryCount || !integration.retryDelay) {
       entry.step('too-many-retries', { error: true });
       this.logger.warn(`${failed}: giving up after ${tries + 1} attempts`);
-      return FINISHED;
+      return { finished: true, failure };
     }
     const delay = retryDelayMs(integration.retryDelay, tries);
     if (delay === undefined) {
       entry.step('failed-and-retry-delay-is-invalid', { error: true, errorStack: "The integration's retryDelay setting is invalid." });
       this.logger.warn(`${failed}: not tried again (its retryDelay "${integration.retryDelay}" is invalid)`);
-      return FINISHED;
+      return { finished: true, failure };
     }
     const retryInMs = delay * this.config.delivery.retryDelayScale;
     entry.step(`going-to-retry-${tries + 1}`, { error: true });
     this.logger.warn(`${failed}: trying again in ${Math.round(retryInMs)} ms`);
-    return { retryInMs };
+    return { retryInMs, failure };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { WriteBatch } from '../../core/background/write-batch';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
+import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
 import { DeliveryQueue, Retry } from './delivery-queue';
 
 /** How a finished attempt leaves the queue: deleted, or due again later. */
@@ -10,6 +11,8 @@ interface Result {
   history?: HistoryEntry;
   deliveryId?: string;
   queue?: QueueResult;
+  /** The attempt, counted in its integration's health. */
+  fact?: AttemptFact;
 }
 
 /**
@@ -32,11 +35,12 @@ export class DeliveryResults implements OnApplicationShutdown {
   constructor(
     private readonly history: HistoryRecorder,
     private readonly queue: DeliveryQueue,
+    private readonly stats: IntegrationStats,
   ) {}
 
-  /** Records the end of an attempt of `deliveryId` (with its history, if it has one). */
-  finish(deliveryId: string, queue: QueueResult, history?: HistoryEntry): Promise<void> {
-    return this.batch.add({ deliveryId, queue, history });
+  /** Records the end of an attempt of `deliveryId` (with its history, if it has one, and what it counts for the integration's health). */
+  finish(deliveryId: string, queue: QueueResult, history?: HistoryEntry, fact?: AttemptFact): Promise<void> {
+    return this.batch.add({ deliveryId, queue, history, fact });
   }
 
   /** Writes a history record as it stands, while its attempt goes on (a slow target). */
@@ -57,6 +61,7 @@ export class DeliveryResults implements OnApplicationShutdown {
       else retries.push({ id: deliveryId, inMs: queue.retryInMs });
     }
     const entries = results.flatMap((r) => (r.history ? [r.history] : []));
-    await this.history.save(entries, this.queue.finishChanges(done, retries));
+    const facts = results.flatMap((r) => (r.fact ? [r.fact] : []));
+    await this.history.save(entries, [...this.queue.finishChanges(done, retries), ...this.stats.changes(facts)]);
   }
 }

@@ -5,7 +5,9 @@ import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/datab
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { MetricsService } from '../../metrics/metrics.service';
 import { IntegrationsService } from '../integrations.service';
-import { DeliveryExecutor } from './delivery-executor';
+import { AttemptOutcome, DeliveryExecutor } from './delivery-executor';
+import { HistoryEntry } from '../history/history-recorder';
+import { AttemptFact } from '../stats/integration-stats';
 import { ClaimedDelivery, DeliveryQueue, LEASE_MS } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
 
@@ -263,8 +265,9 @@ export class DeliveryWorker extends PollingLoop {
       }
       const { outcome } = attempt;
       this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
-      if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history).catch(unwritten) };
-      const written = this.results.finish(delivery.id, { retryInMs: outcome.retryInMs }, attempt.history).then(() => {
+      const fact = healthFact(delivery.integrationId, outcome, attempt.history);
+      if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history, fact).catch(unwritten) };
+      const written = this.results.finish(delivery.id, { retryInMs: outcome.retryInMs }, attempt.history, fact).then(() => {
         // No longer ours once written: the next claim must see it as any other process's row.
         this.leased.delete(delivery.id);
         this.wakeAt(Date.now() + outcome.retryInMs);
@@ -275,6 +278,13 @@ export class DeliveryWorker extends PollingLoop {
       return { written: Promise.resolve() };
     }
   }
+}
+
+/** What an attempt counts for its integration's health; nothing for one dropped before it started. */
+function healthFact(integrationId: string, outcome: AttemptOutcome, history: HistoryEntry | undefined): AttemptFact | undefined {
+  if ('dropped' in outcome && outcome.dropped) return undefined;
+  const ok = !('retryInMs' in outcome) && !outcome.failed && !outcome.failure && !history?.failed;
+  return { integrationId, at: new Date(), ok, ...(ok ? {} : { failure: outcome.failure ?? 'the script or the request failed (see the history)' }) };
 }
 
 /** The earlier of two times, either of which may be unknown. */
