@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Delivery health per integration, kept as calls and deliveries finish (IntegrationStats): counts
- * per 5-minute bucket, and the last success and failure.
+ * per 5-minute bucket, the last success and failure, and the run of failures since the last
+ * success (what auto-disable reads).
  */
 export class IntegrationStats1763886600000 implements MigrationInterface {
   name = 'IntegrationStats1763886600000';
@@ -21,7 +22,9 @@ export class IntegrationStats1763886600000 implements MigrationInterface {
         integration_id varchar(32) PRIMARY KEY,
         last_success_at timestamptz,
         last_failure_at timestamptz,
-        last_failure text
+        last_failure text,
+        failing_since timestamptz,
+        failures_since int NOT NULL DEFAULT 0
       )`);
   }
 

@@ -22,6 +22,10 @@ import { ScriptRevisionLog, scriptChanged } from './revisions/script-revision-lo
 import { ScriptRevision } from './revisions/script-revision.entity';
 import { IncomingCallLog } from './incoming/incoming-call-log';
 import { IntegrationStats } from './stats/integration-stats';
+import { AppConfig } from '../core/config/app-config';
+import { DeliveryQueue } from './outgoing/delivery-queue';
+import { MessagePoster } from '../messages/message-poster';
+import { DisabledIntegration, disableNotice } from './disable-notice';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
 
@@ -45,6 +49,9 @@ export class IntegrationsService {
     private readonly revisions: ScriptRevisionLog,
     private readonly calls: IncomingCallLog,
     private readonly stats: IntegrationStats,
+    private readonly queue: DeliveryQueue,
+    private readonly poster: MessagePoster,
+    private readonly config: AppConfig,
     changes: ChangeFeed,
   ) {
     this.byId = new CachedLookup(changes, ['integrations']);
@@ -285,6 +292,7 @@ export class IntegrationsService {
     changes: Partial<Integration>,
     { secrets, botUser, before, forceRevision = false }: { secrets?: SecretChanges; botUser?: User; before?: Integration; forceRevision?: boolean } = {},
   ): Promise<Integration> {
+    let resumed = false;
     await this.dataSource.transaction(async (m: EntityManager) => {
       if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
       if (secrets) await this.vault.write(m, id, secrets);
@@ -298,20 +306,49 @@ export class IntegrationsService {
       if (before) {
         const after = await m.findOneByOrFail(Integration, { id });
         if (forceRevision || scriptChanged(before, after)) await this.revisions.record(m, id, after, caller);
+        if (before.enabled !== true && after.enabled === true) {
+          // Enabled again: held deliveries go (those older than the retention are dropped), and a run of failures starts over.
+          await this.queue.resumeFor(m, id, this.config.historyRetentionDays);
+          await this.stats.resetRun(m, id);
+          resumed = true;
+        }
       }
     });
+    if (resumed) this.queue.announce();
     return (await this.findById(id)) as Integration;
   }
 
   /**
-   * Turns an integration off on the server's own account (`_updatedBy` is rocket.cat), e.g. when
-   * its target answered 410 Gone; `reason` (what happened) goes to the log at warn. Its
-   * `_updatedAt` moves like on any change, so a compiled script is compiled afresh if it is
-   * enabled again.
+   * Turns an integration off on the server's own account (`_updatedBy` is rocket.cat): its target
+   * answered 410 Gone, or has failed for too long (auto-disable). `reason` (what happened, for
+   * operators) goes to the log at warn; `why` goes to the integration's creator in a direct message
+   * from rocket.cat, sent once (by whoever disables it first). Its waiting deliveries are held, not
+   * dropped: enabling it again delivers them. Its `_updatedAt` moves like on any change, so a
+   * compiled script is compiled afresh if it is enabled again.
    */
-  async disable(id: string, reason: string): Promise<void> {
-    await this.dataSource.manager.update(Integration, { id }, { enabled: false, updatedAt: new Date(), updatedById: ROCKET_CAT.id, updatedByUsername: ROCKET_CAT.username });
+  async disable(id: string, reason: string, why: string): Promise<void> {
+    const disabled = await this.dataSource.transaction(async (m) => {
+      const [rows] = (await m.query(
+        `UPDATE integrations SET enabled = false, updated_at = now(), updated_by_id = $2, updated_by_username = $3 WHERE id = $1 AND enabled
+         RETURNING id, name, created_by_id AS "createdById", urls`,
+        [id, ROCKET_CAT.id, ROCKET_CAT.username],
+      )) as [DisabledIntegration[], number];
+      if (rows.length) await this.queue.pauseFor(m, id);
+      return rows[0];
+    });
     this.logger.warn(`${reason}: the integration is disabled`);
+    if (disabled) await this.tellOwner(disabled, why);
+  }
+
+  /** The disable notice; a failure to send it is logged, never thrown (the integration is off either way). */
+  private async tellOwner(integration: DisabledIntegration, why: string): Promise<void> {
+    try {
+      const [owner, bot] = await Promise.all([this.users.findById(integration.createdById), this.users.findById(ROCKET_CAT.id)]);
+      if (!owner || !bot || owner.id === bot.id) return;
+      await this.poster.post(bot, { channel: `@${owner.username}`, text: disableNotice(integration, why) });
+    } catch (error) {
+      this.logger.warn(`integration ${integration.id}: the disable notice to its creator was not sent: ${(error as Error).message}`);
+    }
   }
 
   /** The integration's signing secret; one made before signing existed gets one now (once, whoever asks first). */

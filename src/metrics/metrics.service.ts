@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 
 /** A delivery attempt's end, as the metrics count it. */
-export type DeliveryOutcome = 'delivered' | 'failed' | 'retry' | 'dropped';
+export type DeliveryOutcome = 'delivered' | 'failed' | 'retry' | 'dropped' | 'paused';
 
 /** What the queue gauges read. */
 export interface DeliveryQueueFigures {
@@ -38,7 +38,7 @@ export class MetricsService {
   });
   private readonly hookCalls = new Counter({ name: 'hookline_hook_calls_total', help: 'Incoming webhook calls of existing integrations, by integration and status', labelNames: ['integration', 'status'], registers: [this.registry] });
   private readonly hookHistoryDrops = new Counter({ name: 'hookline_hook_history_dropped_total', help: 'Incoming call records dropped unwritten (a full buffer, or a failed write)', registers: [this.registry] });
-  private readonly deliveries = new Counter({ name: 'hookline_deliveries_total', help: 'Outgoing delivery attempts, by outcome (delivered, failed, retry, dropped)', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly deliveries = new Counter({ name: 'hookline_deliveries_total', help: 'Outgoing delivery attempts, by outcome (delivered, failed, retry, dropped, paused: held while the integration is disabled)', labelNames: ['outcome'], registers: [this.registry] });
   private readonly scriptDuration = new Histogram({
     name: 'hookline_script_run_seconds',
     help: 'Time integration script calls take, by method',

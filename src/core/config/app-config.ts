@@ -8,7 +8,7 @@ import { trustProxySetting, withoutPassword } from './value-rules';
 
 export type AppConfigValues = Pick<
   AppConfig,
-  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken' | 'secretsKey' | 'loginExpirationDays' | 'hookHistory'
+  'port' | 'host' | 'rootUrl' | 'databaseUrl' | 'dataDir' | 'admin' | 'testMode' | 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'freezeIntegrationScripts' | 'scripts' | 'scriptIsolates' | 'hookRateLimit' | 'outgoing' | 'delivery' | 'loginRateLimit' | 'loginBlock' | 'trustProxy' | 'shutdown' | 'historyRetentionDays' | 'metricsToken' | 'secretsKey' | 'loginExpirationDays' | 'hookHistory' | 'autoDisable'
 >;
 
 /** The validated, typed configuration every module reads. Built once at start. */
@@ -47,6 +47,8 @@ export class AppConfig {
   readonly historyRetentionDays: number;
   /** The bearer token of GET /metrics; undefined turns the endpoint off. */
   readonly metricsToken?: string;
+  /** Auto-disable of outgoing integrations whose deliveries all fail: after `hours` (0: never) and at least `failures` attempts. */
+  readonly autoDisable: { hours: number; failures: number };
   /** HOOK_HISTORY: which incoming calls are recorded. */
   readonly hookHistory: 'all' | 'errors' | 'off';
   /** Days a login session lasts. */
@@ -161,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsKey: vars.SECRETS_KEY,
     loginExpirationDays: vars.LOGIN_EXPIRATION_DAYS,
     hookHistory: vars.HOOK_HISTORY,
+    autoDisable: { hours: vars.DISABLE_AFTER_FAILING_HOURS, failures: vars.DISABLE_AFTER_FAILURES },
   });
 }
 

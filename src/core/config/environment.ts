@@ -37,7 +37,7 @@ const toBytes = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 /** A size in bytes (`1mb`, `512kb`, a number) of at least 1 kB, with one message for every way it can be wrong. */
 const ByteSize = (message: string) => applyDecorators(Transform(toBytes), IsInt({ message }), Min(1024, { message }));
 
-/** A number (fractions allowed) above 0, such as a multiplier or a number of minutes. */
+/** A number (fractions allowed) of at least `min`, such as a multiplier or a number of minutes. */
 const PositiveNumber = (message: string, min: number) =>
   applyDecorators(
     Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)),
@@ -194,6 +194,14 @@ export class EnvironmentVariables {
   /** Then how long deliveries in flight may take to finish; the rest are left to their leases (tried again later). */
   @WholeNumber('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds between 0 and 600000', 0, 600000)
   SHUTDOWN_TIMEOUT_MS: number = 15000;
+
+  /** Hours an outgoing integration's deliveries may all fail before it is disabled (with a notice to its creator); 0 never disables. */
+  @PositiveNumber('DISABLE_AFTER_FAILING_HOURS must be a number of hours, 0 or more (0 never disables)', 0)
+  DISABLE_AFTER_FAILING_HOURS: number = 72;
+
+  /** …and attempts that must have failed in that time, at least. */
+  @WholeNumber('DISABLE_AFTER_FAILURES must be a whole number of attempts, at least 1', 1)
+  DISABLE_AFTER_FAILURES: number = 20;
 
   /** Which incoming webhook calls are recorded in their integration's history: all, errors only, or none. */
   @Transform(toKeyword)

@@ -13,10 +13,16 @@ import { OutgoingReplies } from './outgoing-replies';
 import { signatureHeaders, signingSecrets } from './request-signer';
 import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
+import { targetHost } from '../disable-notice';
 
 /** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it; `dropped`: not made at all). */
 /** `failure`: what went wrong, for the integration's health (`answered 503`, `failed: connect ECONNREFUSED`). */
-export type AttemptOutcome = { retryInMs: number; failure?: string } | { finished: true; failed?: boolean; dropped?: boolean; failure?: string };
+export type AttemptOutcome =
+  | { retryInMs: number; failure?: string; paused?: boolean }
+  | { finished: true; failed?: boolean; dropped?: boolean; failure?: string };
+
+/** A delivery of a disabled integration waits until it is enabled again (DeliveryQueue.resumeFor). */
+const PAUSED: AttemptOutcome = { retryInMs: Number.POSITIVE_INFINITY, paused: true };
 
 /**
  * An attempt's outcome and its history record (none when it was dropped before it started).
@@ -61,9 +67,13 @@ export class DeliveryExecutor {
 
   /** `integration` is the delivery's integration as it is now; null when it no longer exists. */
   async attempt(delivery: ClaimedDelivery, integration: Integration | null): Promise<Attempt> {
-    if (!integration || integration.enabled !== true) {
-      this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone or disabled; dropped`);
+    if (!integration) {
+      this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is gone; dropped`);
       return { outcome: { finished: true, dropped: true } };
+    }
+    if (integration.enabled !== true) {
+      this.logger.log(`delivery ${delivery.id}: integration ${delivery.integrationId} is disabled; held until it is enabled again`);
+      return { outcome: PAUSED };
     }
     const entry = this.history.start(integration, delivery.event);
     try {
@@ -97,7 +107,7 @@ export class DeliveryExecutor {
     switch (classify(response.status, content)) {
       case 'disable':
         entry.step('after-process-http-status-410', { error: true });
-        await this.integrations.disable(integration.id, `${label} answered 410 Gone`);
+        await this.integrations.disable(integration.id, `${label} answered 410 Gone`, `${targetHost(integration.urls)} answered 410 Gone, which says the receiver is gone for good`);
         return { finished: true, failure: 'answered 410 Gone' };
       case 'final':
         entry.step('after-process-http-status-500', { error: true });

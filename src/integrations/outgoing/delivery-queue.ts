@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Change } from '../../core/database/change';
 import { MetricsService } from '../../metrics/metrics.service';
 import { newMessageId } from './request-signer';
@@ -141,7 +141,7 @@ export class DeliveryQueue {
          RETURNING ${RETURNED})
        SELECT (SELECT coalesce(json_agg(claimed ORDER BY claimed.id::bigint), '[]') FROM claimed) AS deliveries,
               (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries
-               WHERE run_at > now() AND NOT (id = ANY($5::bigint[])))::float8 AS next_due_in_ms`,
+               WHERE run_at > now() AND run_at < 'infinity' AND NOT (id = ANY($5::bigint[])))::float8 AS next_due_in_ms`,
       [limit, perUrl, JSON.stringify(room), LEASE_MS, held],
     )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
     return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
@@ -168,12 +168,31 @@ export class DeliveryQueue {
     if (done.length) changes.push({ sql: `DELETE FROM integration_deliveries WHERE id = ANY($1::bigint[])`, params: [done] });
     if (retries.length) {
       changes.push({
-        sql: `UPDATE integration_deliveries d SET state = 'pending', attempt = d.attempt + 1, run_at = now() + r.ms * interval '1 millisecond'
+        // A paused delivery (its integration is disabled) waits at 'infinity' and keeps its attempt count.
+        sql: `UPDATE integration_deliveries d SET state = 'pending',
+                attempt = CASE WHEN r.ms = 'Infinity' THEN d.attempt ELSE d.attempt + 1 END,
+                run_at = CASE WHEN r.ms = 'Infinity' THEN 'infinity' ELSE now() + r.ms * interval '1 millisecond' END
               FROM unnest($1::bigint[], $2::float8[]) AS r(id, ms) WHERE d.id = r.id`,
-        params: [retries.map((r) => r.id), retries.map((r) => Math.round(r.inMs))],
+        params: [retries.map((r) => r.id), retries.map((r) => (Number.isFinite(r.inMs) ? Math.round(r.inMs) : 'Infinity'))],
       });
     }
     return changes;
+  }
+
+  /** Holds the integration's waiting deliveries (it was disabled): they wait at 'infinity' until `resumeFor`. */
+  async pauseFor(m: EntityManager, integrationId: string): Promise<void> {
+    await m.query(`UPDATE integration_deliveries SET run_at = 'infinity' WHERE integration_id = $1 AND state = 'pending'`, [integrationId]);
+  }
+
+  /**
+   * Lets the integration's held deliveries go again (it was enabled), oldest first as always;
+   * those queued more than `keepDays` days ago (the history retention; 0 keeps all) are deleted.
+   */
+  async resumeFor(m: EntityManager, integrationId: string, keepDays: number): Promise<void> {
+    if (keepDays > 0) {
+      await m.query(`DELETE FROM integration_deliveries WHERE integration_id = $1 AND run_at = 'infinity' AND created_at < now() - make_interval(days => $2)`, [integrationId, keepDays]);
+    }
+    await m.query(`UPDATE integration_deliveries SET run_at = now() WHERE integration_id = $1 AND run_at = 'infinity'`, [integrationId]);
   }
 
   /** Deliveries in the queue, waiting or running. */

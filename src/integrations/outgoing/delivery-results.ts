@@ -1,4 +1,7 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../core/config/app-config';
+import { targetHost } from '../disable-notice';
+import { IntegrationsService } from '../integrations.service';
 import { WriteBatch } from '../../core/background/write-batch';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
 import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
@@ -30,12 +33,15 @@ const MAX_BATCH = 1000;
  */
 @Injectable()
 export class DeliveryResults implements OnApplicationShutdown {
+  private readonly logger = new Logger('OutgoingDelivery');
   private readonly batch = new WriteBatch<Result>((results) => this.write(results), GATHER_MS, MAX_BATCH);
 
   constructor(
     private readonly history: HistoryRecorder,
     private readonly queue: DeliveryQueue,
     private readonly stats: IntegrationStats,
+    private readonly integrations: IntegrationsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Records the end of an attempt of `deliveryId` (with its history, if it has one, and what it counts for the integration's health). */
@@ -63,5 +69,23 @@ export class DeliveryResults implements OnApplicationShutdown {
     const entries = results.flatMap((r) => (r.history ? [r.history] : []));
     const facts = results.flatMap((r) => (r.fact ? [r.fact] : []));
     await this.history.save(entries, [...this.queue.finishChanges(done, retries), ...this.stats.changes(facts)]);
+    const failing = [...new Set(facts.filter((f) => !f.ok).map((f) => f.integrationId))];
+    if (failing.length && this.config.autoDisable.hours > 0) void this.disableFailing(failing);
+  }
+
+  /** Auto-disable: integrations whose deliveries have all failed long enough are turned off, their owners told. */
+  private async disableFailing(integrationIds: string[]): Promise<void> {
+    const { hours, failures } = this.config.autoDisable;
+    try {
+      for (const failing of await this.stats.failingFor(integrationIds, hours, failures)) {
+        const integration = await this.integrations.findById(failing.id);
+        if (!integration) continue;
+        const host = targetHost(integration.urls);
+        const why = `every delivery to ${host} has failed for ${hours} hours or more (${failing.failures} attempts in a row; the last: ${failing.lastFailure ?? 'failed'})`;
+        await this.integrations.disable(integration.id, `integration ${integration.id}: ${why}`, why);
+      }
+    } catch (error) {
+      this.logger.warn(`auto-disable check failed: ${(error as Error).message}`);
+    }
   }
 }

@@ -264,13 +264,14 @@ export class DeliveryWorker extends PollingLoop {
         return { written: this.results.show(attempt.history).catch(failed) };
       }
       const { outcome } = attempt;
-      this.metrics.delivery('retryInMs' in outcome ? 'retry' : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
+      this.metrics.delivery('retryInMs' in outcome ? (outcome.paused ? 'paused' : 'retry') : outcome.dropped ? 'dropped' : outcome.failed ? 'failed' : 'delivered');
       const fact = healthFact(delivery.integrationId, outcome, attempt.history);
       if (!('retryInMs' in outcome)) return { written: this.results.finish(delivery.id, { done: true }, attempt.history, fact).catch(unwritten) };
       const written = this.results.finish(delivery.id, { retryInMs: outcome.retryInMs }, attempt.history, fact).then(() => {
         // No longer ours once written: the next claim must see it as any other process's row.
         this.leased.delete(delivery.id);
-        this.wakeAt(Date.now() + outcome.retryInMs);
+        // A paused delivery is due only when its integration is enabled again (which announces it).
+        if (!outcome.paused) this.wakeAt(Date.now() + outcome.retryInMs);
       }, unwritten);
       return { written };
     } catch (error) {
@@ -282,7 +283,7 @@ export class DeliveryWorker extends PollingLoop {
 
 /** What an attempt counts for its integration's health; nothing for one dropped before it started. */
 function healthFact(integrationId: string, outcome: AttemptOutcome, history: HistoryEntry | undefined): AttemptFact | undefined {
-  if ('dropped' in outcome && outcome.dropped) return undefined;
+  if (('dropped' in outcome && outcome.dropped) || ('paused' in outcome && outcome.paused)) return undefined;
   const ok = !('retryInMs' in outcome) && !outcome.failed && !outcome.failure && !history?.failed;
   return { integrationId, at: new Date(), ok, ...(ok ? {} : { failure: outcome.failure ?? 'the script or the request failed (see the history)' }) };
 }

@@ -24,7 +24,8 @@ export interface ApiStats {
   oldestPendingSeconds?: number | null;
 }
 
-const ATTEMPTS = `jsonb_to_recordset($1::jsonb) AS a (integration_id varchar, at timestamptz, ok boolean, failure text)`;
+/** The batch's attempts ($1) as a relation named `alias`. */
+const attempts = (alias: string) => `jsonb_to_recordset($1::jsonb) AS ${alias} (integration_id varchar, at timestamptz, ok boolean, failure text)`;
 
 /**
  * The owner of `integration_stats` and `integration_health`: counts per integration and 5-minute
@@ -43,19 +44,27 @@ export class IntegrationStats {
     return [
       {
         sql: `INSERT INTO integration_stats AS s (integration_id, bucket, attempts, failures)
-              SELECT integration_id, date_bin('5 minutes', at, timestamptz '2000-01-01'), count(*), count(*) FILTER (WHERE NOT ok) FROM ${ATTEMPTS} GROUP BY 1, 2
+              SELECT integration_id, date_bin('5 minutes', at, timestamptz '2000-01-01'), count(*), count(*) FILTER (WHERE NOT ok) FROM ${attempts('a')} GROUP BY 1, 2
               ON CONFLICT (integration_id, bucket) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts, failures = s.failures + EXCLUDED.failures`,
         params: [json],
       },
       {
-        sql: `INSERT INTO integration_health AS h (integration_id, last_success_at, last_failure_at, last_failure)
-              SELECT integration_id, max(at) FILTER (WHERE ok), max(at) FILTER (WHERE NOT ok),
-                     (array_agg(coalesce(failure, 'failed') ORDER BY at DESC) FILTER (WHERE NOT ok))[1]
-              FROM ${ATTEMPTS} GROUP BY 1
+        // The run of failures since the last success: a success in the batch starts it again from
+        // the failures after it; otherwise the batch's failures extend it.
+        sql: `INSERT INTO integration_health AS h (integration_id, last_success_at, last_failure_at, last_failure, failing_since, failures_since)
+              SELECT a.integration_id, max(a.at) FILTER (WHERE a.ok), max(a.at) FILTER (WHERE NOT a.ok),
+                     (array_agg(coalesce(a.failure, 'failed') ORDER BY a.at DESC) FILTER (WHERE NOT a.ok))[1],
+                     min(a.at) FILTER (WHERE NOT a.ok AND (s.at IS NULL OR a.at > s.at)),
+                     count(*) FILTER (WHERE NOT a.ok AND (s.at IS NULL OR a.at > s.at))
+              FROM ${attempts('a')}
+              LEFT JOIN (SELECT integration_id, max(at) AS at FROM ${attempts('b')} WHERE ok GROUP BY 1) s ON s.integration_id = a.integration_id
+              GROUP BY a.integration_id
               ON CONFLICT (integration_id) DO UPDATE SET
                 last_success_at = greatest(h.last_success_at, EXCLUDED.last_success_at),
                 last_failure_at = greatest(h.last_failure_at, EXCLUDED.last_failure_at),
-                last_failure = CASE WHEN EXCLUDED.last_failure_at >= coalesce(h.last_failure_at, '-infinity') THEN EXCLUDED.last_failure ELSE h.last_failure END`,
+                last_failure = CASE WHEN EXCLUDED.last_failure_at >= coalesce(h.last_failure_at, '-infinity') THEN EXCLUDED.last_failure ELSE h.last_failure END,
+                failing_since = CASE WHEN EXCLUDED.last_success_at IS NOT NULL THEN EXCLUDED.failing_since ELSE coalesce(h.failing_since, EXCLUDED.failing_since) END,
+                failures_since = CASE WHEN EXCLUDED.last_success_at IS NOT NULL THEN EXCLUDED.failures_since ELSE h.failures_since + EXCLUDED.failures_since END`,
         params: [json],
       },
     ];
@@ -83,6 +92,25 @@ export class IntegrationStats {
     )) as StatsRow[];
     const outgoing = new Set(integrations.filter((i) => i.type === 'webhook-outgoing').map((i) => i.id));
     return new Map(rows.map((r) => [r.id, toApiStats(r, outgoing.has(r.id))]));
+  }
+
+  /**
+   * Of these integrations, the enabled ones whose deliveries have all failed for at least `hours`
+   * with at least `attempts` attempts, with what to tell their owner.
+   */
+  async failingFor(integrationIds: readonly string[], hours: number, attempts: number): Promise<{ id: string; failures: number; lastFailure: string | null }[]> {
+    if (!integrationIds.length) return [];
+    return this.dataSource.query(
+      `SELECT h.integration_id AS id, h.failures_since AS failures, h.last_failure AS "lastFailure"
+       FROM integration_health h JOIN integrations i ON i.id = h.integration_id
+       WHERE h.integration_id = ANY($1) AND i.enabled AND h.failing_since <= now() - $2::float8 * interval '1 hour' AND h.failures_since >= $3`,
+      [integrationIds, hours, attempts],
+    );
+  }
+
+  /** A run of failures ends when its integration is enabled again. */
+  async resetRun(m: EntityManager, integrationId: string): Promise<void> {
+    await m.query(`UPDATE integration_health SET failing_since = NULL, failures_since = 0 WHERE integration_id = $1`, [integrationId]);
   }
 
   /** Forgets an integration's stats (its removal). */
