@@ -29,6 +29,7 @@ import { SecretsVault } from './secrets/secrets-vault';
 import { DryRunService } from './dry-run/dry-run.service';
 import { IncomingCallLog } from './incoming/incoming-call-log';
 import { IntegrationStats } from './stats/integration-stats';
+import { RocketChatImportService } from './import/rocketchat-import.service';
 import { IncomingCall } from './incoming/incoming-call.entity';
 import { ScriptRevisionLog } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
@@ -36,7 +37,7 @@ import { ScriptRevision } from './revisions/script-revision.entity';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService],
   exports: [IntegrationsService],
 })
 export class IntegrationsModule {}

@@ -93,6 +93,35 @@ export class IntegrationsService {
   }
 
   /** Outgoing lookups by `target_url` match any of the integration's urls. */
+  /** The integration holding this incoming-hook token, if any. */
+  findByToken(token: string): Promise<Integration | null> {
+    return this.repo.findOneBy({ token });
+  }
+
+  /**
+   * An imported integration (RocketChatImportService), written as it was: its id, token and
+   * creation kept, `_updatedBy` the account that imported it. A new one gets a signing secret
+   * (outgoing) and its first script revision; on an existing one a script change is a revision.
+   */
+  async saveImported(fields: Partial<Integration> & { id: string; type: IntegrationType }, existing: Integration | null, actor: User): Promise<void> {
+    if (existing) {
+      const { id, createdAt: _createdAt, createdById: _createdById, createdByUsername: _createdByUsername, ...changes } = fields;
+      await this.save(actor, id, changes, { before: existing });
+      return;
+    }
+    await this.dataSource.transaction(async (m) => {
+      if (fields.type === INCOMING && fields.userId) await this.users.addRoles(fields.userId, ['bot'], m);
+      await m.insert(Integration, {
+        ...fields,
+        signingSecret: fields.type === OUTGOING ? newSigningSecret() : null,
+        updatedAt: new Date(),
+        updatedById: actor.id,
+        updatedByUsername: actor.username,
+      } as QueryDeepPartialEntity<Integration>);
+      await this.revisions.record(m, fields.id, { script: fields.script ?? null, scriptEnabled: fields.scriptEnabled === true, scriptCompiled: fields.scriptCompiled ?? null, scriptError: fields.scriptError ?? null }, actor);
+    });
+  }
+
   findByUrl(url: string): Promise<Integration | null> {
     return this.repo.createQueryBuilder('i').where(':url = ANY(i.urls)', { url }).orderBy('i.createdAt', 'ASC').getOne();
   }

@@ -96,6 +96,8 @@ export async function adminOf(url: string) {
   const login = (await (await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: ADMIN, password: ADMIN }) })).json()) as Json;
   const headers = { 'content-type': 'application/json', 'x-user-id': login.data.userId, 'x-auth-token': login.data.authToken };
   return {
+    userId: login.data.userId as string,
+    authToken: login.data.authToken as string,
     post: async (path: string, body: unknown) => (await (await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as Json,
     put: async (path: string, body: unknown) => (await (await fetch(`${url}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) })).json()) as Json,
     get: async (path: string) => (await (await fetch(`${url}${path}`, { headers })).json()) as Json,
