@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForExit } from '../src/core/database/process-status';
 import { eventually } from './support/eventually';
 import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
 import { Sink } from './support/sink';
-import { createScratchDatabase, databaseKind } from './support/test-app';
+import { databaseKind, processDatabase } from './support/test-app';
 
 jest.setTimeout(240000);
 
@@ -19,15 +18,7 @@ describe(`crash and restart (${databaseKind})`, () => {
     sink = await Sink.start();
     // A slow target keeps deliveries waiting in the queue when the process dies.
     sink.reply = () => ({ status: 200, body: 'ok', delayMs: 150 });
-    if (process.env.DATABASE_URL) {
-      const scratch = await createScratchDatabase(process.env.DATABASE_URL);
-      env = { DATABASE_URL: scratch.url };
-      cleanup = scratch.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
-      env = { DATA_DIR: dir };
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    ({ env, drop: cleanup } = await processDatabase('crash'));
   });
   afterAll(async () => {
     await server?.kill('SIGTERM');

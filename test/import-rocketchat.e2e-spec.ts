@@ -11,7 +11,7 @@ import { eventually } from './support/eventually';
 import { createIntegration, incomingBody, outgoingBody } from './support/integrations';
 import { adminOf, freePort, ROOT, ServerProcess, startServerProcess } from './support/server-process';
 import { Sink } from './support/sink';
-import { createScratchDatabase, databaseKind, startTestApp, TestApp } from './support/test-app';
+import { createScratchDatabase, databaseKind, processDatabase, startTestApp, TestApp } from './support/test-app';
 
 /** Moving from Rocket.Chat: a second Hookline (it speaks Rocket.Chat's API) is the source. */
 jest.setTimeout(120000);
@@ -27,17 +27,9 @@ describe(`import from Rocket.Chat (${databaseKind})`, () => {
   let sink: Sink;
   beforeAll(async () => {
     sink = await Sink.start();
-    let env: Record<string, string>;
-    if (process.env.DATABASE_URL) {
-      const scratch = await createScratchDatabase(process.env.DATABASE_URL);
-      env = { DATABASE_URL: scratch.url };
-      dropSource = scratch.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'hookline-import-source-'));
-      env = { DATA_DIR: dir, DATABASE_URL: '' };
-      dropSource = async () => rmSync(dir, { recursive: true, force: true });
-    }
-    [source, target] = await Promise.all([startServerProcess({ ...env, OUTGOING_ALLOW_PRIVATE: 'true' }), startTestApp()]);
+    const database = await processDatabase('import-source');
+    dropSource = database.drop;
+    [source, target] = await Promise.all([startServerProcess({ ...database.env, OUTGOING_ALLOW_PRIVATE: 'true' }), startTestApp()]);
     sourceAdmin = await adminOf(source.url);
     admin = await loginAsAdmin(target);
     actor = (await target.app.get(UsersService).findByExactUsername(TEST_ADMIN)) as User;

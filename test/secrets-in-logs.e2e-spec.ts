@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
-import { createScratchDatabase, databaseKind } from './support/test-app';
+import { databaseKind, processDatabase } from './support/test-app';
 
 jest.setTimeout(120000);
 
@@ -10,17 +7,9 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
   let server: ServerProcess;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    let env: Record<string, string>;
-    if (process.env.DATABASE_URL) {
-      const scratch = await createScratchDatabase(process.env.DATABASE_URL);
-      env = { DATABASE_URL: scratch.url };
-      cleanup = scratch.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'hookline-logs-'));
-      env = { DATA_DIR: dir };
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
-    server = await startServerProcess({ ...env, LOG_LEVEL: 'debug' });
+    const database = await processDatabase('logs');
+    cleanup = database.drop;
+    server = await startServerProcess({ ...database.env, LOG_LEVEL: 'debug' });
   });
   afterAll(async () => {
     await server.kill('SIGTERM');

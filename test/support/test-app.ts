@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
@@ -65,4 +68,18 @@ export async function startTestApp(overrides: Partial<AppConfigValues> = {}): Pr
       await scratch?.drop();
     },
   };
+}
+
+/**
+ * A database of its own for a server run as a separate process: a scratch database on the
+ * PostgreSQL of DATABASE_URL, or an embedded one in a temporary DATA_DIR. `env` goes to the
+ * process; `drop` removes the database afterwards.
+ */
+export async function processDatabase(prefix: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL);
+    return { env: { DATABASE_URL: scratch.url }, drop: scratch.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `hookline-${prefix}-`));
+  return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
