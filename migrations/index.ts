@@ -17,6 +17,7 @@ import { PersonalAccessTokens1763886300000 } from './1763886300000-personal-acce
 import { ScriptRevisions1763886400000 } from './1763886400000-script-revisions';
 import { IncomingCalls1763886500000 } from './1763886500000-incoming-calls';
 import { IntegrationStats1763886600000 } from './1763886600000-integration-stats';
+import { HookHistorySetting1763886700000 } from './1763886700000-hook-history-setting';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -42,4 +43,5 @@ export const migrations: Function[] = [
   ScriptRevisions1763886400000,
   IncomingCalls1763886500000,
   IntegrationStats1763886600000,
+  HookHistorySetting1763886700000,
 ];

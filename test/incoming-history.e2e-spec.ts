@@ -102,6 +102,23 @@ describe(`incoming call history (${databaseKind})`, () => {
     }
   });
 
+  it('lets an integration choose what its history keeps (hookHistory), over HOOK_HISTORY', async () => {
+    const quiet = await createIntegration(admin, incomingBody({ hookHistory: 'errors' }));
+    expect(quiet.hookHistory).toBe('errors');
+    await t.http.post(`/hooks/${quiet._id}/${quiet.token}`).send({ text: 'fine' }).expect(200);
+    await t.http.post(`/hooks/${quiet._id}/${quiet.token}`).send({ text: 'x', channel: '#elsewhere' }).expect(400);
+    expect((await historyOf(quiet._id)).history.map((h: { status: number }) => h.status)).toEqual([400]);
+    const updated = await admin.put('/api/v1/integrations.update', { ...incomingBody({ hookHistory: 'off' }), integrationId: quiet._id }).expect(200);
+    expect(updated.body.integration.hookHistory).toBe('off');
+    await t.http.post(`/hooks/${quiet._id}/${quiet.token}`).send({ text: 'x', channel: '#elsewhere' }).expect(400);
+    expect((await historyOf(quiet._id)).total).toBe(1);
+    const reset = await admin.put('/api/v1/integrations.update', { ...incomingBody({ hookHistory: null }), integrationId: quiet._id }).expect(200);
+    expect(reset.body.integration).not.toHaveProperty('hookHistory');
+    await t.http.post(`/hooks/${quiet._id}/${quiet.token}`).send({ text: 'kept again' }).expect(200);
+    expect((await historyOf(quiet._id)).total).toBe(2);
+    await admin.post('/api/v1/integrations.create', incomingBody({ hookHistory: 'sometimes' })).expect(400);
+  });
+
   it('forgets an integration’s calls when it is removed', async () => {
     const hook = await createIntegration(admin, incomingBody());
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x' }).expect(200);

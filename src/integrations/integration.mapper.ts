@@ -17,6 +17,7 @@ export function toApiIntegration(i: Integration, { withSigningSecret = false, st
     scriptCompiled: i.scriptCompiled,
     scriptError: i.scriptError,
     overrideDestinationChannelEnabled: i.overrideDestinationChannelEnabled,
+    hookHistory: i.hookHistory,
     token: i.token,
     event: i.event,
     urls: i.urls,

@@ -165,6 +165,7 @@ export class IntegrationsService {
       scriptCompiled: compiled?.scriptCompiled ?? null,
       scriptError: compiled?.scriptError ?? null,
       overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled ?? false,
+      hookHistory: input.hookHistory ?? null,
       token: randomId(48),
     }, secrets, user);
   }
@@ -249,6 +250,7 @@ export class IntegrationsService {
       ...(input.alias !== undefined ? { alias: input.alias } : {}),
       ...(hasUsername ? { username: postAs.username, userId: postAs.id } : {}),
       ...(input.overrideDestinationChannelEnabled != null ? { overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled } : {}),
+      ...(input.hookHistory !== undefined ? { hookHistory: input.hookHistory } : {}),
       ...(frozen
         ? {}
         : {

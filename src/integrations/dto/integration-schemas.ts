@@ -16,6 +16,9 @@ const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable
 // `secrets` is Hookline's own (names and values are checked by planSecrets, whose messages name the secret).
 const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true), secrets: { type: 'object', nullable: true } as Schema };
 
+/** Hookline's own, incoming only: which calls the integration's history keeps (null: HOOK_HISTORY). */
+const hookHistory: Schema = { type: 'string', enum: ['all', 'errors', 'off', null], nullable: true };
+
 const outgoingFields = {
   username: str(),
   channel: str(),
@@ -49,6 +52,7 @@ export const createIntegrationSchema: Schema = {
         name: str(),
         enabled: bool(),
         overrideDestinationChannelEnabled: bool(true),
+        hookHistory,
         ...common,
       },
       required: ['type', 'username', 'channel', 'scriptEnabled', 'name', 'enabled'],
@@ -75,6 +79,7 @@ export const updateIntegrationSchema: Schema = {
         overrideDestinationChannelEnabled: bool(true),
         name: str(),
         enabled: bool(),
+        hookHistory,
         ...common,
       },
       required: ['integrationId', 'type', 'channel', 'scriptEnabled', 'name', 'enabled'],

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export const INCOMING = 'webhook-incoming';
 export const OUTGOING = 'webhook-outgoing';
 export type IntegrationType = typeof INCOMING | typeof OUTGOING;
+export type HookHistoryMode = 'all' | 'errors' | 'off';
 
 export interface ScriptError {
   name: string;
@@ -111,6 +112,10 @@ export class Integration {
   /** Outgoing: the Standard Webhooks signing secret (`whsec_…`) its requests are signed with. */
   @Column({ name: 'signing_secret', type: 'text', nullable: true })
   signingSecret: string | null;
+
+  /** Incoming: which calls its history keeps (`all`, `errors`, `off`); null follows HOOK_HISTORY. */
+  @Column({ name: 'hook_history', type: 'varchar', length: 8, nullable: true })
+  hookHistory: HookHistoryMode | null;
 
   /** The names of its script secrets (values live sealed in integration_secrets). */
   @Column({ name: 'secret_names', type: 'text', array: true, nullable: true })

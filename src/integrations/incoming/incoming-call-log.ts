@@ -10,6 +10,7 @@ import { randomId } from '../../core/ids/random-id';
 import { MetricsService } from '../../metrics/metrics.service';
 import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
 import { asWithQueries } from '../../core/database/change';
+import { HookHistoryMode } from '../entities/integration.entity';
 import { IncomingCall } from './incoming-call.entity';
 import { deleteOlderThan } from '../../core/database/delete-older-than';
 
@@ -36,6 +37,8 @@ export interface IncomingCallFacts {
   error?: string;
   messageIds: string[];
   durationMs: number;
+  /** The integration's own choice of what to keep; undefined follows HOOK_HISTORY. */
+  keep?: HookHistoryMode;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface IncomingCallFacts {
  * gathered in memory and written in batches off the request's path; recording never fails or
  * slows a call (a full buffer drops its oldest rows, counted in `hookline_hook_history_dropped_total`,
  * and a failed write drops its batch). HOOK_HISTORY chooses what is kept: all calls, errors only,
- * or none; every call counts in the integration's health (IntegrationStats) whatever it says. The
+ * or none (an integration may choose for itself: `hookHistory`); every call counts in the integration's health (IntegrationStats) whatever it says. The
  * URL (with its token) is never stored.
  */
 @Injectable()
@@ -66,7 +69,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
   }
 
   record(call: IncomingCallFacts): void {
-    const mode = this.config.hookHistory;
+    const mode = call.keep ?? this.config.hookHistory;
     const failed = call.status >= 400 || call.script === 'error';
     const fact: AttemptFact = { integrationId: call.integrationId, at: call.at, ok: !failed, ...(failed ? { failure: call.scriptError ?? call.error ?? `answered ${call.status}` } : {}) };
     const kept = mode === 'all' || (mode === 'errors' && failed);

@@ -86,6 +86,7 @@ export class IncomingService {
         status,
         error,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        keep: integration.hookHistory ?? undefined,
       });
     }
   }
