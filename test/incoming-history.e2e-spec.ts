@@ -78,6 +78,28 @@ describe(`incoming call history (${databaseKind})`, () => {
     await admin.get('/api/v1/integrations.history', { id: hook._id, outcome: 'sometimes' }).expect(400);
   });
 
+  it('records a body holding a NUL byte (stored as U+FFFD) without losing the calls written beside it', async () => {
+    const hook = await createIntegration(admin, incomingBody());
+    const url = `/hooks/${hook._id}/${hook.token}`;
+    await Promise.all([
+      t.http.post(url).set('content-type', 'application/x-www-form-urlencoded').send('text=nul\u0000here&alias=x').expect(200),
+      t.http.post(url).send({ text: 'lone \ud800 surrogate' }).expect(200),
+      t.http.post(url).send({ text: 'plain' }).expect(200),
+    ]);
+    const page = await historyOf(hook._id);
+    expect(page.total).toBe(3);
+    expect(page.history.map((h: { body: string }) => h.body)).toContain('text=nul\ufffdhere&alias=x');
+  });
+
+  it('records a call whose body cannot be read, with its 400', async () => {
+    const hook = await createIntegration(admin, incomingBody());
+    // One form field is taken for JSON sent with a form type (spec §4.3): this one is not JSON.
+    const res = await t.http.post(`/hooks/${hook._id}/${hook.token}`).set('content-type', 'application/x-www-form-urlencoded').send('not-json=1').expect(400);
+    expect(res.body).toMatchObject({ success: false });
+    const [call] = (await historyOf(hook._id)).history;
+    expect(call).toMatchObject({ outcome: 'error', status: 400, body: 'not-json=1', script: 'skipped' });
+  });
+
   it('records calls of a disabled integration, and not calls with a wrong token', async () => {
     const hook = await createIntegration(admin, incomingBody({ enabled: false }));
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x' }).expect(503);

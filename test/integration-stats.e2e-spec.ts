@@ -13,7 +13,7 @@ describe(`integration stats (${databaseKind})`, () => {
   beforeAll(async () => {
     sink = await Sink.start();
     sink.reply = (r) => (r.url === '/down' ? { status: 503, body: 'maintenance' } : { status: 200, body: 'ok' });
-    t = await startTestApp({ delivery: { timeoutMs: 2000, retryDelayScale: 1000, concurrency: 8, perUrlConcurrency: 4 } });
+    t = await startTestApp({ scripts: { disabled: false, timeoutMs: 1000, memoryMb: 16 }, delivery: { timeoutMs: 2000, retryDelayScale: 1000, concurrency: 8, perUrlConcurrency: 4 } });
     admin = await loginAsAdmin(t);
   });
   afterAll(async () => {
@@ -47,6 +47,16 @@ describe(`integration stats (${databaseKind})`, () => {
     expect(Date.parse(stats.lastFailureAt)).toBeGreaterThanOrEqual(Date.parse(stats.lastSuccessAt));
     const listed = (await admin.get('/api/v1/integrations.list', { count: 100 }).expect(200)).body.integrations as Record<string, any>[];
     expect(listed.find((i) => i._id === hook._id)?.stats).toEqual(stats);
+  });
+
+  it('keeps a failure whose text holds a NUL or a lone surrogate (stored as U+FFFD)', async () => {
+    const script = `class Script { process_incoming_request() { throw new Error('bad \\u0000 byte \\ud800'); } }`;
+    const hook = await createIntegration(admin, incomingBody({ scriptEnabled: true, script }));
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({}).expect(400);
+    await t.app.get(IncomingCallLog).flush();
+    const stats = await statsOf(hook._id);
+    expect(stats).toMatchObject({ lastHour: { attempts: 1, failures: 1 } });
+    expect(stats.lastFailure).toContain('bad \ufffd byte \ufffd');
   });
 
   it('counts an outgoing integration’s deliveries, its failing target and what waits in its queue', async () => {

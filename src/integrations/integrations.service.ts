@@ -18,7 +18,7 @@ import { IntegrationGrants, IntegrationPermissions } from './integration-permiss
 import { IntegrationValidator, ValidOutgoing, isBlank } from './integration-validator';
 import { planSecrets, SecretChanges } from './secrets/secret-rules';
 import { SecretsVault } from './secrets/secrets-vault';
-import { ScriptRevisionLog, scriptChanged } from './revisions/script-revision-log';
+import { ScriptRevisionLog, scriptChanged, scriptStateOf } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
 import { IncomingCallLog } from './incoming/incoming-call-log';
 import { IntegrationStats } from './stats/integration-stats';
@@ -93,6 +93,9 @@ export class IntegrationsService {
   }
 
   /** Outgoing lookups by `target_url` match any of the integration's urls. */
+  findByUrl(url: string): Promise<Integration | null> {
+    return this.repo.createQueryBuilder('i').where(':url = ANY(i.urls)', { url }).orderBy('i.createdAt', 'ASC').getOne();
+  }
   /** The integration holding this incoming-hook token, if any. */
   findByToken(token: string): Promise<Integration | null> {
     return this.repo.findOneBy({ token });
@@ -109,22 +112,10 @@ export class IntegrationsService {
       await this.save(actor, id, changes, { before: existing });
       return;
     }
-    await this.dataSource.transaction(async (m) => {
-      if (fields.type === INCOMING && fields.userId) await this.users.addRoles(fields.userId, ['bot'], m);
-      await m.insert(Integration, {
-        ...fields,
-        signingSecret: fields.type === OUTGOING ? newSigningSecret() : null,
-        updatedAt: new Date(),
-        updatedById: actor.id,
-        updatedByUsername: actor.username,
-      } as QueryDeepPartialEntity<Integration>);
-      await this.revisions.record(m, fields.id, { script: fields.script ?? null, scriptEnabled: fields.scriptEnabled === true, scriptCompiled: fields.scriptCompiled ?? null, scriptError: fields.scriptError ?? null }, actor);
-    });
+    const imported = { ...fields, signingSecret: fields.type === OUTGOING ? newSigningSecret() : null, updatedAt: new Date(), updatedById: actor.id, updatedByUsername: actor.username };
+    await this.insert(actor, imported, planSecrets(undefined, []), fields.type === INCOMING ? fields.userId : undefined);
   }
 
-  findByUrl(url: string): Promise<Integration | null> {
-    return this.repo.createQueryBuilder('i').where(':url = ANY(i.urls)', { url }).orderBy('i.createdAt', 'ASC').getOne();
-  }
 
   // ----- create -----------------------------------------------------------------------------
 
@@ -167,7 +158,7 @@ export class IntegrationsService {
       overrideDestinationChannelEnabled: input.overrideDestinationChannelEnabled ?? false,
       hookHistory: input.hookHistory ?? null,
       token: randomId(48),
-    }, secrets, user);
+    }, secrets, user.id);
   }
 
   /** `addOutgoingIntegration` (spec §3.2). */
@@ -186,20 +177,24 @@ export class IntegrationsService {
     }, secrets);
   }
 
-  private async insert(caller: User, fields: Partial<Integration>, secrets: SecretChanges, botUser?: User): Promise<Integration> {
-    const id = randomId();
+  /**
+   * Inserts a new integration created by `caller` (an import brings its own id and creator), its
+   * secrets and its first script revision, in one transaction.
+   */
+  private async insert(caller: User, fields: Partial<Integration>, secrets: SecretChanges, botUserId?: string): Promise<Integration> {
+    const id = fields.id ?? randomId();
     await this.dataSource.transaction(async (m) => {
       // Incoming integrations post as a bot: the post-as user gets the bot role (spec §3.1 step 11).
-      if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
+      if (botUserId) await this.users.addRoles(botUserId, ['bot'], m);
       await m.insert(Integration, {
+        createdById: caller.id,
+        createdByUsername: caller.username,
         ...fields,
         secretNames: secrets.names.length ? secrets.names : null,
         id,
-        createdById: caller.id,
-        createdByUsername: caller.username,
       } as QueryDeepPartialEntity<Integration>);
       await this.vault.write(m, id, secrets);
-      await this.revisions.record(m, id, { script: fields.script ?? null, scriptEnabled: fields.scriptEnabled === true, scriptCompiled: fields.scriptCompiled ?? null, scriptError: fields.scriptError ?? null }, caller);
+      await this.revisions.record(m, id, scriptStateOf(fields), caller);
     });
     return (await this.findById(id)) as Integration;
   }

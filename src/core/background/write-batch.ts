@@ -1,7 +1,9 @@
 /**
  * Gathers items for a few milliseconds and writes them together: one statement for many items
  * instead of one each. `add` resolves once the item's batch is written (or rejects with its
- * error). Batches are written one after another; a full batch is written without waiting.
+ * error). Batches are written one after another; a full batch is written without waiting. With a
+ * `bound`, at most `maxPending` items wait: past it the oldest are dropped (their `add` resolves)
+ * and counted with `onDrop`, for writes that must never hold up or fail their callers.
  */
 export class WriteBatch<T> {
   private items: T[] = [];
@@ -13,11 +15,18 @@ export class WriteBatch<T> {
     private readonly write: (items: T[]) => Promise<void>,
     private readonly waitMs: number,
     private readonly maxItems: number,
+    private readonly bound?: { maxPending: number; onDrop: (count: number) => void },
   ) {}
 
   add(item: T): Promise<void> {
     this.items.push(item);
     const written = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.bound && this.items.length > this.bound.maxPending) {
+      const excess = this.items.length - this.bound.maxPending;
+      this.items.splice(0, excess);
+      this.waiters.splice(0, excess).forEach((w) => w.resolve());
+      this.bound.onDrop(excess);
+    }
     if (this.items.length >= this.maxItems) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
     return written;

@@ -78,14 +78,10 @@ export class HooksController {
   private async execute(params: Record<string, string>, request: RawRequest) {
     const integration = await this.incoming.authenticate(params.integrationId, params.token);
     const query = { ...(request.query as Record<string, unknown>) };
-    return this.incoming.handle(integration, {
-      method: request.method,
-      url: request.url,
-      params,
-      query,
-      headers: { ...request.headers },
-      body: hookBody(request.method, request.headers['content-type'], request.body, request.rawBody, query),
-      rawBody: request.rawBody?.toString('utf8') ?? '',
-    });
+    return this.incoming.handle(
+      integration,
+      { method: request.method, url: request.url, params, query, headers: { ...request.headers }, rawBody: request.rawBody?.toString('utf8') ?? '' },
+      () => hookBody(request.method, request.headers['content-type'], request.body, request.rawBody, query),
+    );
   }
 }

@@ -5,13 +5,15 @@ import { AppConfig } from '../../core/config/app-config';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { RowCounts } from '../../core/database/row-counts';
 import { RowCountsFolder } from '../../core/database/row-counts-folder';
+import { WriteBatch } from '../../core/background/write-batch';
 import { Page } from '../../core/http/pagination';
+import { toStorable } from '../../core/http/storable-text';
 import { randomId } from '../../core/ids/random-id';
 import { MetricsService } from '../../metrics/metrics.service';
 import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
 import { asWithQueries } from '../../core/database/change';
 import { HookHistoryMode } from '../entities/integration.entity';
-import { IncomingCall } from './incoming-call.entity';
+import { callFailed, IncomingCall } from './incoming-call.entity';
 import { deleteOlderThan } from '../../core/database/delete-older-than';
 
 /** Calls per integration and day, kept by triggers (migration 1763886500000-incoming-calls). */
@@ -23,6 +25,11 @@ export const KEPT_BODY_BYTES = 8 * 1024;
 const MAX_PENDING = 10_000;
 const WRITE_AFTER_MS = 50;
 const WRITE_AT = 500;
+
+interface PendingCall {
+  row?: Record<string, unknown>;
+  fact: AttemptFact;
+}
 
 /** One call, as the incoming service saw it. */
 export interface IncomingCallFacts {
@@ -53,9 +60,10 @@ export interface IncomingCallFacts {
 export class IncomingCallLog implements OnApplicationShutdown {
   private readonly logger = new Logger('IncomingHistory');
   /** Calls waiting to be written: each counts in its integration's health; `row` is its history record, if kept. */
-  private pending: { row?: Record<string, unknown>; fact: AttemptFact }[] = [];
-  private timer?: NodeJS.Timeout;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly batch = new WriteBatch<PendingCall>((calls) => this.write(calls), WRITE_AFTER_MS, WRITE_AT, {
+    maxPending: MAX_PENDING,
+    onDrop: (count) => this.metrics.hookHistoryDropped(count),
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -70,18 +78,17 @@ export class IncomingCallLog implements OnApplicationShutdown {
 
   record(call: IncomingCallFacts): void {
     const mode = call.keep ?? this.config.hookHistory;
-    const failed = call.status >= 400 || call.script === 'error';
+    const failed = callFailed(call);
     const fact: AttemptFact = { integrationId: call.integrationId, at: call.at, ok: !failed, ...(failed ? { failure: call.scriptError ?? call.error ?? `answered ${call.status}` } : {}) };
     const kept = mode === 'all' || (mode === 'errors' && failed);
-    this.pending.push({ fact, ...(kept ? { row: this.row(call) } : {}) });
-    if (this.pending.length > MAX_PENDING) this.metrics.hookHistoryDropped(this.pending.splice(0, this.pending.length - MAX_PENDING).length);
-    if (this.pending.length >= WRITE_AT) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), WRITE_AFTER_MS);
+    // Never rejects: a failed write is counted and logged by `write`.
+    void this.batch.add({ fact, ...(kept ? { row: this.row(call) } : {}) });
   }
 
+  /** The history row; its text made storable (a NUL or a lone surrogate would fail the whole batch's write). */
   private row(call: IncomingCallFacts): Record<string, unknown> {
     const bytes = Buffer.from(call.rawBody, 'utf8');
-    return {
+    return toStorable({
       id: randomId(),
       integration_id: call.integrationId,
       created_at: call.at.toISOString(),
@@ -96,18 +103,12 @@ export class IncomingCallLog implements OnApplicationShutdown {
       error: call.error ?? null,
       message_ids: call.messageIds,
       duration_ms: call.durationMs,
-    };
+    });
   }
 
   /** Writes what is gathered; resolves when everything recorded so far is written (or dropped). */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.pending.length) return this.writing;
-    const calls = this.pending;
-    this.pending = [];
-    this.writing = this.writing.then(() => this.write(calls));
-    return this.writing;
+    return this.batch.flush();
   }
 
   /** Newest first, optionally only calls that ended well (`ok`) or not (`error`). */
@@ -119,7 +120,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
       .addOrderBy('c.id', 'DESC')
       .limit(page.count);
     if (outcome) {
-      // Filtered totals are counted: the per-day counts know every call, not their outcomes.
+      // Filtered totals are counted: the per-day counts know every call, not their outcomes. The SQL of callFailed:
       query.andWhere(outcome === 'error' ? `(c.status >= 400 OR c.script = 'error')` : `(c.status < 400 AND c.script <> 'error')`);
       return [await query.offset(page.offset).getMany(), await query.getCount()];
     }
@@ -146,7 +147,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
   }
 
   /** One statement: the history rows kept, and every call counted in its integration's health. */
-  private async write(calls: { row?: Record<string, unknown>; fact: AttemptFact }[]): Promise<void> {
+  private async write(calls: PendingCall[]): Promise<void> {
     const rows = calls.flatMap((c) => (c.row ? [c.row] : []));
     const counted = asWithQueries(this.stats.changes(calls.map((c) => c.fact)), 1);
     try {

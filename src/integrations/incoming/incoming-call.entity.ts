@@ -50,3 +50,8 @@ export class IncomingCall {
   @Column({ name: 'duration_ms', type: 'real' })
   durationMs: number;
 }
+
+/** A call went wrong when its answer was an error or its script failed (what `outcome=error` selects). */
+export function callFailed(call: { status: number; script: string }): boolean {
+  return call.status >= 400 || call.script === 'error';
+}

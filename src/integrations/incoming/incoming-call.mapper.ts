@@ -1,4 +1,4 @@
-import { IncomingCall } from './incoming-call.entity';
+import { callFailed, IncomingCall } from './incoming-call.entity';
 
 /** An incoming call as `integrations.history` shows it (Hookline's own shape; `type: 'incoming-webhook'`). */
 export function toApiIncomingCall(c: IncomingCall): Record<string, unknown> {
@@ -6,7 +6,7 @@ export function toApiIncomingCall(c: IncomingCall): Record<string, unknown> {
     _id: c.id,
     type: 'incoming-webhook',
     integration: { _id: c.integrationId },
-    outcome: c.status >= 400 || c.script === 'error' ? 'error' : 'ok',
+    outcome: callFailed(c) ? 'error' : 'ok',
     method: c.method,
     ...(c.contentType !== null ? { contentType: c.contentType } : {}),
     bodySize: c.bodyBytes,

@@ -8,6 +8,7 @@ import { Integration, INCOMING } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
+import { HookBody } from './hook-body';
 import { IncomingCallLog } from './incoming-call-log';
 import { HookRequest, incomingScriptRequest } from './script-request';
 
@@ -60,16 +61,17 @@ export class IncomingService {
 
   /**
    * Runs a call (`execute`) and records it in the integration's incoming history, whatever its
-   * outcome; the record is written later, in a batch, and cannot fail the call.
+   * outcome, a body that cannot be read included (`readBody` throws its 400 here); the record is
+   * written later, in a batch, and cannot fail the call.
    */
-  async handle(integration: Integration, request: HookRequest): Promise<HookAnswer> {
+  async handle(integration: Integration, request: Omit<HookRequest, 'body'>, readBody: () => HookBody | undefined): Promise<HookAnswer> {
     const at = new Date();
     const started = process.hrtime.bigint();
     const notes: CallNotes = { script: 'skipped', messageIds: [] };
     let status: number = HttpStatus.OK;
     let error: string | undefined;
     try {
-      return await this.execute(integration, request, notes);
+      return await this.execute(integration, { ...request, body: readBody() }, notes);
     } catch (thrown) {
       status = ApiError.is(thrown) ? thrown.status : HttpStatus.INTERNAL_SERVER_ERROR;
       error = ApiError.is(thrown) ? errorText(thrown) : 'Internal server error';

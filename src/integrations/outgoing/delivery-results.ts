@@ -78,11 +78,8 @@ export class DeliveryResults implements OnApplicationShutdown {
     const { hours, failures } = this.config.autoDisable;
     try {
       for (const failing of await this.stats.failingFor(integrationIds, hours, failures)) {
-        const integration = await this.integrations.findById(failing.id);
-        if (!integration) continue;
-        const host = targetHost(integration.urls);
-        const why = `every delivery to ${host} has failed for ${hours} hours or more (${failing.failures} attempts in a row; the last: ${failing.lastFailure ?? 'failed'})`;
-        await this.integrations.disable(integration.id, `integration ${integration.id}: ${why}`, why);
+        const why = `every delivery to ${targetHost(failing.urls)} has failed for ${hours} hours or more (${failing.failures} attempts in a row; the last: ${failing.lastFailure ?? 'failed'})`;
+        await this.integrations.disable(failing.id, `integration ${failing.id}: ${why}`, why);
       }
     } catch (error) {
       this.logger.warn(`auto-disable check failed: ${(error as Error).message}`);

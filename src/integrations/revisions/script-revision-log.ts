@@ -9,6 +9,11 @@ import { ScriptRevision } from './script-revision.entity';
 /** The fields a revision keeps. */
 export type ScriptState = Pick<Integration, 'script' | 'scriptEnabled' | 'scriptCompiled' | 'scriptError'>;
 
+/** The revision-kept fields of a new integration's fields (absent ones as they are stored). */
+export function scriptStateOf(fields: Partial<ScriptState>): ScriptState {
+  return { script: fields.script ?? null, scriptEnabled: fields.scriptEnabled === true, scriptCompiled: fields.scriptCompiled ?? null, scriptError: fields.scriptError ?? null };
+}
+
 /** Whether `after` differs from `before` in what a revision records (the script or whether it runs). */
 export function scriptChanged(before: ScriptState | undefined, after: ScriptState): boolean {
   return !before || (before.script ?? null) !== (after.script ?? null) || before.scriptEnabled !== after.scriptEnabled;

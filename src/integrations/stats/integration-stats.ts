@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Change } from '../../core/database/change';
+import { storableString } from '../../core/http/storable-text';
 
 /** One finished call (incoming) or delivery attempt (outgoing). */
 export interface AttemptFact {
@@ -40,7 +41,7 @@ export class IntegrationStats {
   /** The writes that count `facts`, for another module's statement. */
   changes(facts: readonly AttemptFact[]): Change[] {
     if (!facts.length) return [];
-    const json = JSON.stringify(facts.map((f) => ({ integration_id: f.integrationId, at: f.at.toISOString(), ok: f.ok, failure: f.failure?.slice(0, 500) ?? null })));
+    const json = JSON.stringify(facts.map((f) => ({ integration_id: f.integrationId, at: f.at.toISOString(), ok: f.ok, failure: f.failure === undefined ? null : storableString(f.failure.slice(0, 500)) })));
     return [
       {
         sql: `INSERT INTO integration_stats AS s (integration_id, bucket, attempts, failures)
@@ -98,10 +99,10 @@ export class IntegrationStats {
    * Of these integrations, the enabled ones whose deliveries have all failed for at least `hours`
    * with at least `attempts` attempts, with what to tell their owner.
    */
-  async failingFor(integrationIds: readonly string[], hours: number, attempts: number): Promise<{ id: string; failures: number; lastFailure: string | null }[]> {
+  async failingFor(integrationIds: readonly string[], hours: number, attempts: number): Promise<{ id: string; urls: string[] | null; failures: number; lastFailure: string | null }[]> {
     if (!integrationIds.length) return [];
     return this.dataSource.query(
-      `SELECT h.integration_id AS id, h.failures_since AS failures, h.last_failure AS "lastFailure"
+      `SELECT h.integration_id AS id, i.urls, h.failures_since AS failures, h.last_failure AS "lastFailure"
        FROM integration_health h JOIN integrations i ON i.id = h.integration_id
        WHERE h.integration_id = ANY($1) AND i.enabled AND h.failing_since <= now() - $2::float8 * interval '1 hour' AND h.failures_since >= $3`,
       [integrationIds, hours, attempts],
