@@ -46,7 +46,11 @@ describe(`webhook ids and signing secrets (${databaseKind})`, () => {
     const verifier = new Webhook(integration.signingSecret);
     for (const arrival of arrivals) expect(() => verifier.verify(arrival.body, arrival.headers as Record<string, string>)).not.toThrow();
 
-    const history = (await admin.get('/api/v1/integrations.history', { id: integration._id, count: 10 }).expect(200)).body.history;
+    // A finished attempt's history row is written by the next result batch, after the receiver has answered.
+    const history = await eventually(
+      async () => (await admin.get('/api/v1/integrations.history', { id: integration._id, count: 10 }).expect(200)).body.history as { _id: string }[],
+      (rows) => rows.length === 3,
+    );
     await admin.post('/api/v1/integrations.replayOutgoing', { integrationId: integration._id, historyId: history[0]._id }).expect(200);
     const replayed = await eventually(async () => sink.at(path), (a) => a.length === 4);
     expect(ids).not.toContain(String(replayed[3].headers['webhook-id']));
