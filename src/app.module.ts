@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AdminUiModule } from './admin-ui/admin-ui.module';
+import { UiSessionGuard } from './admin-ui/ui-session.guard';
 import { AuthModule } from './auth/auth.module';
 import { TokenAuthGuard } from './auth/token-auth.guard';
 import { AuthorizationModule } from './authorization/authorization.module';
@@ -37,10 +39,12 @@ export class AppModule {
         RoomsModule,
         MessagesModule,
         IntegrationsModule,
+        AdminUiModule,
       ],
-      // Order matters: who is calling, then what they may do.
+      // Order matters: who is calling (API headers, or an admin page's session cookie), then what they may do.
       providers: [
         { provide: APP_GUARD, useExisting: TokenAuthGuard },
+        { provide: APP_GUARD, useExisting: UiSessionGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
       ],
     };

@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { version } from '../package.json';
+import { registerAdminUiPlugins } from './admin-ui/ui-assets';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { DatabaseAvailability } from './core/database/database-availability';
@@ -99,6 +100,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
         }),
     });
   }
+  await registerAdminUiPlugins(app);
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadLimit, files: 1, fields: 10, fieldSize: 64 * 1024 } });
 
   const fastify = app.getHttpAdapter().getInstance();

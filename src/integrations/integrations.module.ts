@@ -38,6 +38,6 @@ import { ScriptRevision } from './revisions/script-revision.entity';
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
   providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService],
-  exports: [IntegrationsService],
+  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats],
 })
 export class IntegrationsModule {}

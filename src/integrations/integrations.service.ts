@@ -10,7 +10,7 @@ import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
-import { parseIncomingChannels } from './channels';
+import { parseIncomingChannels, parseOutgoingChannels, SCOPED_CHANNELS } from './channels';
 import { Integration, IntegrationType, INCOMING, OUTGOING } from './entities/integration.entity';
 import { HistoryRecorder } from './history/history-recorder';
 import { IntegrationInput } from './integration-input';
@@ -384,6 +384,24 @@ export class IntegrationsService {
       [id, newSigningSecret()],
     )) as [{ signing_secret: string }[], number];
     return rows[0]?.signing_secret;
+  }
+
+  /**
+   * One field checked as a create would check it, for forms that check as you type: the API's
+   * message for the channel list or the post-as user, or null when it would pass.
+   */
+  async checkField(caller: User, type: IntegrationType, field: 'channel' | 'username', value: string): Promise<string | null> {
+    try {
+      if (field === 'username') return (await this.users.findByExactUsername(value.trim())) ? null : 'Invalid user';
+      const grants = await this.grantsOf.of(caller);
+      const targets = type === INCOMING ? parseIncomingChannels(value) : parseOutgoingChannels(value);
+      const named = targets.filter((t) => !SCOPED_CHANNELS.includes(t.toLowerCase()));
+      await this.validator.assertTargets(caller, named, grants.all(type) && grants.own(type));
+      return null;
+    } catch (error) {
+      if (ApiError.is(error)) return error.message;
+      throw error;
+    }
   }
 
   // ----- read, list, remove -----------------------------------------------------------------

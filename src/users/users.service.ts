@@ -38,6 +38,8 @@ export interface NewUser {
 
 const METHOD = { method: 'insertOrUpdateUser' };
 const FIELD_UNAVAILABLE = 'error-field-unavailable';
+/** pg_advisory_xact_lock key of first-run setup (any fixed number; only setup takes it). */
+const FIRST_ADMINISTRATOR_LOCK = 4_801_517;
 
 @Injectable()
 export class UsersService {
@@ -105,7 +107,7 @@ export class UsersService {
   }
 
   /** Validates and inserts a user; a clash of username or e-mail is a 400 naming the field. */
-  async create(input: NewUser): Promise<User> {
+  async create(input: NewUser, outer?: EntityManager): Promise<User> {
     if (!isValidUsername(input.username)) {
       throw ApiError.meteor('error-input-is-not-a-valid-field', `${input.username} is not a valid username`, {
         ...METHOD,
@@ -135,22 +137,57 @@ export class UsersService {
       type: input.type ?? 'user',
       requirePasswordChange: input.requirePasswordChange ?? false,
     });
+    const insert = async (m: EntityManager) => {
+      await m.insert(User, user);
+      const created = await m.findOneByOrFail(User, { id: user.id });
+      await this.outbox.record(m, 'userCreated', { user: toApiUser(created, { withEmail: false }) });
+      for (const listener of this.createdListeners) {
+        await listener(m, created, { joinDefaultChannels: input.joinDefaultChannels ?? true });
+      }
+      return created;
+    };
     try {
-      await this.users.manager.transaction(async (m) => {
-        await m.insert(User, user);
-        const created = await m.findOneByOrFail(User, { id: user.id });
-        await this.outbox.record(m, 'userCreated', { user: toApiUser(created, { withEmail: false }) });
-        for (const listener of this.createdListeners) {
-          await listener(m, created, { joinDefaultChannels: input.joinDefaultChannels ?? true });
-        }
-      });
+      return await (outer ? insert(outer) : this.users.manager.transaction(insert));
     } catch (error) {
       const index = uniqueViolation(error);
       if (index === 'users_email_lower_key') throw this.taken(input.email as string);
       if (index !== undefined) throw this.taken(input.username);
       throw error;
     }
-    return (await this.findById(user.id)) as User;
+  }
+
+  /** Whether an active person (not a bot) holds the admin role: until one does, the UI offers first-run setup. */
+  async hasAdministrator(m: EntityManager = this.users.manager): Promise<boolean> {
+    const [row] = (await m.query(`SELECT EXISTS (SELECT 1 FROM users WHERE 'admin' = ANY(roles) AND active AND type <> 'bot') AS found`)) as { found: boolean }[];
+    return row.found;
+  }
+
+  /**
+   * The first administrator, made once: concurrent setups queue on one lock and every one after
+   * the first finds an administrator and is refused.
+   */
+  async createFirstAdministrator(input: Pick<NewUser, 'username' | 'name' | 'email' | 'password'>): Promise<User> {
+    return this.users.manager.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMINISTRATOR_LOCK]);
+      if (await this.hasAdministrator(m)) throw ApiError.failure('An administrator already exists.', 403);
+      return this.create({ ...input, roles: ['admin'], verified: true }, m);
+    });
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    const result = await this.users.update({ id: userId }, { passwordHash: await hashPassword(password), updatedAt: new Date() });
+    if (!result.affected) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'setPassword' });
+  }
+
+  /** Replaces the user's roles; every role must exist, and at least one is kept. */
+  async setRoles(userId: string, roles: string[]): Promise<void> {
+    const unique = [...new Set(roles)];
+    if (unique.length === 0) throw ApiError.failure('A user needs at least one role.');
+    for (const role of unique) {
+      if (!(await this.permissions.roleExists(role))) throw ApiError.meteor('error-invalid-role', `Invalid role: ${role}`, { method: 'setUserRoles' });
+    }
+    const result = await this.users.update({ id: userId }, { roles: unique, updatedAt: new Date() });
+    if (!result.affected) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'setUserRoles' });
   }
 
   /** Inserts the user unless one with that id or username exists; for seeding, safe across processes. */

@@ -67,6 +67,21 @@ export class HistoryService {
     return { kind: OUTGOING, rows: await query.getMany(), total: start.total };
   }
 
+  /** One entry of the integration's history (a delivery attempt or an incoming call), with the visibility of `list`; null when there is none. */
+  async entry(caller: User, integrationId: string, entryId: string): Promise<{ kind: typeof INCOMING; row: IncomingCall } | { kind: typeof OUTGOING; row: IntegrationHistory } | null> {
+    const grants = await this.grantsOf.of(caller);
+    const integration = await this.integrations.findById(integrationId);
+    if (!integration) return null;
+    if (!grants.all(integration.type) && !grants.own(integration.type)) throw ApiError.forbidden();
+    if (!grants.covers(integration)) return null;
+    if (integration.type === INCOMING) {
+      const call = await this.calls.find(integrationId, entryId);
+      return call ? { kind: INCOMING, row: call } : null;
+    }
+    const record = await this.dataSource.manager.findOneBy(IntegrationHistory, { id: entryId, integrationId });
+    return record ? { kind: OUTGOING, row: record } : null;
+  }
+
   async clear(caller: User, integrationId: string): Promise<void> {
     const integration = await this.integrations.findOutgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration();

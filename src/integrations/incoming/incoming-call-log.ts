@@ -129,6 +129,10 @@ export class IncomingCallLog implements OnApplicationShutdown {
     return [await query.andWhere('c.created_at < :until', { until: start.until }).offset(start.skip).getMany(), start.total];
   }
 
+  find(integrationId: string, id: string): Promise<IncomingCall | null> {
+    return this.dataSource.manager.findOneBy(IncomingCall, { id, integrationId });
+  }
+
   /** Deletes an integration's calls (its removal). */
   async deleteFor(integrationId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.delete(IncomingCall, { integrationId });

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { AuthorizationModule } from '../authorization/authorization.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { UsersModule } from '../users/users.module';
+import { HistoryPagesController } from './history-pages.controller';
+import { IntegrationsPagesController } from './integrations-pages.controller';
+import { SessionController } from './session.controller';
+import { UiExceptionFilter } from './ui-exception.filter';
+import { UiPages } from './ui-pages';
+import { UiSessionGuard } from './ui-session.guard';
+import { UiSessions } from './ui-sessions';
+import { UsersPagesController } from './users-pages.controller';
+
+/** The admin web UI at /ui: server-rendered pages over the same services (and permissions) as the API. */
+@Module({
+  imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule],
+  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController],
+  providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter],
+  exports: [UiSessionGuard],
+})
+export class AdminUiModule {}

@@ -1,0 +1,117 @@
+import { ApiError } from '../core/http/api-error';
+import { INCOMING, Integration, IntegrationType } from '../integrations/entities/integration.entity';
+import { IntegrationInput } from '../integrations/integration-input';
+import { formText } from './ui-request';
+
+type Form = Record<string, unknown> | undefined;
+
+const CHECKBOXES = ['enabled', 'scriptEnabled', 'overrideDestinationChannelEnabled', 'triggerWordAnywhere', 'runOnEdits', 'retryFailedCalls', 'impersonateUser'] as const;
+
+const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
+const lines = (value: string) =>
+  value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** `NAME=value` lines set secrets; each ticked `removeSecret` deletes one (values never come back to the page). */
+function secretsOf(form: Form): Record<string, string | null> | undefined {
+  const secrets: Record<string, string | null> = {};
+  for (const line of lines(formText(form, 'secrets'))) {
+    const at = line.indexOf('=');
+    secrets[at < 0 ? line : line.slice(0, at).trim()] = at < 0 ? '' : line.slice(at + 1);
+  }
+  const removed = form?.removeSecret;
+  for (const name of Array.isArray(removed) ? removed : removed === undefined ? [] : [removed]) {
+    if (typeof name === 'string') secrets[name] = null;
+  }
+  return Object.keys(secrets).length ? secrets : undefined;
+}
+
+/** The API body a create or edit form stands for: the same fields, the same services, the same checks. */
+export function inputFromForm(type: IntegrationType, form: Form): IntegrationInput & Record<string, unknown> {
+  const checked = Object.fromEntries(CHECKBOXES.map((name) => [name, formText(form, name) !== ''])) as Record<(typeof CHECKBOXES)[number], boolean>;
+  const common = {
+    type,
+    name: formText(form, 'name').trim(),
+    enabled: checked.enabled,
+    username: formText(form, 'username').trim(),
+    channel: formText(form, 'channel').trim(),
+    scriptEnabled: checked.scriptEnabled,
+    script: formText(form, 'script'),
+    alias: optional(formText(form, 'alias')),
+    avatar: optional(formText(form, 'avatar')),
+    emoji: optional(formText(form, 'emoji')),
+    secrets: secretsOf(form),
+  };
+  if (type === INCOMING) {
+    const history = formText(form, 'hookHistory');
+    return {
+      ...common,
+      overrideDestinationChannelEnabled: checked.overrideDestinationChannelEnabled,
+      hookHistory: history === 'all' || history === 'errors' || history === 'off' ? history : null,
+    };
+  }
+  const retryCount = formText(form, 'retryCount').trim();
+  return {
+    ...common,
+    event: formText(form, 'event'),
+    targetRoom: optional(formText(form, 'targetRoom')),
+    urls: lines(formText(form, 'urls')),
+    triggerWords: formText(form, 'triggerWords')
+      .split(',')
+      .map((word) => word.trim())
+      .filter(Boolean),
+    triggerWordAnywhere: checked.triggerWordAnywhere,
+    token: optional(formText(form, 'token')),
+    runOnEdits: checked.runOnEdits,
+    retryFailedCalls: checked.retryFailedCalls,
+    retryCount: retryCount === '' ? undefined : Number(retryCount),
+    retryDelay: optional(formText(form, 'retryDelay')),
+    impersonateUser: checked.impersonateUser,
+  };
+}
+
+/** A stored integration as its edit form shows it (secrets by name only). */
+export function formFromIntegration(i: Integration): Record<string, unknown> {
+  return {
+    ...i,
+    channel: i.channel.join(', '),
+    urls: (i.urls ?? []).join('\n'),
+    triggerWords: (i.triggerWords ?? []).join(', '),
+    secretNames: i.secretNames ?? [],
+    secrets: '',
+  };
+}
+
+/** The update body that changes only `enabled` (the API's update takes the whole integration). */
+export function inputWithEnabled(i: Integration, enabled: boolean): IntegrationInput & Record<string, unknown> {
+  const form = { ...formFromIntegration(i), enabled: enabled ? 'on' : '' } as Record<string, unknown>;
+  for (const name of CHECKBOXES) if (name !== 'enabled') form[name] = i[name] ? 'on' : '';
+  form.retryCount = i.retryCount === null || i.retryCount === undefined ? '' : String(i.retryCount);
+  return { ...inputFromForm(i.type, form), script: i.script ?? undefined };
+}
+
+/** Which form field an API error is about, so the page can show it there (unknown: at the top). */
+const FIELD_OF_ERROR: Record<string, string> = {
+  'error-invalid-channel': 'channel',
+  'error-invalid-room': 'channel',
+  'error-invalid-username': 'username',
+  'error-invalid-user': 'username',
+  'error-invalid-post-as-user': 'username',
+  'error-invalid-urls': 'urls',
+  'error-invalid-event-type': 'event',
+  'error-invalid-token': 'token',
+  'error-invalid-targetRoom': 'targetRoom',
+  'error-invalid-channel-start-with-chars': 'channel',
+  'error-invalid-triggerWords': 'triggerWords',
+};
+
+export function fieldErrorOf(error: ApiError): { field: string; message: string } {
+  const message = error.message;
+  const mapped = FIELD_OF_ERROR[error.code];
+  if (mapped) return { field: mapped, message };
+  const named = /property '(\w+)'|^(\w+) /.exec(message);
+  const field = named?.[1] ?? (/secret/i.test(message) ? 'secrets' : undefined);
+  return { field: field ?? 'form', message };
+}

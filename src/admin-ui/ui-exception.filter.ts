@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { toErrorResponse } from '../core/http/error-response';
+import { CsrfRefused, LoginRequired } from './ui-errors';
+import { UiPages } from './ui-pages';
+import { UiRequest } from './ui-request';
+
+/**
+ * Errors on admin pages become pages: no session goes to the login form (and back afterwards), a
+ * refusal or a bad request shows the API's own message, a server fault is logged and apologised for.
+ */
+@Catch()
+@Injectable()
+export class UiExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly pages: UiPages,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('AdminUi');
+  }
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const request = host.switchToHttp().getRequest<UiRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const response = toErrorResponse(exception);
+    const { body, unexpected } = response;
+    // The API answers a foreign integration with 400 "not-authorized" (Rocket.Chat's way); a page says 403.
+    const status = body.error === 'not-authorized' || body.errorType === 'not_authorized' ? 403 : response.status;
+    if (exception instanceof LoginRequired || (status === 401 && !(exception instanceof CsrfRefused))) {
+      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      void reply.redirect(`/ui/login${next}`, 303);
+      return;
+    }
+    if (unexpected && !(exception instanceof CsrfRefused)) {
+      this.logger.error({ err: exception, reqId: request.id }, 'Unexpected error on admin page %s %s', request.method, request.url);
+    }
+    const [shownStatus, message] =
+      exception instanceof CsrfRefused
+        ? [403, exception.message]
+        : unexpected
+          ? [500, 'Something went wrong on the server; it has been logged.']
+          : [status, status === 403 ? 'You do not have permission to do this.' : String(body.error ?? body.message ?? 'The request failed.')];
+    try {
+      await this.pages.render(request, reply, 'error', { title: `Error ${shownStatus}`, status: shownStatus, message }, shownStatus);
+    } catch (error) {
+      this.logger.error({ err: error }, 'The error page itself failed');
+      void reply.status(shownStatus).type('text/plain').send(message);
+    }
+  }
+}

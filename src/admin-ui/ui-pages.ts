@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { PermissionsService } from '../authorization/permissions.service';
+import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
+import { UiRequest } from './ui-request';
+
+/**
+ * Scripts only from Hookline itself (no inline script, no eval). Styles from Hookline, plus the
+ * one style element the script editor (CodeMirror) adds, which carries this response's nonce.
+ */
+export const contentSecurityPolicy = (styleNonce: string) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' 'nonce-${styleNonce}'`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+/** What the navigation shows; the server checks each page again on its own. */
+const NAV_PERMISSIONS = [...ALL_MANAGE_PERMISSIONS, 'create-user', 'edit-other-user-password', 'assign-roles', 'access-permissions'];
+
+/** Renders a page inside the layout with the caller, the form token and the navigation they may use. */
+@Injectable()
+export class UiPages {
+  constructor(private readonly permissions: PermissionsService) {}
+
+  async render(request: UiRequest, reply: FastifyReply, view: string, data: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {
+    const user = request.user;
+    const held = user ? await this.permissions.granted(user.roles, NAV_PERMISSIONS) : new Set<string>();
+    const nav = {
+      integrations: ALL_MANAGE_PERMISSIONS.some((p) => held.has(p)),
+      users: held.has('create-user') || held.has('edit-other-user-password') || held.has('assign-roles'),
+      permissions: held.has('access-permissions'),
+    };
+    const styleNonce = randomBytes(16).toString('base64');
+    secureHeaders(reply, styleNonce);
+    return reply.status(status).view(`${view}.hbs`, { me: user ? { id: user.id, username: user.username } : null, csrf: request.csrfToken, nav, styleNonce, ...data });
+  }
+
+  /** After a successful post: the next page is a GET (reloading it posts nothing twice). */
+  redirect(reply: FastifyReply, to: string, notice?: string): FastifyReply {
+    const url = notice ? `${to}${to.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : to;
+    return reply.redirect(url, 303);
+  }
+}
+
+function secureHeaders(reply: FastifyReply, styleNonce: string): void {
+  reply
+    .header('content-security-policy', contentSecurityPolicy(styleNonce))
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    .header('referrer-policy', 'same-origin')
+    .header('cache-control', 'no-store');
+}

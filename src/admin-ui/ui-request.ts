@@ -1,0 +1,14 @@
+import type { AuthenticatedRequest } from '../auth/authenticated-user';
+
+/** A request to an admin page: `user` when a session is open, and the token its forms must carry. */
+export type UiRequest = AuthenticatedRequest & {
+  csrfToken?: string;
+  body?: Record<string, unknown>;
+  cookies?: Record<string, string | undefined>;
+};
+
+/** A form's text field; a repeated or missing field reads as ''. */
+export const formText = (body: Record<string, unknown> | undefined, name: string): string => {
+  const value = body?.[name];
+  return typeof value === 'string' ? value : '';
+};

@@ -1,0 +1,16 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
+
+export const UI_ROUTE = Symbol('UI_ROUTE');
+
+export interface UiRouteOptions {
+  /** The page works without a session (setup, login). */
+  anonymous?: boolean;
+}
+
+/**
+ * An admin UI controller: authenticated by the session cookie instead of Rocket.Chat's headers
+ * (UiSessionGuard), every form checked against CSRF, left out of the OpenAPI document.
+ */
+export const UiRoute = (options: UiRouteOptions = {}) => applyDecorators(Public(), SetMetadata(UI_ROUTE, options), ApiExcludeController());

@@ -1,0 +1,136 @@
+import request from 'supertest';
+import { databaseKind, startTestApp, TestApp } from './support/test-app';
+
+/** The cookies a response set, as a Cookie header value, merged over the ones already held. */
+function keepCookies(held: Record<string, string>, response: request.Response): Record<string, string> {
+  const set = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  const next = { ...held };
+  for (const line of set) {
+    const [pair] = line.split(';');
+    const at = pair.indexOf('=');
+    next[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return next;
+}
+const cookieHeader = (jar: Record<string, string>) =>
+  Object.entries(jar)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
+const formToken = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/**
+ * Admin UI sessions without a browser: first-run setup under concurrency, the cookie's flags, the
+ * page headers, where a login may send you, and the line between the UI's cookie and the API.
+ */
+describe(`admin UI sessions (${databaseKind})`, () => {
+  let t: TestApp;
+  /** The administrator the concurrent setups made (the first test). */
+  let adminName = '';
+  const PASSWORD = 'a long password';
+
+  beforeAll(async () => {
+    t = await startTestApp({ testMode: false, trustProxy: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A browser-like visitor: keeps cookies, reads each form's token from the page it got. */
+  const visitor = () => {
+    let jar: Record<string, string> = {};
+    let token = '';
+    return {
+      async get(path: string, headers: Record<string, string> = {}) {
+        const response = await t.http.get(path).set('cookie', cookieHeader(jar)).set(headers);
+        jar = keepCookies(jar, response);
+        if (formToken(response.text)) token = formToken(response.text);
+        return response;
+      },
+      async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+        const response = await t.http.post(path).set('cookie', cookieHeader(jar)).set(headers).type('form').send({ _csrf: token, ...form });
+        jar = keepCookies(jar, response);
+        return response;
+      },
+      get jar() {
+        return jar;
+      },
+    };
+  };
+
+  it('creates exactly one first administrator when several setups are posted at once', async () => {
+    const visitors = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const v = visitor();
+        expect((await v.get('/ui/setup')).status).toBe(200);
+        return v;
+      }),
+    );
+    const answers = await Promise.all(visitors.map((v, i) => v.post('/ui/setup', { username: `first-${i}`, password: PASSWORD, confirm: PASSWORD })));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 303));
+    const admins = await Promise.all(answers.map((_, i) => t.http.post('/api/v1/login').send({ user: `first-${i}`, password: PASSWORD })));
+    expect(admins.filter((a) => a.status === 200)).toHaveLength(1);
+    adminName = `first-${admins.findIndex((a) => a.status === 200)}`;
+    expect((await visitor().get('/ui/setup')).headers.location).toBe('/ui/login');
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Strict, and Secure when the request came over HTTPS', async () => {
+    for (const [headers, secure] of [[{}, false], [{ 'x-forwarded-proto': 'https' }, true]] as const) {
+      const v = visitor();
+      await v.get('/ui/login', headers);
+      const answer = await v.post('/ui/login', { username: adminName, password: PASSWORD }, headers);
+      expect(answer.status).toBe(303);
+      const cookie = ([] as string[]).concat(answer.headers['set-cookie']).find((c) => c.startsWith('hookline_session='));
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      expect(/;\s*Secure/i.test(cookie ?? '')).toBe(secure);
+    }
+  });
+
+  it('answers pages with a Content-Security-Policy that allows no inline script, and no framing', async () => {
+    const page = await visitor().get('/ui/login');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).not.toContain('unsafe-eval');
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('sends a login only to a page of the UI afterwards, never to another site', async () => {
+    for (const [next, expected] of [
+      ['/ui/users', '/ui/users'],
+      ['//evil.example/ui', '/ui/integrations'],
+      ['https://evil.example/', '/ui/integrations'],
+      ['/api/v1/me', '/ui/integrations'],
+    ]) {
+      const v = visitor();
+      await v.get('/ui/login');
+      const answer = await v.post('/ui/login', { username: adminName, password: PASSWORD, next });
+      expect({ next, location: answer.headers.location }).toEqual({ next, location: expected });
+    }
+  });
+
+  it('keeps the UI cookie and the API apart: the cookie opens no API route, and logging out ends the session', async () => {
+    const v = visitor();
+    await v.get('/ui/login');
+    await v.post('/ui/login', { username: adminName, password: PASSWORD });
+    expect((await v.get('/ui/integrations')).status).toBe(200);
+    const api = await t.http.get('/api/v1/me').set('cookie', cookieHeader(v.jar));
+    expect(api.status).toBe(401);
+    expect(api.body).toEqual({ status: 'error', message: 'You must be logged in to do this.' });
+
+    expect((await v.post('/ui/logout', {})).headers.location).toBe('/ui/login');
+    const after = await t.http.get('/ui/integrations').set('cookie', `hookline_session=${v.jar.hookline_session || 'gone'}`);
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toBe('/ui/login?next=%2Fui%2Fintegrations');
+  });
+
+  it('refuses a login form posted without the token its page set, and logs nobody in', async () => {
+    const v = visitor();
+    await v.get('/ui/login');
+    const forged = await t.http.post('/ui/login').type('form').send({ username: adminName, password: PASSWORD });
+    expect(forged.status).toBe(403);
+    expect(forged.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^hookline_session=/)]));
+  });
+});

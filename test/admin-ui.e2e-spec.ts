@@ -1,0 +1,275 @@
+import { mkdirSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Client, login } from './support/api';
+import { launchChromium } from './support/browser';
+import { eventually } from './support/eventually';
+import { Sink } from './support/sink';
+import { databaseKind, startTestApp, TestApp } from './support/test-app';
+
+/** With UI_SCREENSHOTS=docs/screenshots the main pages are saved there (README). */
+const SCREENSHOTS = process.env.UI_SCREENSHOTS;
+const ADMIN = { username: 'ada', password: 'correct horse battery' };
+
+/**
+ * The admin UI in a real headless Chromium against the real server (TEST_MODE off: no seeded
+ * administrator, so the first-run setup is offered). The tests run in order, each building on the
+ * state the previous ones left, as an administrator would use the UI.
+ */
+jest.setTimeout(60_000);
+
+describe(`admin UI in a browser (${databaseKind})`, () => {
+  let t: TestApp;
+  let sink: Sink;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let page: Page;
+  let base: string;
+  let api: Client;
+  const cspViolations: string[] = [];
+  const ids: Record<string, string> = {};
+
+  const shot = async (p: Page, name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await p.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+  const newPage = async (context: BrowserContext) => {
+    const p = await context.newPage();
+    p.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    return p;
+  };
+  /** The form token the page's own forms carry (every logged-in page has the logout form). */
+  const csrfOf = (p: Page) => p.locator('form.logout input[name=_csrf]').inputValue();
+
+  beforeAll(async () => {
+    sink = await Sink.start();
+    t = await startTestApp({ testMode: false, delivery: { timeoutMs: 2000, retryDelayScale: 0.01, concurrency: 4, perUrlConcurrency: 2 } });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    admin = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+    page = await newPage(admin);
+    page.on('dialog', (dialog) => void dialog.accept());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sink?.close();
+  });
+  afterEach(() => expect(cspViolations).toEqual([]));
+
+  it('offers a one-time setup that creates the first administrator, then login and logout', async () => {
+    await page.goto('/');
+    expect(new URL(page.url()).pathname).toBe('/ui/setup');
+    await shot(page, 'setup');
+    await page.getByLabel('Username').fill(ADMIN.username);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Password again').fill('something else');
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('The two passwords differ.');
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Password again').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.waitForURL('**/ui/integrations**');
+    expect(await page.getByRole('status').textContent()).toContain('Welcome, ada');
+
+    // Setup is gone: the page sends to login, and a posted setup form creates nobody.
+    const again = await admin.request.post('/ui/setup', { form: { _csrf: await csrfOf(page), username: 'mallory', password: 'mallory-password', confirm: 'mallory-password' }, maxRedirects: 0 });
+    expect(again.status()).toBe(303);
+    api = await login(t, ADMIN.username, ADMIN.password);
+    await expect(login(t, 'mallory', 'mallory-password')).rejects.toThrow(/401/);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/ui/login**');
+    await page.goto('/ui/setup');
+    expect(new URL(page.url()).pathname).toBe('/ui/login');
+    await page.goto('/ui/integrations');
+    expect(new URL(page.url()).pathname).toBe('/ui/login');
+    await page.getByLabel('Username or e-mail').fill(ADMIN.username);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('Wrong username or password.');
+    await shot(page, 'login');
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/ui/integrations');
+
+    const cookie = (await admin.cookies()).find((c) => c.name === 'hookline_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  });
+
+  it('creates an incoming integration whose test message is posted through the real hook', async () => {
+    await page.getByRole('link', { name: 'New incoming' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Build status');
+    await page.getByLabel('Post to channel').fill('#nowhere');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // The API's own message, next to its field.
+    expect(await page.locator('#channel-error').textContent()).toContain('Invalid room');
+    await page.getByLabel('Post to channel').fill('#general');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/ui\/integrations\/[^/]+\?notice=Saved/);
+    ids.incoming = new URL(page.url()).pathname.split('/').pop() as string;
+    const hookUrl = await page.locator('#hook-url').textContent();
+    expect(hookUrl).toMatch(new RegExp(`/hooks/${ids.incoming}/\\w+$`));
+    expect(await page.locator('#curl-json').textContent()).toContain(`'${hookUrl}'`);
+
+    await page.getByLabel('Test message').fill('Hello from the browser test');
+    await page.getByRole('button', { name: 'Send test message' }).click();
+    expect(await page.locator('#test-result').textContent()).toContain('The hook answered 200');
+    const messages = (await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.messages as { msg: string; bot?: { i: string } }[];
+    expect(messages.find((m) => m.msg === 'Hello from the browser test')).toMatchObject({ bot: { i: ids.incoming } });
+    await shot(page, 'incoming');
+  });
+
+  it('checks the channel and the post-as user as they are typed', async () => {
+    await page.getByLabel('Post as').fill('nobody-by-this-name');
+    await expect(eventually(async () => page.locator('#username-live').textContent(), (text) => text === 'Invalid user')).resolves.toBe('Invalid user');
+    await page.getByLabel('Post as').fill('rocket.cat');
+    await expect(eventually(async () => page.locator('#username-live').textContent(), (text) => text === '')).resolves.toBe('');
+    await page.reload();
+  });
+
+  it('shows a script compile error at its line, and tries a script without posting', async () => {
+    await page.getByLabel('Script enabled').check();
+    const editor = page.locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await editor.fill('class Script {\n  process_incoming_request({ request }) {\n    return { content: { text: ) } };\n  }\n}\n');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    const error = page.locator('#script-error');
+    expect(await error.textContent()).toMatch(/line 3, column \d+/);
+    expect(await page.locator('.cm-error-line').count()).toBe(1);
+    await shot(page, 'script-error');
+
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await editor.fill('class Script {\n  process_incoming_request({ request }) {\n    console.log("got", request.content.text);\n    return { content: { text: "tried: " + request.content.text } };\n  }\n}\n');
+    await page.getByLabel('Sample (JSON)').fill('{"text": "sample"}');
+    const before = (await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.total as number;
+    await page.getByRole('button', { name: 'Try it' }).click();
+    const result = await page.locator('#try-result').textContent();
+    expect(result).toContain('tried: sample');
+    expect(result).toContain('got sample');
+    expect((await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.total).toBe(before);
+    await shot(page, 'try-it');
+  });
+
+  it('shows an outgoing delivery in the history, opens it, and replays it to the sink', async () => {
+    await page.goto('/ui/integrations/new/webhook-outgoing');
+    await page.getByLabel('Name', { exact: true }).fill('To the sink');
+    await page.getByLabel('Channel').fill('#general');
+    await page.getByLabel('URLs (one per line)').fill(`${sink.url}/ui-sink`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await page.locator('#signing-secret').textContent()).toMatch(/^whsec_/);
+    ids.outgoing = (await api.get('/api/v1/integrations.list', { type: 'webhook-outgoing' }).expect(200)).body.integrations[0]._id;
+
+    await api.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'to the sink' }).expect(200);
+    await eventually(async () => sink.at('/ui-sink'), (a) => a.length === 1);
+    await page.goto(`/ui/integrations/${ids.outgoing}/history`);
+    await eventually(
+      async () => (await page.reload(), page.locator('table.list tbody tr').count()),
+      (rows) => rows === 1,
+    );
+    await shot(page, 'history');
+    await page.locator('table.list tbody a').first().click();
+    expect(await page.locator('#entry-request').textContent()).toContain('to the sink');
+    await shot(page, 'history-entry');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.waitForURL(/notice=Replay/);
+    const arrivals = await eventually(async () => sink.at('/ui-sink'), (a) => a.length === 2);
+    expect(JSON.parse(arrivals[1].body).text).toBe('to the sink');
+
+    await page.goto('/ui/integrations');
+    expect(await page.locator('table.list tbody tr').count()).toBe(2);
+    await shot(page, 'integrations');
+  });
+
+  it('renders a recorded body holding <script> as text, never as markup', async () => {
+    const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+    const hook = (await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration;
+    const calls = async () => (await api.get('/api/v1/integrations.history', { id: ids.incoming }).expect(200)).body.total as number;
+    const before = await calls();
+    await t.http.post(`/hooks/${ids.incoming}/${hook.token}`).send({ text: hostile });
+    await eventually(calls, (total) => total === before + 1);
+    await page.goto(`/ui/integrations/${ids.incoming}/history`);
+    await page.locator('table.list tbody a').first().click();
+    expect(await page.locator('#entry-request').textContent()).toContain('<script>window.__pwned = 1</script><img src=x onerror=');
+    expect(await page.locator('#entry-request script, #entry-request img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.content()).toContain('&lt;script&gt;window.__pwned');
+  });
+
+  it('refuses a form without the session\'s CSRF token, changing nothing', async () => {
+    const before = (await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration.enabled;
+    for (const form of [{ enabled: 'false' }, { enabled: 'false', _csrf: 'forged' }]) {
+      const answer = await admin.request.post(`/ui/integrations/${ids.incoming}/enabled`, { form, maxRedirects: 0 });
+      expect(answer.status()).toBe(403);
+      expect(await answer.text()).toContain('This form has expired or was sent from another site.');
+    }
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration.enabled).toBe(before);
+    // With the token, the same toggle works.
+    const ok = await admin.request.post(`/ui/integrations/${ids.incoming}/enabled`, { form: { enabled: 'false', _csrf: await csrfOf(page) }, maxRedirects: 0 });
+    expect({ status: ok.status(), body: ok.status() === 303 ? '' : /error-box[^>]*>([^<]*)/.exec(await ok.text())?.[1] }).toEqual({ status: 303, body: '' });
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration.enabled).toBe(false);
+  });
+
+  it('lets an administrator create a user, who without integration permissions sees no edit buttons and is refused by the server', async () => {
+    await page.goto('/ui/users');
+    await page.getByText('Create a user').click();
+    await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Password', { exact: true }).fill('bob-password-1');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.waitForURL(/notice=Created/);
+    await shot(page, 'users');
+
+    const bob = await browser.newContext({ baseURL: base });
+    const bobPage = await newPage(bob);
+    await bobPage.goto('/ui/login');
+    await bobPage.getByLabel('Username or e-mail').fill('bob');
+    await bobPage.getByLabel('Password').fill('bob-password-1');
+    await bobPage.getByRole('button', { name: 'Log in' }).click();
+    await bobPage.waitForLoadState();
+    expect(await bobPage.locator('h1').textContent()).toBe('Error 403');
+    expect(await bobPage.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
+    expect(await bobPage.getByRole('button', { name: /Save|New incoming|Remove/ }).count()).toBe(0);
+    await bobPage.goto(`/ui/integrations/${ids.incoming}`);
+    expect(await bobPage.getByRole('button', { name: 'Save' }).count()).toBe(0);
+
+    // Posting the edit form anyway, with bob's own valid form token: refused, nothing changes.
+    const token = await csrfOf(bobPage);
+    const answer = await bob.request.post(`/ui/integrations/${ids.incoming}`, { form: { _csrf: token, name: 'taken over', channel: '#general', username: 'rocket.cat', enabled: 'on' }, maxRedirects: 0 });
+    expect(answer.status()).toBe(403);
+    const removal = await bob.request.post(`/ui/integrations/${ids.incoming}/remove`, { form: { _csrf: token }, maxRedirects: 0 });
+    expect(removal.status()).toBe(403);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration.name).toBe('Build status');
+
+    // Granting "manage own incoming" to the user role on the permissions page opens the door to his own.
+    await page.goto('/ui/permissions');
+    await page.getByLabel('manage-own-incoming-integrations for user').check();
+    await page.getByRole('button', { name: 'Save permissions' }).click();
+    await page.waitForURL(/notice=Permissions/);
+    await shot(page, 'permissions');
+    await bobPage.goto('/ui/integrations');
+    expect(await bobPage.getByRole('link', { name: 'New incoming' }).count()).toBe(1);
+    expect(await bobPage.getByRole('link', { name: 'New outgoing' }).count()).toBe(0);
+    expect(await bobPage.locator('table.list tbody tr').count()).toBe(0);
+    await bob.close();
+  });
+
+  it('is readable at phone width', async () => {
+    const phone = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
+    const p = await newPage(phone);
+    await p.goto('/ui/integrations');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(p, 'phone');
+    await phone.close();
+  });
+});
