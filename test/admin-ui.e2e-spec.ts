@@ -28,6 +28,8 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
   let base: string;
   let api: Client;
   const cspViolations: string[] = [];
+  /** Every asset comes from Hookline itself: requests to any other origin are collected here. */
+  const foreignRequests: string[] = [];
   const ids: Record<string, string> = {};
 
   const shot = async (p: Page, name: string) => {
@@ -39,6 +41,9 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     const p = await context.newPage();
     p.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    p.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreignRequests.push(r.url());
     });
     return p;
   };
@@ -60,7 +65,7 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await t?.close();
     await sink?.close();
   });
-  afterEach(() => expect(cspViolations).toEqual([]));
+  afterEach(() => expect({ cspViolations, foreignRequests }).toEqual({ cspViolations: [], foreignRequests: [] }));
 
   it('offers a one-time setup that creates the first administrator, then login and logout', async () => {
     await page.goto('/');
@@ -94,8 +99,13 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('Wrong username or password.');
     await shot(page, 'login');
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    // By keyboard alone: the form is reachable and sent with Enter.
+    await page.getByLabel('Username or e-mail').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(ADMIN.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press('Enter');
     await page.waitForURL('**/ui/integrations');
 
     const cookie = (await admin.cookies()).find((c) => c.name === 'hookline_session');
@@ -186,9 +196,42 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     const arrivals = await eventually(async () => sink.at('/ui-sink'), (a) => a.length === 2);
     expect(JSON.parse(arrivals[1].body).text).toBe('to the sink');
 
+    await page.goto(`/ui/integrations/${ids.outgoing}/history`);
+    await page.getByLabel('Outcome').selectOption('error');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(await page.locator('.empty').textContent()).toContain('Nothing recorded with this outcome');
+    await page.getByLabel('Outcome').selectOption('ok');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/outcome=ok/);
+    await eventually(async () => (await page.reload(), page.locator('table.list tbody tr').count()), (rows) => rows === 2);
+
     await page.goto('/ui/integrations');
     expect(await page.locator('table.list tbody tr').count()).toBe(2);
     await shot(page, 'integrations');
+  });
+
+  it('marks an integration disabled by failures with the reason, and re-enables it', async () => {
+    sink.reply = (r) => (r.url === '/gone' ? { status: 410, body: 'gone' } : { status: 200, body: '{"ok":true}' });
+    const gone = await api
+      .post('/api/v1/integrations.create', { type: 'webhook-outgoing', name: 'Gone target', enabled: true, event: 'sendMessage', channel: '#general', username: 'rocket.cat', urls: [`${sink.url}/gone`], scriptEnabled: false })
+      .expect(200);
+    ids.gone = gone.body.integration._id;
+    await api.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'to a target that is gone' }).expect(200);
+    await eventually(
+      async () => (await api.get('/api/v1/integrations.get', { integrationId: ids.gone }).expect(200)).body.integration,
+      (gone) => gone.enabled === false && Boolean(gone.stats?.lastFailure),
+    );
+
+    await page.goto('/ui/integrations');
+    const row = page.locator('tr', { hasText: 'Gone target' });
+    expect(await row.textContent()).toContain('Disabled after failing: answered 410');
+    await page.goto(`/ui/integrations/${ids.gone}`);
+    expect(await page.getByRole('alert').first().textContent()).toContain('Disabled by Hookline after failing for too long.');
+    await page.getByRole('button', { name: 'Re-enable' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('h1, .error-box').allTextContents()).toEqual(['Gone target']);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.gone }).expect(200)).body.integration.enabled).toBe(true);
+    await api.post('/api/v1/integrations.remove', { type: 'webhook-outgoing', integrationId: ids.gone }).expect(200);
   });
 
   it('renders a recorded body holding <script> as text, never as markup', async () => {
@@ -202,13 +245,20 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.locator('table.list tbody a').first().click();
     expect(await page.locator('#entry-request').textContent()).toContain('<script>window.__pwned = 1</script><img src=x onerror=');
     expect(await page.locator('#entry-request script, #entry-request img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.content()).toContain('&lt;script&gt;window.__pwned');
+
+    // Clear history, after its confirmation.
+    await page.goto(`/ui/integrations/${ids.incoming}/history`);
+    await page.getByRole('button', { name: 'Clear history' }).click();
+    await page.waitForURL(/notice=History/);
+    expect(await page.locator('table.list tbody tr').count()).toBe(0);
+    expect((await api.get('/api/v1/integrations.history', { id: ids.incoming }).expect(200)).body.total).toBe(0);
   });
 
   it('refuses a form without the session\'s CSRF token, changing nothing', async () => {
     const before = (await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration.enabled;
-    for (const form of [{ enabled: 'false' }, { enabled: 'false', _csrf: 'forged' }]) {
+    for (const form of [{ enabled: 'false' }, { enabled: 'false', _csrf: 'forged' }] as Record<string, string>[]) {
       const answer = await admin.request.post(`/ui/integrations/${ids.incoming}/enabled`, { form, maxRedirects: 0 });
       expect(answer.status()).toBe(403);
       expect(await answer.text()).toContain('This form has expired or was sent from another site.');
@@ -261,15 +311,39 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(await bobPage.getByRole('link', { name: 'New outgoing' }).count()).toBe(0);
     expect(await bobPage.locator('table.list tbody tr').count()).toBe(0);
     await bob.close();
+
+    // An administrator sets bob's password and roles.
+    const bobRow = page.locator('tr', { hasText: 'bob' });
+    await page.goto('/ui/users');
+    await bobRow.getByLabel('New password for bob').fill('bob-new-password');
+    await bobRow.getByRole('button', { name: 'Set' }).click();
+    await page.waitForURL(/notice=Password/);
+    await expect(login(t, 'bob', 'bob-password-1')).rejects.toThrow(/401/);
+    await login(t, 'bob', 'bob-new-password');
+    await bobRow.getByLabel('bot').check();
+    await bobRow.getByRole('button', { name: 'Save roles' }).click();
+    await page.waitForURL(/notice=Roles/);
+    const users = (await api.get('/api/v1/users.list', { count: 100 }).expect(200)).body.users as { username: string; roles: string[] }[];
+    expect(users.find((u) => u.username === 'bob')?.roles.sort()).toEqual(['bot', 'user']);
   });
 
   it('is readable at phone width', async () => {
     const phone = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
     const p = await newPage(phone);
     await p.goto('/ui/integrations');
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(p, 'phone');
     await phone.close();
+  });
+
+  it('follows the system colour scheme', async () => {
+    const dark = await browser.newContext({ baseURL: base, colorScheme: 'dark', viewport: { width: 1280, height: 900 }, storageState: await admin.storageState() });
+    const p = await newPage(dark);
+    await p.goto(`/ui/integrations/${ids.outgoing}`);
+    const background = await p.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    expect(background).toBe('rgb(22, 24, 28)');
+    await shot(p, 'dark');
+    await dark.close();
   });
 });

@@ -108,6 +108,16 @@ describe(`incoming call history (${databaseKind})`, () => {
     expect(page.history.map((h: { status: number }) => h.status)).toEqual([503]);
   });
 
+  it('is cleared by integrations.clearHistory, under the incoming permissions', async () => {
+    const hook = await createIntegration(admin, incomingBody());
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'to be cleared' }).expect(200);
+    expect((await historyOf(hook._id)).total).toBe(1);
+    expect((await admin.post('/api/v1/integrations.clearHistory', { integrationId: hook._id }).expect(200)).body).toEqual({ success: true });
+    expect(await historyOf(hook._id)).toMatchObject({ history: [], total: 0 });
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'after clearing' }).expect(200);
+    expect((await historyOf(hook._id)).total).toBe(1);
+  });
+
   it('is read with the incoming permissions: others’ history is empty with the own-permission only', async () => {
     const hook = await createIntegration(admin, incomingBody());
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x' }).expect(200);

@@ -153,6 +153,11 @@ describe(`outgoing deliveries (${databaseKind})`, () => {
     const empty = await setUp({ retryFailedCalls: true, retryCount: 1, retryDelay: 'powers-of-ten' }, (attempt) => (attempt <= 1 ? { status: 200, body: '' } : { status: 200, body: 'ok' }));
     await post(empty.room._id, 'x');
     expect(await finalSteps(empty.integration._id, 2)).toEqual(['going-to-retry-1', 'after-http-call']);
+    // Hookline's outcome filter: the failed attempt and the one that went through.
+    const byOutcome = async (outcome: string) =>
+      (await admin.get('/api/v1/integrations.history', { id: empty.integration._id, outcome }).expect(200)).body as { total: number; history: { step: string }[] };
+    expect(await byOutcome('error')).toMatchObject({ total: 1, history: [{ step: 'going-to-retry-1' }] });
+    expect(await byOutcome('ok')).toMatchObject({ total: 1, history: [{ step: 'after-http-call' }] });
     const notConfigured = await setUp({}, () => ({ status: 404, body: 'nope' }));
     await post(notConfigured.room._id, 'x');
     expect(await finalSteps(notConfigured.integration._id, 1)).toEqual(['failed-and-not-configured-to-retry']);

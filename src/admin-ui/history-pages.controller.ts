@@ -5,6 +5,7 @@ import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
 import { INCOMING } from '../integrations/entities/integration.entity';
 import { toApiHistory } from '../integrations/history/history.mapper';
+import { FAILED_STEP_PATTERN } from '../integrations/history/history-steps';
 import { HistoryService } from '../integrations/history/history.service';
 import { toApiIncomingCall } from '../integrations/incoming/incoming-call.mapper';
 import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
@@ -17,16 +18,19 @@ import { UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 50;
-const FAILED_STEP = /error|fail|too-many/;
+const FAILED_STEP = new RegExp(FAILED_STEP_PATTERN);
 
-/** One row of the history list, whichever direction: when, outcome, status, duration, what it was. */
+/**
+ * One row of the history list, whichever direction: when, outcome, status (incoming: the answer;
+ * outgoing: the attempt's last step, `going-to-retry-N` naming the retry), how long it took, what it was.
+ */
 function summaryOf(entry: Record<string, unknown>, incoming: boolean) {
   if (incoming) {
     return { id: entry._id, at: entry._createdAt, ok: entry.outcome === 'ok', status: entry.status, durationMs: entry.durationMs, what: `${String(entry.method)} ${entry.bodySize} bytes, script ${String(entry.script)}` };
   }
   const step = String(entry.step);
-  const result = entry.httpResult as { statusCode?: number } | undefined;
-  return { id: entry._id, at: entry._updatedAt, ok: !entry.error && !FAILED_STEP.test(step), status: result?.statusCode ?? '', step, what: `${String(entry.event)} → ${String(entry.url ?? '')}` };
+  const took = Date.parse(String(entry._updatedAt)) - Date.parse(String(entry._createdAt));
+  return { id: entry._id, at: entry._createdAt, ok: !entry.error && !FAILED_STEP.test(step), status: step, durationMs: took, what: `${String(entry.event)} → ${String(entry.url ?? '')}` };
 }
 
 /** Deliveries of an outgoing integration and calls of an incoming one, with Replay and Clear history. */

@@ -84,14 +84,6 @@ export function formFromIntegration(i: Integration): Record<string, unknown> {
   };
 }
 
-/** The update body that changes only `enabled` (the API's update takes the whole integration). */
-export function inputWithEnabled(i: Integration, enabled: boolean): IntegrationInput & Record<string, unknown> {
-  const form = { ...formFromIntegration(i), enabled: enabled ? 'on' : '' } as Record<string, unknown>;
-  for (const name of CHECKBOXES) if (name !== 'enabled') form[name] = i[name] ? 'on' : '';
-  form.retryCount = i.retryCount === null || i.retryCount === undefined ? '' : String(i.retryCount);
-  return { ...inputFromForm(i.type, form), script: i.script ?? undefined };
-}
-
 /** Which form field an API error is about, so the page can show it there (unknown: at the top). */
 const FIELD_OF_ERROR: Record<string, string> = {
   'error-invalid-channel': 'channel',

@@ -14,11 +14,12 @@ import { toApiIntegration } from '../integrations/integration.mapper';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { OUTGOING_EVENTS } from '../integrations/outgoing-events';
 import { IntegrationStats } from '../integrations/stats/integration-stats';
+import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { curlExamples } from './curl-examples';
 import { editorBundleBuilt } from './ui-assets';
-import { fieldErrorOf, formFromIntegration, inputFromForm, inputWithEnabled } from './integration-form';
+import { fieldErrorOf, formFromIntegration, inputFromForm } from './integration-form';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { UiPages } from './ui-pages';
 import { formText, UiRequest } from './ui-request';
@@ -91,7 +92,8 @@ export class IntegrationsPagesController {
     const type = typeOf(rawType);
     const grants = await this.grantsOf.of(request.user as User);
     if (!grants.all(type) && !grants.own(type)) throw ApiError.forbidden();
-    const form = { type, enabled: true, username: ROCKET_CAT.username, event: 'sendMessage', scriptEnabled: false, channel: '' };
+    // An outgoing integration needs a token to be updated later (Rocket.Chat's rule): one is proposed.
+    const form = { type, enabled: true, username: ROCKET_CAT.username, event: 'sendMessage', scriptEnabled: false, channel: '', token: type === OUTGOING ? randomId(24) : undefined };
     return this.editPage(request, reply, { form, isNew: true });
   }
 
@@ -133,10 +135,8 @@ export class IntegrationsPagesController {
 
   @Post(':id/enabled')
   async setEnabled(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
-    const me = request.user as User;
-    const current = await this.integrations.get(me, id);
     const enabled = formText(request.body, 'enabled') === 'true';
-    await this.integrations.update(me, { ...inputWithEnabled(current, enabled), integrationId: id });
+    const current = await this.integrations.setEnabled(request.user as User, id, enabled);
     const back = formText(request.body, 'back') === 'list' ? '/ui/integrations' : `/ui/integrations/${id}`;
     return this.pages.redirect(reply, back, `${current.name || 'The integration'} is ${enabled ? 'enabled' : 'disabled'}.`);
   }

@@ -308,6 +308,17 @@ export class IntegrationsService {
   }
 
   /**
+   * Hookline's own: turns an integration on or off and changes nothing else (the admin UI's
+   * toggle and Re-enable; an update needs every field, and an outgoing one its token). Checked and
+   * recorded as an update; enabling resumes held deliveries.
+   */
+  async setEnabled(caller: User, id: string, enabled: boolean): Promise<Integration> {
+    const current = await this.get(caller, id);
+    if (current.enabled === enabled) return current;
+    return this.save(caller, id, { enabled }, { before: current });
+  }
+
+  /**
    * Writes `changes` (and `secrets`) with the caller as `_updatedBy`, all in one transaction. Given
    * the integration as it was (`before`), a change of its script or of whether it runs is kept as
    * a new script revision.

@@ -2,6 +2,7 @@
 // keeps the value the form posts. Bundled by build-assets.mjs into public/vendor/editor.js.
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
+import { oneDark } from '@codemirror/theme-one-dark';
 import { Decoration, DecorationSet } from '@codemirror/view';
 import { StateField } from '@codemirror/state';
 
@@ -28,6 +29,7 @@ if (textarea) {
       // The page's Content-Security-Policy admits CodeMirror's style element by this nonce.
       EditorView.cspNonce.of(document.querySelector<HTMLMetaElement>('meta[name="style-nonce"]')?.content ?? ''),
       javascript(),
+      ...(window.matchMedia('(prefers-color-scheme: dark)').matches ? [oneDark] : []),
       errorLineMarker(errorLine ? Number(errorLine) : null),
       EditorView.contentAttributes.of({ 'aria-label': 'Script (JavaScript)' }),
       EditorView.updateListener.of((update) => {

@@ -26,3 +26,10 @@ export type HistoryStep =
   | 'failed-and-retry-delay-is-invalid'
   | 'too-many-retries'
   | `going-to-retry-${number}`;
+
+/**
+ * The steps at which an attempt ended badly (a retry is coming, retries ran out, the target or the
+ * script failed); with `error`, what the history's outcome filter and the admin UI call failed.
+ * A POSIX regular expression, so SQL (`step ~ ...`) and JavaScript read the same rule.
+ */
+export const FAILED_STEP_PATTERN = '^going-to-retry-|^too-many-retries$|^failed-|^after-process-http-status-|error|-failed$';

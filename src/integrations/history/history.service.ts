@@ -10,6 +10,7 @@ import { IntegrationPermissions } from '../integration-permissions';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveryQueue } from '../outgoing/delivery-queue';
 import { HISTORY_COUNTS, HistoryRecorder } from './history-recorder';
+import { FAILED_STEP_PATTERN } from './history-steps';
 import { IncomingCallLog } from '../incoming/incoming-call-log';
 import { IncomingCall } from '../incoming/incoming-call.entity';
 import { INCOMING, OUTGOING } from '../entities/integration.entity';
@@ -54,14 +55,20 @@ export class HistoryService {
       return { kind: INCOMING, rows, total };
     }
     if (!visible) return { kind: OUTGOING, rows: [], total: 0 };
-    const newestFirst = Object.keys(page.order).length === 1 && page.order.updatedAt === 'DESC';
-    const start = await this.counts.locate(HISTORY_COUNTS, integrationId, newestFirst ? page.offset : 0);
-    if (newestFirst && !start.until) return { kind: OUTGOING, rows: [], total: start.total };
     const query = this.dataSource.manager
       .createQueryBuilder(IntegrationHistory, 'h')
       .where('h.integrationId = :integrationId', { integrationId });
     for (const [column, direction] of Object.entries(page.order)) query.addOrderBy(`h.${column}`, direction);
     query.addOrderBy('h.id', 'DESC').limit(page.count);
+    if (outcome) {
+      // Filtered totals are counted: the per-day counts know every record, not their outcomes.
+      query.andWhere(outcome === 'error' ? '(h.error IS TRUE OR h.step ~ :failed)' : '(h.error IS NOT TRUE AND h.step !~ :failed)', { failed: FAILED_STEP_PATTERN });
+      const [rows, total] = await query.offset(page.offset).getManyAndCount();
+      return { kind: OUTGOING, rows, total };
+    }
+    const newestFirst = Object.keys(page.order).length === 1 && page.order.updatedAt === 'DESC';
+    const start = await this.counts.locate(HISTORY_COUNTS, integrationId, newestFirst ? page.offset : 0);
+    if (newestFirst && !start.until) return { kind: OUTGOING, rows: [], total: start.total };
     if (newestFirst) query.andWhere('h.updatedAt < :until', { until: start.until }).offset(start.skip);
     else query.offset(page.offset);
     return { kind: OUTGOING, rows: await query.getMany(), total: start.total };
@@ -83,6 +90,13 @@ export class HistoryService {
   }
 
   async clear(caller: User, integrationId: string): Promise<void> {
+    // Hookline's incoming call history is cleared under the incoming permissions; everything else
+    // goes Rocket.Chat's way (the outgoing permissions, whatever the integration's type).
+    const target = await this.integrations.findById(integrationId);
+    if (target?.type === INCOMING && (await this.grantsOf.of(caller)).covers(target)) {
+      await this.calls.deleteFor(integrationId);
+      return;
+    }
     const integration = await this.integrations.findOutgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration();
     await this.history.deleteFor(integrationId);
