@@ -28,7 +28,8 @@ import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
 import { MetricsService } from './metrics/metrics.service';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
 
-const LOGIN_ROUTE = '/api/v1/login';
+/** The API's login and the admin UI's login form share one count per address. */
+const LOGIN_ROUTES = new Set(['/api/v1/login', '/ui/login']);
 
 /** The integration a /hooks URL names (the rate limit counts by it, the metrics label by it). */
 const integrationIdOf = (request: FastifyRequest) => (request.params as { integrationId?: string } | undefined)?.integrationId;
@@ -83,7 +84,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {
     // Only routes that ask for it are limited: the /hooks URLs per integration (every URL form of a
     // hook, whatever its ignored user segment says, shares one count), and login per address.
-    const isLogin = (request: FastifyRequest) => request.routeOptions.url === LOGIN_ROUTE;
+    const isLogin = (request: FastifyRequest) => LOGIN_ROUTES.has(request.routeOptions.url ?? '');
     const limits = (request: FastifyRequest) => (isLogin(request) ? config.loginRateLimit : config.hookRateLimit);
     await app.register(fastifyRateLimit, {
       global: false,

@@ -126,6 +126,51 @@ describe(`admin UI sessions (${databaseKind})`, () => {
     expect(after.headers.location).toBe('/ui/login?next=%2Fui%2Fintegrations');
   });
 
+  it('answers hostile form posts on every page with a page, never a server error, and stores nothing broken', async () => {
+    const v = visitor();
+    await v.get('/ui/login');
+    expect((await v.post('/ui/login', { username: adminName, password: PASSWORD })).headers.location).toBe('/ui/integrations');
+    await v.get('/ui/integrations');
+    const created = await v.post('/ui/integrations/new/webhook-incoming', { name: 'target', channel: '#general', username: 'rocket.cat', enabled: 'on' });
+    expect(created.headers.location).toMatch(/^\/ui\/integrations\/\w+\?notice=Saved/);
+    const id = /\/ui\/integrations\/(\w+)/.exec(created.headers.location)?.[1] as string;
+    const junk: Record<string, string>[] = [
+      {},
+      { name: 'x'.repeat(100_000), channel: '#general' },
+      { channel: '#general,,,', username: '', retryCount: 'NaN', hookHistory: 'sometimes' },
+      { channel: '\u0000#general', name: '\ud800', urls: 'javascript:alert(1)', event: 'noSuchEvent' },
+      { secrets: '=\n==\nA B=1', removeSecret: 'nothing' },
+      { sample: '{not json', script: 'class Script { process_incoming_request() { while (true) {} } }' },
+      { enabled: 'maybe', text: '<script>alert(1)</script>', password: 'short', roles: 'no-such-role', grant: 'nonsense pair' },
+    ];
+    const paths = [
+      '/ui/integrations/new/webhook-incoming',
+      '/ui/integrations/new/webhook-outgoing',
+      '/ui/integrations/new/not-a-type',
+      `/ui/integrations/${id}`,
+      `/ui/integrations/${id}/enabled`,
+      `/ui/integrations/${id}/test`,
+      `/ui/integrations/${id}/try`,
+      `/ui/integrations/${id}/history/clear`,
+      `/ui/integrations/${id}/history/nope/replay`,
+      '/ui/integrations/no-such-id',
+      '/ui/integrations/no-such-id/remove',
+      '/ui/users',
+      '/ui/users/no-such-user/password',
+      '/ui/users/no-such-user/roles',
+    ];
+    for (const path of paths) {
+      for (const form of junk) {
+        const answer = await v.post(path, form);
+        // Answered by the page itself (the session holds: no detour to the login form).
+        const outcome = { path, form: Object.keys(form), served: answer.status < 500 && answer.headers.location?.startsWith('/ui/login') !== true };
+        expect(outcome).toEqual({ ...outcome, served: true });
+      }
+    }
+    const stored = (await v.get(`/ui/integrations/${id}`)).text;
+    expect(stored).not.toContain('<script>alert(1)</script>');
+  });
+
   it('refuses a login form posted without the token its page set, and logs nobody in', async () => {
     const v = visitor();
     await v.get('/ui/login');

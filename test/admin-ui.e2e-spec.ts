@@ -208,6 +208,15 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.goto('/ui/integrations');
     expect(await page.locator('table.list tbody tr').count()).toBe(2);
     await shot(page, 'integrations');
+    await page.getByLabel('Type').selectOption('webhook-incoming');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/type=webhook-incoming/);
+    expect(await page.locator('table.list tbody td:first-child').allTextContents()).toEqual(['Build status']);
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Name', { exact: true }).fill('SINK');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/name=SINK/);
+    expect(await page.locator('table.list tbody td:first-child').allTextContents()).toEqual(['To the sink']);
   });
 
   it('marks an integration disabled by failures with the reason, and re-enables it', async () => {

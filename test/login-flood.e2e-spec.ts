@@ -42,6 +42,13 @@ describe(`a flood of logins (${databaseKind})`, () => {
     const res = await login(t, 'nobody-at-all', 'wrong', '203.0.113.9');
     expect(res.status).toBe(429);
   });
+
+  it('counts the admin UI login form with the API logins of the same address', async () => {
+    const form = await t.http.post('/ui/login').type('form').send({ username: 'nobody-at-all', password: 'wrong' });
+    expect(form.status).toBe(429);
+    // Its page is not a login: it is still served.
+    expect((await t.http.get('/ui/login')).status).not.toBe(429);
+  });
 });
 
 describe(`blocking failed logins, as Rocket.Chat does (${databaseKind})`, () => {

@@ -5,7 +5,7 @@ import { formText } from './ui-request';
 
 type Form = Record<string, unknown> | undefined;
 
-const CHECKBOXES = ['enabled', 'scriptEnabled', 'overrideDestinationChannelEnabled', 'triggerWordAnywhere', 'runOnEdits', 'retryFailedCalls', 'impersonateUser'] as const;
+const CHECKBOXES = ['enabled', 'scriptEnabled', 'skipTranspile', 'overrideDestinationChannelEnabled', 'triggerWordAnywhere', 'runOnEdits', 'retryFailedCalls', 'impersonateUser'] as const;
 
 const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
 const lines = (value: string) =>
@@ -39,6 +39,8 @@ export function inputFromForm(type: IntegrationType, form: Form): IntegrationInp
     channel: formText(form, 'channel').trim(),
     scriptEnabled: checked.scriptEnabled,
     script: formText(form, 'script'),
+    scriptEngine: optional(formText(form, 'scriptEngine')),
+    skipTranspile: checked.skipTranspile,
     alias: optional(formText(form, 'alias')),
     avatar: optional(formText(form, 'avatar')),
     emoji: optional(formText(form, 'emoji')),
@@ -66,7 +68,8 @@ export function inputFromForm(type: IntegrationType, form: Form): IntegrationInp
     token: optional(formText(form, 'token')),
     runOnEdits: checked.runOnEdits,
     retryFailedCalls: checked.retryFailedCalls,
-    retryCount: retryCount === '' ? undefined : Number(retryCount),
+    // Not a number (only a hand-made post sends one): the setting is left unset, as when blank.
+    retryCount: retryCount === '' || !Number.isFinite(Number(retryCount)) ? undefined : Number(retryCount),
     retryDelay: optional(formText(form, 'retryDelay')),
     impersonateUser: checked.impersonateUser,
   };
@@ -97,13 +100,17 @@ const FIELD_OF_ERROR: Record<string, string> = {
   'error-invalid-targetRoom': 'targetRoom',
   'error-invalid-channel-start-with-chars': 'channel',
   'error-invalid-triggerWords': 'triggerWords',
+  'integration-scripts-disabled': 'script',
+  'integration-scripts-isolated-vm-disabled': 'script',
+  'integration-scripts-vm2-disabled': 'script',
 };
 
 export function fieldErrorOf(error: ApiError): { field: string; message: string } {
   const message = error.message;
   const mapped = FIELD_OF_ERROR[error.code];
   if (mapped) return { field: mapped, message };
-  const named = /property '(\w+)'|^(\w+) /.exec(message);
-  const field = named?.[1] ?? (/secret/i.test(message) ? 'secrets' : undefined);
+  // AJV names the field: "must have required property 'name'", or a path: "/retryCount must be number".
+  const named = /property '(\w+)'|^\/(\w+)\b/.exec(message);
+  const field = named?.[1] ?? named?.[2] ?? (/secret/i.test(message) ? 'secrets' : undefined);
   return { field: field ?? 'form', message };
 }

@@ -18,6 +18,7 @@ import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { curlExamples } from './curl-examples';
+import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
 import { fieldErrorOf, formFromIntegration, inputFromForm } from './integration-form';
 import { UiExceptionFilter } from './ui-exception.filter';
@@ -34,16 +35,6 @@ const typeOf = (type: string): IntegrationType => {
   if (type !== INCOMING && type !== OUTGOING) throw ApiError.failure('Unknown integration type.', 404);
   return type;
 };
-
-/** Line and column of a compile error, from Babel's "(3:14)" or V8's stack "integration-script.js:4". */
-export function scriptErrorPosition(error: { message?: string; stack?: string } | null): { line: number; column: number } | null {
-  if (!error) return null;
-  const babel = /\((\d+):(\d+)\)/.exec(error.message ?? '');
-  if (babel) return { line: Number(babel[1]), column: Number(babel[2]) + 1 };
-  const v8 = /integration-script\.js:(\d+)(?::(\d+))?/.exec(error.stack ?? '');
-  // The syntax check wraps the source in one line of its own (script-compiler.ts).
-  return v8 ? { line: Number(v8[1]) - 1, column: Number(v8[2] ?? 1) } : null;
-}
 
 /**
  * The integrations list, their forms, the incoming test message and the script's "Try it". Every

@@ -1,6 +1,6 @@
-import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Ip, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
-import { Ip } from '@nestjs/common';
 import { LoginThrottle } from '../auth/login-throttle';
 import { ApiError } from '../core/http/api-error';
 import { UsersService } from '../users/users.service';
@@ -11,6 +11,8 @@ import { UiRoute } from './ui-route.decorator';
 import { UiSessions } from './ui-sessions';
 
 const HOME = '/ui/integrations';
+/** Counted with the API's logins per address (LOGIN_RATE_LIMIT; see create-app.ts). */
+const LOGIN_RATE_LIMITED = { rateLimit: {} };
 
 /** Only a page of this UI may be the destination after login (never another site). */
 const safeNext = (next: unknown) => (typeof next === 'string' && /^\/ui(\/|$|\?)/.test(next) ? next : HOME);
@@ -71,6 +73,7 @@ export class SessionController {
   }
 
   @Post('ui/login')
+  @RouteConfig(LOGIN_RATE_LIMITED)
   async login(@Req() request: UiRequest, @Res() reply: FastifyReply, @Ip() address: string) {
     const username = formText(request.body, 'username').trim();
     const next = safeNext(formText(request.body, 'next'));
