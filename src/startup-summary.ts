@@ -13,7 +13,7 @@ export async function startupSummary(app: NestFastifyApplication, config: AppCon
   return [
     `Hookline ${version} listening on ${address} (public URL ${config.rootUrl}); database: ${database}`,
     admins > 0
-      ? `${admins} administrator${admins === 1 ? '' : 's'}; API documentation at ${config.rootUrl}/api/docs`
-      : 'No administrator yet: start once with ADMIN_USERNAME, ADMIN_PASS and ADMIN_EMAIL set to create the first one',
+      ? `${admins} administrator${admins === 1 ? '' : 's'}; admin UI at ${config.rootUrl}/ui, API documentation at ${config.rootUrl}/api/docs`
+      : `No administrator yet: open ${config.rootUrl}/ui to create the first one (or start once with ADMIN_USERNAME, ADMIN_PASS and ADMIN_EMAIL set)`,
   ];
 }

@@ -129,6 +129,16 @@ describe(`import from Rocket.Chat (${databaseKind})`, () => {
     expect(lines).toEqual([expect.objectContaining({ outcome: 'conflict', reason: `its token belongs to integration ${mine._id} here` })]);
   });
 
+  it('stores text PostgreSQL cannot hold (a NUL, a lone surrogate) as U+FFFD instead of failing the integration', async () => {
+    const lines = await importer().run(
+      [{ _id: 'NulInName12345678', type: 'webhook-incoming', name: 'nul\u0000here \ud800', enabled: true, username: 'rocket.cat', channel: ['#general'], token: 'tok-nul-1234567890', alias: 'a\u0000b' }],
+      { actor },
+    );
+    expect(lines).toEqual([expect.objectContaining({ outcome: 'create' })]);
+    const stored = (await admin.get('/api/v1/integrations.get', { integrationId: 'NulInName12345678' }).expect(200)).body.integration;
+    expect(stored).toMatchObject({ name: 'nul\ufffdhere \ufffd', alias: 'a\ufffdb' });
+  });
+
   it.each([
     ['an unreachable server', async () => fetchIntegrations(`http://127.0.0.1:${await freePort()}`, 'u', 't'), /^cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/],
     ['a wrong token', () => fetchIntegrations(source.url, sourceAdmin.userId, 'wrong'), /refused the user id and token \(401\)/],

@@ -47,6 +47,8 @@ describe(`integration stats (${databaseKind})`, () => {
     expect(Date.parse(stats.lastFailureAt)).toBeGreaterThanOrEqual(Date.parse(stats.lastSuccessAt));
     const listed = (await admin.get('/api/v1/integrations.list', { count: 100 }).expect(200)).body.integrations as Record<string, any>[];
     expect(listed.find((i) => i._id === hook._id)?.stats).toEqual(stats);
+    const inRoom = (await admin.get('/api/v1/channels.getIntegrations', { roomId: 'GENERAL', count: 100 }).expect(200)).body.integrations as Record<string, any>[];
+    expect(inRoom.find((i) => i._id === hook._id)?.stats).toEqual(stats);
   });
 
   it('keeps a failure whose text holds a NUL or a lone surrogate (stored as U+FFFD)', async () => {

@@ -127,7 +127,7 @@ onPostgres('two server processes on one PostgreSQL', () => {
   });
 
   it("drops what a process cached when another process changes it (hook tokens, integrations, logins)", async () => {
-    const [a, b] = await Promise.all(servers.map((s) => adminOf(s.url)));
+    const [a] = await Promise.all(servers.map((s) => adminOf(s.url)));
     const body = { type: 'webhook-incoming', name: 'cached', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: false };
     const { integration } = await a.post('/api/v1/integrations.create', body);
     const hookOnB = async () => (await fetch(`${servers[1].url}/hooks/${integration._id}/${integration.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' })).status;

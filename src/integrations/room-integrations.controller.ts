@@ -13,6 +13,7 @@ import { roomIntegrationsSchema } from './dto/integration-schemas';
 import { ALL_MANAGE_PERMISSIONS } from './integration-permissions';
 import { toApiIntegration } from './integration.mapper';
 import { IntegrationsService } from './integrations.service';
+import { IntegrationStats } from './stats/integration-stats';
 
 interface RoomIntegrationsQuery {
   roomId: string;
@@ -30,6 +31,7 @@ export class RoomIntegrationsController {
   constructor(
     private readonly rooms: RoomsService,
     private readonly integrations: IntegrationsService,
+    private readonly stats: IntegrationStats,
   ) {}
 
   @Get(['channels.getIntegrations', 'groups.getIntegrations'])
@@ -46,6 +48,7 @@ export class RoomIntegrationsController {
     if (kind.type === 'p' && query.includeAllPrivateGroups !== 'false') keys.push('all_private_groups');
     const p = resolvePage({ offset: query.offset, count: query.count }, {}, {});
     const [integrations, total] = await this.integrations.forRoom(me, keys, p);
-    return { integrations: integrations.map((i) => toApiIntegration(i)), count: integrations.length, offset: p.offset, total, success: true };
+    const stats = await this.stats.of(integrations);
+    return { integrations: integrations.map((i) => toApiIntegration(i, { stats: stats.get(i.id) })), count: integrations.length, offset: p.offset, total, success: true };
   }
 }

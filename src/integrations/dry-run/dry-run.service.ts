@@ -13,6 +13,7 @@ import { defaultRequest, PreparedRequest } from '../outgoing/outgoing-request';
 import { CompiledScript, ScriptFailure } from '../scripts/compiled-script';
 import { compileScript } from '../scripts/script-compiler';
 import { ScriptLogLine, ScriptSandbox } from '../scripts/script-sandbox';
+import { readIncomingScriptResult } from '../incoming/incoming-script-result';
 
 /** What to run a dry run against: a sample hook call (incoming) or event and answer (outgoing). */
 export interface DryRunInput {
@@ -98,8 +99,8 @@ export class DryRunService {
       user,
     );
     const result = toStorable(await script.call(method, { request }));
-    const outcome = (result && typeof result === 'object' ? result : {}) as { content?: unknown; error?: unknown };
-    if (!result || outcome.error || typeof outcome.content !== 'object' || outcome.content === null) return { method, result };
+    const outcome = readIncomingScriptResult(result);
+    if (outcome.kind !== 'post') return { method, result };
     const payload = outcome.content as WebhookPayload;
     const draft = buildDraft(payload, { channel: integration.channel?.join(','), alias: integration.alias ?? '', avatar: integration.avatar ?? '', emoji: integration.emoji ?? '' });
     const channel = (payload as { channel?: unknown }).channel ?? (payload as { roomId?: unknown }).roomId ?? integration.channel;

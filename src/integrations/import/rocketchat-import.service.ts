@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toStorable } from '../../core/http/storable-text';
 import { RoomsService } from '../../rooms/rooms.service';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
@@ -50,7 +51,8 @@ export class RocketChatImportService {
 
   async run(documents: SourceDocument[], { dryRun = false, actor }: { dryRun?: boolean; actor: User }): Promise<ImportLine[]> {
     const lines: ImportLine[] = [];
-    for (const doc of documents) {
+    // Text as PostgreSQL can store it (a NUL or a lone surrogate becomes U+FFFD), as the API stores bodies.
+    for (const doc of documents.map(toStorable)) {
       const line: ImportLine = { id: String(doc._id ?? '?'), name: String(doc.name ?? '?'), type: String(doc.type ?? '?'), outcome: 'fail', notes: [] };
       try {
         await this.one(doc, line, dryRun, actor);

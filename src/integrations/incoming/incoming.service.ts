@@ -9,6 +9,7 @@ import { IntegrationsService } from '../integrations.service';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 import { HookBody } from './hook-body';
+import { readIncomingScriptResult } from './incoming-script-result';
 import { IncomingCallLog } from './incoming-call-log';
 import { HookRequest, incomingScriptRequest } from './script-request';
 
@@ -114,14 +115,12 @@ export class IncomingService {
         throw fail('error-running-script');
       }
       notes.script = 'ok';
-      if (!result) return ok();
-      if (typeof result !== 'object') throw fail('error-running-script');
-      const outcome = result as { content?: unknown; response?: unknown; user?: unknown; error?: unknown };
-      if (outcome.error) throw fail(outcome.error);
-      if (typeof outcome.content !== 'object' || outcome.content === null) throw fail('error-running-script');
-      body = { ...(outcome.content as Record<string, unknown>) };
+      const outcome = readIncomingScriptResult(result);
+      if (outcome.kind === 'nothing') return ok();
+      if (outcome.kind === 'failed') throw fail(outcome.error);
+      body = outcome.content;
       if (!('separateResponse' in body)) body.separateResponse = separateResponse;
-      if (typeof outcome.response === 'object' && outcome.response !== null) scriptResponse = outcome.response as Record<string, unknown>;
+      scriptResponse = outcome.response;
       if (outcome.user) {
         const chosen = await this.userNamedBy(outcome.user);
         if (!chosen) throw fail('The user returned by the script does not exist [error-invalid-user]');
