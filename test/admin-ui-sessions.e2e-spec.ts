@@ -17,6 +17,8 @@ const cookieHeader = (jar: Record<string, string>) =>
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
+/** What a browser asks for when it opens a page. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const formToken = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 /**
@@ -42,13 +44,13 @@ describe(`admin UI sessions (${databaseKind})`, () => {
     let token = '';
     return {
       async get(path: string, headers: Record<string, string> = {}) {
-        const response = await t.http.get(path).set('cookie', cookieHeader(jar)).set(headers);
+        const response = await t.http.get(path).set('accept', BROWSER_ACCEPT).set('cookie', cookieHeader(jar)).set(headers);
         jar = keepCookies(jar, response);
         if (formToken(response.text)) token = formToken(response.text);
         return response;
       },
       async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-        const response = await t.http.post(path).set('cookie', cookieHeader(jar)).set(headers).type('form').send({ _csrf: token, ...form });
+        const response = await t.http.post(path).set('accept', BROWSER_ACCEPT).set('cookie', cookieHeader(jar)).set(headers).type('form').send({ _csrf: token, ...form });
         jar = keepCookies(jar, response);
         return response;
       },
@@ -121,9 +123,12 @@ describe(`admin UI sessions (${databaseKind})`, () => {
     expect(api.body).toEqual({ status: 'error', message: 'You must be logged in to do this.' });
 
     expect((await v.post('/ui/logout', {})).headers.location).toBe('/ui/login');
-    const after = await t.http.get('/ui/integrations').set('cookie', `hookline_session=${v.jar.hookline_session || 'gone'}`);
+    const after = await t.http.get('/ui/integrations').set('accept', BROWSER_ACCEPT).set('cookie', `hookline_session=${v.jar.hookline_session || 'gone'}`);
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe('/ui/login?next=%2Fui%2Fintegrations');
+    // A client that does not ask for HTML gets the API's answers instead of pages.
+    const script = await t.http.get('/ui/integrations').set('cookie', `hookline_session=${v.jar.hookline_session || 'gone'}`);
+    expect({ status: script.status, body: script.body }).toEqual({ status: 401, body: { status: 'error', message: 'You must be logged in to do this.' } });
   });
 
   it('answers hostile form posts on every page with a page, never a server error, and stores nothing broken', async () => {
@@ -176,6 +181,7 @@ describe(`admin UI sessions (${databaseKind})`, () => {
     await v.get('/ui/login');
     const forged = await t.http.post('/ui/login').type('form').send({ username: adminName, password: PASSWORD });
     expect(forged.status).toBe(403);
+    expect(forged.body).toEqual({ success: false, error: 'This form has expired or was sent from another site. Reload the page and try again.' });
     expect(forged.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^hookline_session=/)]));
   });
 });
