@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { listensOn } from './port-owner';
 
 export interface NodeProcess {
   url: string;
@@ -55,7 +56,8 @@ export async function startNodeProcess(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}${opts.readyPath}`)).ok) break;
+      // The answer must come from this child, not from another test's server on a reused port.
+      if ((await fetch(`${url}${opts.readyPath}`)).ok && listensOn(child.pid as number, port) !== false) break;
     } catch {
       // not listening yet
     }
