@@ -169,6 +169,19 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(result).toContain('got sample');
     expect((await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.total).toBe(before);
     await shot(page, 'try-it');
+
+    // Saved, it becomes a revision; the broken one can be brought back, as a revision of its own.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    expect(await page.locator('#script-error').count()).toBe(0);
+    await page.getByText(/^Script revisions/).click();
+    await page.getByRole('button', { name: 'Revert to revision 2' }).click();
+    await page.waitForURL(/notice=Script%20reverted/);
+    const reverted = (await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration;
+    expect(reverted.script).toContain('text: ) }');
+    expect(await page.locator('#script-error').textContent()).toMatch(/line 3/);
+    const revisions = (await api.get('/api/v1/integrations.revisions', { integrationId: ids.incoming }).expect(200)).body.revisions as { revision: number }[];
+    expect(revisions.map((r) => r.revision)).toEqual([4, 3, 2, 1]);
   });
 
   it('shows an outgoing delivery in the history, opens it, and replays it to the sink', async () => {
@@ -179,6 +192,13 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.getByRole('button', { name: 'Save' }).click();
     expect(await page.locator('#signing-secret').textContent()).toMatch(/^whsec_/);
     ids.outgoing = (await api.get('/api/v1/integrations.list', { type: 'webhook-outgoing' }).expect(200)).body.integrations[0]._id;
+
+    const firstSecret = await page.locator('#signing-secret').textContent();
+    await page.getByRole('button', { name: 'Rotate signing secret' }).click();
+    const rotated = await page.locator('#signing-secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(firstSecret);
+    expect(await page.locator('section.secret').textContent()).toContain('The previous secret keeps signing beside it until');
 
     await api.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'to the sink' }).expect(200);
     await eventually(async () => sink.at('/ui-sink'), (a) => a.length === 1);
@@ -334,6 +354,21 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.waitForURL(/notice=Roles/);
     const users = (await api.get('/api/v1/users.list', { count: 100 }).expect(200)).body.users as { username: string; roles: string[] }[];
     expect(users.find((u) => u.username === 'bob')?.roles.sort()).toEqual(['bot', 'user']);
+  });
+
+  it('makes a personal access token, shown once, that the API takes until it is removed', async () => {
+    await page.goto('/ui/account/tokens');
+    await page.getByLabel('Name').fill('ci');
+    await page.getByRole('button', { name: 'Make a token' }).click();
+    const token = (await page.locator('#made-token').textContent()) as string;
+    const me = async () => (await t.http.get('/api/v1/me').set('X-User-Id', api.userId).set('X-Auth-Token', token)).status;
+    expect(await me()).toBe(200);
+    await page.goto('/ui/account/tokens');
+    expect(await page.content()).not.toContain(token);
+    await shot(page, 'access-tokens');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.waitForURL(/notice=Removed/);
+    expect(await me()).toBe(401);
   });
 
   it('is readable at phone width', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { AccessTokensPagesController } from './access-tokens-pages.controller';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { UsersModule } from '../users/users.module';
@@ -15,7 +16,7 @@ import { UsersPagesController } from './users-pages.controller';
 /** The admin web UI at /ui: server-rendered pages over the same services (and permissions) as the API. */
 @Module({
   imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule],
-  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController],
+  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController],
   providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter],
   exports: [UiSessionGuard],
 })

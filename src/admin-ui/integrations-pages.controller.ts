@@ -13,6 +13,7 @@ import { ALL_MANAGE_PERMISSIONS, IntegrationPermissions } from '../integrations/
 import { toApiIntegration } from '../integrations/integration.mapper';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { OUTGOING_EVENTS } from '../integrations/outgoing-events';
+import { toApiScriptRevision } from '../integrations/revisions/script-revision.mapper';
 import { IntegrationStats } from '../integrations/stats/integration-stats';
 import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
@@ -27,6 +28,7 @@ import { formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 50;
+const REVISIONS_SHOWN = 20;
 const RETRY_DELAYS = ['powers-of-ten', 'powers-of-two', 'increments-of-two'];
 const createPipe = new AjvSchemaPipe(schemas.createIntegrationSchema);
 const updatePipe = new AjvSchemaPipe(schemas.updateIntegrationSchema);
@@ -166,6 +168,23 @@ export class IntegrationsPagesController {
     }
   }
 
+  /** An earlier script revision becomes the current script (as a new revision), through integrations.revert's service. */
+  @Post(':id/revert')
+  async revert(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
+    const revision = Number.parseInt(formText(request.body, 'revision'), 10);
+    await this.integrations.revertScript(request.user as User, id, revision);
+    return this.pages.redirect(reply, `/ui/integrations/${id}`, `Script reverted to revision ${revision}.`);
+  }
+
+  /** A new signing secret, shown once on this page; the old one keeps signing beside it for a day. */
+  @Post(':id/rotate')
+  async rotate(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
+    const me = request.user as User;
+    const rotated = await this.integrations.rotateSigningSecret(me, id);
+    const integration = await this.integrations.get(me, id);
+    return this.editPage(request, reply, { integration, signingSecret: rotated.signingSecret, previousExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null });
+  }
+
   @Post(':id/remove')
   async remove(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
@@ -193,6 +212,7 @@ export class IntegrationsPagesController {
     const form = page.form ?? (integration ? formFromIntegration(integration) : {});
     const type = (integration?.type ?? form.type) as IntegrationType;
     const stats = integration ? (await this.stats.of([integration])).get(integration.id) : undefined;
+    const revisions = integration ? (await this.integrations.scriptRevisions(request.user as User, integration.id, resolvePage({ count: REVISIONS_SHOWN }, {}, {})))[0] : [];
     const hookUrl = integration?.type === INCOMING ? `${this.config.rootUrl}/hooks/${integration.id}/${integration.token}` : null;
     const scriptError = integration?.scriptError ?? null;
     return this.pages.render(
@@ -213,6 +233,7 @@ export class IntegrationsPagesController {
         curl: hookUrl ? curlExamples(hookUrl) : null,
         scriptError,
         scriptErrorAt: scriptErrorPosition(scriptError),
+        revisions: revisions.map((r) => ({ ...toApiScriptRevision(r), current: r.revision === revisions[0]?.revision })),
         events: Object.keys(OUTGOING_EVENTS),
         retryDelays: RETRY_DELAYS,
         editor: editorBundleBuilt(),
@@ -230,6 +251,7 @@ interface EditPage {
   notice?: string;
   errors?: Record<string, string>;
   signingSecret?: string | null;
+  previousExpiresAt?: string | null;
   testResult?: { ok: boolean; status: number; body: string };
   tryResult?: unknown;
   tryError?: string;

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { PermissionsService } from '../authorization/permissions.service';
 import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
+import { PERSONAL_ACCESS_TOKENS_PERMISSION } from '../auth/personal-access-tokens.service';
 import { UiRequest } from './ui-request';
 
 /**
@@ -23,7 +24,7 @@ export const contentSecurityPolicy = (styleNonce: string) =>
   ].join('; ');
 
 /** What the navigation shows; the server checks each page again on its own. */
-const NAV_PERMISSIONS = [...ALL_MANAGE_PERMISSIONS, 'create-user', 'edit-other-user-password', 'assign-roles', 'access-permissions'];
+const NAV_PERMISSIONS = [...ALL_MANAGE_PERMISSIONS, 'view-user-administration', 'access-permissions', PERSONAL_ACCESS_TOKENS_PERMISSION];
 
 /** Renders a page inside the layout with the caller, the form token and the navigation they may use. */
 @Injectable()
@@ -35,8 +36,9 @@ export class UiPages {
     const held = user ? await this.permissions.granted(user.roles, NAV_PERMISSIONS) : new Set<string>();
     const nav = {
       integrations: ALL_MANAGE_PERMISSIONS.some((p) => held.has(p)),
-      users: held.has('create-user') || held.has('edit-other-user-password') || held.has('assign-roles'),
+      users: held.has('view-user-administration'),
       permissions: held.has('access-permissions'),
+      tokens: held.has(PERSONAL_ACCESS_TOKENS_PERMISSION),
     };
     const styleNonce = randomBytes(16).toString('base64');
     secureHeaders(reply, styleNonce);

@@ -15,6 +15,6 @@ import { TokenStrategy } from './token.strategy';
   imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken])],
   controllers: [AuthController, PersonalAccessTokensController],
   providers: [AuthService, LoginThrottle, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
-  exports: [AuthService, TokenAuthGuard, LoginThrottle],
+  exports: [AuthService, TokenAuthGuard, LoginThrottle, PersonalAccessTokensService],
 })
 export class AuthModule {}

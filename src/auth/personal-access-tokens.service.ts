@@ -8,7 +8,7 @@ import { User } from '../users/entities/user.entity';
 import { LoginToken } from './entities/login-token.entity';
 import { newLoginToken } from './login-token';
 
-const PERMISSION = 'create-personal-access-tokens';
+export const PERSONAL_ACCESS_TOKENS_PERMISSION = 'create-personal-access-tokens';
 const METHOD = {
   generate: 'personalAccessTokens:generateToken',
   regenerate: 'personalAccessTokens:regenerateToken',
@@ -63,7 +63,7 @@ export class PersonalAccessTokensService {
   }
 
   async list(user: User): Promise<PersonalAccessTokenInfo[]> {
-    if (!(await this.permissions.hasPermission(user, PERMISSION))) throw ApiError.meteor('not-authorized', 'Not Authorized');
+    if (!(await this.permissions.hasPermission(user, PERSONAL_ACCESS_TOKENS_PERMISSION))) throw ApiError.meteor('not-authorized', 'Not Authorized');
     const rows = await this.tokens.find({ where: { userId: user.id, type: 'personalAccessToken' }, order: { createdAt: 'ASC' } });
     return rows.map((r) => ({ name: r.name as string, createdAt: r.createdAt, lastTokenPart: r.lastTokenPart as string, bypassTwoFactor: r.bypassTwoFactor ?? false }));
   }
@@ -85,6 +85,6 @@ export class PersonalAccessTokensService {
   }
 
   private async assertMay(user: User, method: string): Promise<void> {
-    if (!(await this.permissions.hasPermission(user, PERMISSION))) throw ApiError.meteor('not-authorized', 'Not Authorized', { method });
+    if (!(await this.permissions.hasPermission(user, PERSONAL_ACCESS_TOKENS_PERMISSION))) throw ApiError.meteor('not-authorized', 'Not Authorized', { method });
   }
 }

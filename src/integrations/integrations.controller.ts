@@ -25,9 +25,6 @@ interface ListQuery extends PageQuery {
   type?: string;
 }
 
-/** How long a rotated-out signing secret keeps signing unless the request says otherwise. */
-const DEFAULT_KEEP_OLD_SECONDS = 86_400;
-
 const INTEGRATION_SORT = { name: 'name', type: 'type', enabled: 'enabled', _createdAt: 'createdAt', _updatedAt: 'updatedAt' };
 const HISTORY_SORT = { _updatedAt: 'updatedAt', _createdAt: 'createdAt', step: 'step' };
 
@@ -130,7 +127,7 @@ export class IntegrationsController {
     @Body(new AjvSchemaPipe(schemas.rotateSigningSecretSchema)) body: { integrationId: string; keepOldForSeconds?: number },
     @CurrentUser() me: User,
   ) {
-    const rotated = await this.integrations.rotateSigningSecret(me, body.integrationId, body.keepOldForSeconds ?? DEFAULT_KEEP_OLD_SECONDS);
+    const rotated = await this.integrations.rotateSigningSecret(me, body.integrationId, body.keepOldForSeconds);
     return { signingSecret: rotated.signingSecret, previousSigningSecretExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null, success: true };
   }
 

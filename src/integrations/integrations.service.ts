@@ -33,6 +33,9 @@ import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/s
 const kept = <T>(value: T | null | undefined): T | null => (value === '' || value === undefined ? null : value);
 
 /** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
+/** How long a rotated-out signing secret keeps signing unless the caller says otherwise (a day). */
+const DEFAULT_KEEP_OLD_SECONDS = 86_400;
+
 @Injectable()
 export class IntegrationsService {
   private readonly logger = new Logger('Integrations');
@@ -509,7 +512,7 @@ export class IntegrationsService {
    * keeps signing beside it for `keepOldForSeconds`, so receivers can switch without losing a
    * delivery; a rotation during an overlap drops the secret before the old one.
    */
-  async rotateSigningSecret(caller: User, id: string, keepOldForSeconds: number): Promise<{ signingSecret: string; previousExpiresAt: Date | null }> {
+  async rotateSigningSecret(caller: User, id: string, keepOldForSeconds = DEFAULT_KEEP_OLD_SECONDS): Promise<{ signingSecret: string; previousExpiresAt: Date | null }> {
     const integration = await this.findOutgoingFor(caller, id);
     if (!integration || integration.type !== OUTGOING) throw ApiError.meteor('error-invalid-integration', 'Invalid integration');
     const signingSecret = newSigningSecret();
