@@ -10,7 +10,7 @@ import { UiRequest } from './ui-request';
  * Scripts only from Hookline itself (no inline script, no eval). Styles from Hookline, plus the
  * one style element the script editor (CodeMirror) adds, which carries this response's nonce.
  */
-export const contentSecurityPolicy = (styleNonce: string) =>
+const contentSecurityPolicy = (styleNonce: string) =>
   [
     "default-src 'self'",
     "script-src 'self'",
