@@ -176,6 +176,25 @@ describe(`admin UI sessions (${databaseKind})`, () => {
     expect(stored).not.toContain('<script>alert(1)</script>');
   });
 
+  it('shows a notice only when this session’s own redirect signed it, never words from a link', async () => {
+    const v = visitor();
+    await v.get('/ui/login');
+    await v.post('/ui/login', { username: adminName, password: PASSWORD });
+    await v.get('/ui/integrations');
+    const saved = await v.post('/ui/integrations/new/webhook-incoming', { name: 'noticed', channel: '#general', username: 'rocket.cat' });
+    expect(saved.headers.location).toMatch(/notice=Saved\.&n=[\w-]{22}$/);
+    expect((await v.get(saved.headers.location)).text).toContain('<p class="notice" role="status">Saved.</p>');
+    const id = /\/ui\/integrations\/(\w+)/.exec(saved.headers.location)?.[1] as string;
+    const forged = await v.get(`/ui/integrations/${id}?notice=${encodeURIComponent('Session expired: log in at evil.example')}&n=AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(forged.status).toBe(200);
+    expect(forged.text).not.toContain('evil.example');
+    // Another session's signature does not carry over either.
+    const other = visitor();
+    await other.get('/ui/login');
+    await other.post('/ui/login', { username: adminName, password: PASSWORD });
+    expect((await other.get(saved.headers.location)).text).not.toContain('class="notice"');
+  });
+
   it('refuses a login form posted without the token its page set, and logs nobody in', async () => {
     const v = visitor();
     await v.get('/ui/login');

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { PERSONAL_ACCESS_TOKENS_PERMISSION, PersonalAccessTokensService } from '../auth/personal-access-tokens.service';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
@@ -21,8 +21,8 @@ export class AccessTokensPagesController {
   ) {}
 
   @Get()
-  list(@Req() request: UiRequest, @Res() reply: FastifyReply, @Query('notice') notice?: string) {
-    return this.page(request, reply, { notice });
+  list(@Req() request: UiRequest, @Res() reply: FastifyReply) {
+    return this.page(request, reply, {});
   }
 
   @Post()
@@ -41,7 +41,7 @@ export class AccessTokensPagesController {
   async remove(@Req() request: UiRequest, @Res() reply: FastifyReply) {
     const name = formText(request.body, 'name');
     await this.tokens.remove(request.user as User, name);
-    return this.pages.redirect(reply, '/ui/account/tokens', `Removed ${name}.`);
+    return this.pages.redirect(request, reply, '/ui/account/tokens', `Removed ${name}.`);
   }
 
   /** A made token is shown on this answer only (never stored in the clear, never shown again). */

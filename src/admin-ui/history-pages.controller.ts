@@ -67,12 +67,11 @@ export class HistoryPagesController {
       stats: (await this.stats.of([integration])).get(integration.id),
       previous: offset > 0 ? more(Math.max(0, offset - PAGE_SIZE)) : null,
       next: offset + PAGE_SIZE < found.total ? more(offset + PAGE_SIZE) : null,
-      notice: query.notice,
     });
   }
 
   @Get(':entryId')
-  async entry(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string, @Query('notice') notice?: string) {
+  async entry(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string) {
     const me = request.user as User;
     const integration = await this.integrations.get(me, id);
     const found = await this.history.entry(me, id, entryId);
@@ -85,19 +84,18 @@ export class HistoryPagesController {
       entry,
       summary: summaryOf(entry, found.kind === INCOMING),
       mayReplay: found.kind !== INCOMING && Boolean(entry.data),
-      notice,
     });
   }
 
   @Post(':entryId/replay')
   async replay(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string) {
     await this.history.replay(request.user as User, id, entryId);
-    return this.pages.redirect(reply, `/ui/integrations/${id}/history`, 'Replay queued: the delivery is made again and appears here as a new entry.');
+    return this.pages.redirect(request, reply, `/ui/integrations/${id}/history`, 'Replay queued: the delivery is made again and appears here as a new entry.');
   }
 
   @Post('clear')
   async clear(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     await this.history.clear(request.user as User, id);
-    return this.pages.redirect(reply, `/ui/integrations/${id}/history`, 'History cleared.');
+    return this.pages.redirect(request, reply, `/ui/integrations/${id}/history`, 'History cleared.');
   }
 }

@@ -76,7 +76,6 @@ export class IntegrationsPagesController {
       mayCreate: { incoming: grants.allIncoming || grants.ownIncoming, outgoing: grants.allOutgoing || grants.ownOutgoing },
       previous: offset > 0 ? more(Math.max(0, offset - PAGE_SIZE)) : null,
       next: offset + PAGE_SIZE < total ? more(offset + PAGE_SIZE) : null,
-      notice: query.notice,
     });
   }
 
@@ -100,16 +99,16 @@ export class IntegrationsPagesController {
       if (created.type === OUTGOING) {
         return this.editPage(request, reply, { integration: created, notice: 'Saved.', signingSecret: created.signingSecret });
       }
-      return this.pages.redirect(reply, `/ui/integrations/${created.id}`, 'Saved.');
+      return this.pages.redirect(request, reply, `/ui/integrations/${created.id}`, 'Saved.');
     } catch (error) {
       return this.refused(request, reply, error, { form: { ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', ') }, isNew: true });
     }
   }
 
   @Get(':id')
-  async show(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Query('notice') notice?: string) {
+  async show(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const integration = await this.integrations.get(request.user as User, id);
-    return this.editPage(request, reply, { integration, notice });
+    return this.editPage(request, reply, { integration });
   }
 
   @Post(':id')
@@ -119,7 +118,7 @@ export class IntegrationsPagesController {
     const input = { ...inputFromForm(current.type, request.body), integrationId: id };
     try {
       await this.integrations.update(me, updatePipe.transform(withoutEmpty(input)) as typeof input);
-      return this.pages.redirect(reply, `/ui/integrations/${id}`, 'Saved.');
+      return this.pages.redirect(request, reply, `/ui/integrations/${id}`, 'Saved.');
     } catch (error) {
       const form = { ...formFromIntegration(current), ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', '), secrets: '' };
       return this.refused(request, reply, error, { integration: current, form });
@@ -131,7 +130,7 @@ export class IntegrationsPagesController {
     const enabled = formText(request.body, 'enabled') === 'true';
     const current = await this.integrations.setEnabled(request.user as User, id, enabled);
     const back = formText(request.body, 'back') === 'list' ? '/ui/integrations' : `/ui/integrations/${id}`;
-    return this.pages.redirect(reply, back, `${current.name || 'The integration'} is ${enabled ? 'enabled' : 'disabled'}.`);
+    return this.pages.redirect(request, reply, back, `${current.name || 'The integration'} is ${enabled ? 'enabled' : 'disabled'}.`);
   }
 
   /** Posts through the hook URL itself (in-process), so the test takes the real path: token, script, room. */
@@ -173,7 +172,7 @@ export class IntegrationsPagesController {
   async revert(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const revision = Number.parseInt(formText(request.body, 'revision'), 10);
     await this.integrations.revertScript(request.user as User, id, revision);
-    return this.pages.redirect(reply, `/ui/integrations/${id}`, `Script reverted to revision ${revision}.`);
+    return this.pages.redirect(request, reply, `/ui/integrations/${id}`, `Script reverted to revision ${revision}.`);
   }
 
   /** A new signing secret, shown once on this page; the old one keeps signing beside it for a day. */
@@ -190,7 +189,7 @@ export class IntegrationsPagesController {
     const me = request.user as User;
     const integration = await this.integrations.get(me, id);
     await this.integrations.removeRequested(me, { type: integration.type, integrationId: id });
-    return this.pages.redirect(reply, '/ui/integrations', `${integration.name || 'The integration'} was removed.`);
+    return this.pages.redirect(request, reply, '/ui/integrations', `${integration.name || 'The integration'} was removed.`);
   }
 
   /** As-you-type check of the channel list or the post-as user, with the API's own message. */

@@ -62,7 +62,7 @@ export class SessionController {
       throw error;
     }
     await this.sessions.open(request, reply, form.username, password);
-    return this.pages.redirect(reply, HOME, `Welcome, ${form.username}: Hookline is ready.`);
+    return this.pages.redirect(request, reply, HOME, `Welcome, ${form.username}: Hookline is ready.`);
   }
 
   @Get('ui/login')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { PermissionsService } from '../authorization/permissions.service';
+import { secretsEqual } from '../core/ids/secret-compare';
 import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
 import { PERSONAL_ACCESS_TOKENS_PERMISSION } from '../auth/personal-access-tokens.service';
 import { UiRequest } from './ui-request';
@@ -42,14 +43,28 @@ export class UiPages {
     };
     const styleNonce = randomBytes(16).toString('base64');
     secureHeaders(reply, styleNonce);
-    return reply.status(status).view(`${view}.hbs`, { me: user ? { id: user.id, username: user.username } : null, csrf: request.csrfToken, nav, styleNonce, ...data });
+    const notice = noticeOf(request);
+    return reply.status(status).view(`${view}.hbs`, { me: user ? { id: user.id, username: user.username } : null, csrf: request.csrfToken, nav, styleNonce, notice, ...data });
   }
 
-  /** After a successful post: the next page is a GET (reloading it posts nothing twice). */
-  redirect(reply: FastifyReply, to: string, notice?: string): FastifyReply {
-    const url = notice ? `${to}${to.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : to;
-    return reply.redirect(url, 303);
+  /**
+   * After a successful post: the next page is a GET (reloading it posts nothing twice), and shows
+   * `notice`. The notice travels in the URL with a signature bound to the session, so a link made
+   * elsewhere cannot put words of its own on a Hookline page.
+   */
+  redirect(request: UiRequest, reply: FastifyReply, to: string, notice?: string): FastifyReply {
+    const signed = notice && request.csrfToken ? `notice=${encodeURIComponent(notice)}&n=${noticeSignature(request.csrfToken, notice)}` : '';
+    return reply.redirect(signed ? `${to}${to.includes('?') ? '&' : '?'}${signed}` : to, 303);
   }
+}
+
+const noticeSignature = (key: string, notice: string) => createHmac('sha256', key).update(`notice:${notice}`).digest('base64url').slice(0, 22);
+
+/** The notice of this page's URL, if this session's redirect signed it. */
+function noticeOf(request: UiRequest): string | undefined {
+  const { notice, n } = (request.query ?? {}) as { notice?: unknown; n?: unknown };
+  if (typeof notice !== 'string' || typeof n !== 'string' || !request.csrfToken) return undefined;
+  return secretsEqual(n, noticeSignature(request.csrfToken, notice)) ? notice : undefined;
 }
 
 function secureHeaders(reply: FastifyReply, styleNonce: string): void {

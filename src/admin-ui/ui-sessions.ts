@@ -59,6 +59,8 @@ export class UiSessions {
 
   private setSession(request: UiRequest, reply: FastifyReply, userId: string, token: string): void {
     request.authTokenHash = hashLoginToken(token);
+    // What this response signs (a notice on the next page) belongs to the new session already.
+    request.csrfToken = csrfFor(token);
     reply.setCookie(SESSION_COOKIE, `${userId}:${token}`, { ...cookieFlags(request), path: '/', maxAge: this.config.loginExpirationDays * 86_400 });
   }
 }

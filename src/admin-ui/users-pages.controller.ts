@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { PermissionsService } from '../authorization/permissions.service';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
@@ -30,8 +30,8 @@ export class UsersPagesController {
 
   @Get('users')
   @RequirePermissions('view-user-administration')
-  list(@Req() request: UiRequest, @Res() reply: FastifyReply, @Query('notice') notice?: string) {
-    return this.usersPage(request, reply, { notice });
+  list(@Req() request: UiRequest, @Res() reply: FastifyReply) {
+    return this.usersPage(request, reply, {});
   }
 
   private async usersPage(request: UiRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200) {
@@ -67,7 +67,7 @@ export class UsersPagesController {
       if (!ApiError.is(error) || error.status >= 500) throw error;
       return this.usersPage(request, reply, { form, error: error.message }, error.status);
     }
-    return this.pages.redirect(reply, '/ui/users', `Created ${form.username}.`);
+    return this.pages.redirect(request, reply, '/ui/users', `Created ${form.username}.`);
   }
 
   @Post('users/:id/password')
@@ -76,26 +76,26 @@ export class UsersPagesController {
     const password = formText(request.body, 'password');
     if (password.length < 8) return this.usersPage(request, reply, { error: 'The new password needs at least 8 characters.' }, 400);
     await this.users.setPassword(id, password);
-    return this.pages.redirect(reply, '/ui/users', 'Password changed.');
+    return this.pages.redirect(request, reply, '/ui/users', 'Password changed.');
   }
 
   @Post('users/:id/roles')
   @RequirePermissions('assign-roles')
   async setRoles(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     await this.users.setRoles(id, listOf(request.body?.roles));
-    return this.pages.redirect(reply, '/ui/users', 'Roles saved.');
+    return this.pages.redirect(request, reply, '/ui/users', 'Roles saved.');
   }
 
   @Get('permissions')
   @RequirePermissions('access-permissions')
-  async permissionsPage(@Req() request: UiRequest, @Res() reply: FastifyReply, @Query('notice') notice?: string) {
+  async permissionsPage(@Req() request: UiRequest, @Res() reply: FastifyReply) {
     const roles = (await this.permissions.listRoles()).map((r) => r.id);
     const all = await this.permissions.listPermissions();
     const rows = INTEGRATION_PERMISSIONS.map((id) => {
       const granted = all.find((p) => p.id === id)?.roles ?? [];
       return { id, cells: roles.map((role) => ({ role, granted: granted.includes(role) })) };
     });
-    return this.pages.render(request, reply, 'permissions', { title: 'Integration permissions', roles, rows, notice });
+    return this.pages.render(request, reply, 'permissions', { title: 'Integration permissions', roles, rows });
   }
 
   @Post('permissions')
@@ -104,6 +104,6 @@ export class UsersPagesController {
     // One checkbox per (permission, role): "grant" values are "permission role".
     const granted = listOf(request.body?.grant).map((pair) => pair.split(' '));
     await this.permissions.updatePermissions(INTEGRATION_PERMISSIONS.map((id) => ({ id, roles: granted.filter(([p]) => p === id).map(([, role]) => role) })));
-    return this.pages.redirect(reply, '/ui/permissions', 'Permissions saved.');
+    return this.pages.redirect(request, reply, '/ui/permissions', 'Permissions saved.');
   }
 }
