@@ -35,7 +35,8 @@ export class UsersPagesController {
   }
 
   private async usersPage(request: UiRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200) {
-    const [users, total] = await this.users.list(resolvePage({ count: PAGE_SIZE }, {}, { username: 'ASC' }));
+    const offset = Math.max(0, Number.parseInt(String((request.query as { offset?: unknown } | undefined)?.offset ?? '0'), 10) || 0);
+    const [users, total] = await this.users.list(resolvePage({ offset, count: PAGE_SIZE }, {}, { username: 'ASC' }));
     const roles = (await this.permissions.listRoles()).map((r) => r.id);
     const held = await this.permissions.granted((request.user as User).roles, ['create-user', 'edit-other-user-password', 'assign-roles']);
     return this.pages.render(
@@ -46,6 +47,8 @@ export class UsersPagesController {
         title: 'Users',
         users: users.map((u) => ({ id: u.id, username: u.username, name: u.name, email: u.email, roles: u.roles, active: u.active, bot: u.type === 'bot', roleChoices: roles.map((role) => ({ role, held: u.roles.includes(role) })) })),
         total,
+        previous: offset > 0 ? `?offset=${Math.max(0, offset - PAGE_SIZE)}` : null,
+        next: offset + PAGE_SIZE < total ? `?offset=${offset + PAGE_SIZE}` : null,
         roles,
         may: { create: held.has('create-user'), password: held.has('edit-other-user-password'), roles: held.has('assign-roles') },
         ...extra,
