@@ -87,6 +87,11 @@ export function formFromIntegration(i: Integration): Record<string, unknown> {
   };
 }
 
+/** A refused form shown again as it was typed (lists back in their text areas). */
+export function formFromInput(input: IntegrationInput): Record<string, unknown> {
+  return { ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', '), secrets: '' };
+}
+
 /** Which form field an API error is about, so the page can show it there (unknown: at the top). */
 const FIELD_OF_ERROR: Record<string, string> = {
   'error-invalid-channel': 'channel',

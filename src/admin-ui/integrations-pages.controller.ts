@@ -21,7 +21,7 @@ import { User } from '../users/entities/user.entity';
 import { curlExamples } from './curl-examples';
 import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
-import { fieldErrorOf, formFromIntegration, inputFromForm } from './integration-form';
+import { fieldErrorOf, formFromInput, formFromIntegration, inputFromForm } from './integration-form';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { UiPages } from './ui-pages';
 import { formText, UiRequest } from './ui-request';
@@ -101,7 +101,7 @@ export class IntegrationsPagesController {
       }
       return this.pages.redirect(request, reply, `/ui/integrations/${created.id}`, 'Saved.');
     } catch (error) {
-      return this.refused(request, reply, error, { form: { ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', ') }, isNew: true });
+      return this.refused(request, reply, error, { form: formFromInput(input), isNew: true });
     }
   }
 
@@ -120,8 +120,7 @@ export class IntegrationsPagesController {
       await this.integrations.update(me, updatePipe.transform(withoutEmpty(input)) as typeof input);
       return this.pages.redirect(request, reply, `/ui/integrations/${id}`, 'Saved.');
     } catch (error) {
-      const form = { ...formFromIntegration(current), ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', '), secrets: '' };
-      return this.refused(request, reply, error, { integration: current, form });
+      return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input) } });
     }
   }
 
