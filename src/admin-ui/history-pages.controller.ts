@@ -13,6 +13,7 @@ import { IntegrationsService } from '../integrations/integrations.service';
 import { IntegrationStats } from '../integrations/stats/integration-stats';
 import { User } from '../users/entities/user.entity';
 import { UiExceptionFilter } from './ui-exception.filter';
+import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
 import { UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
@@ -51,12 +52,11 @@ export class HistoryPagesController {
     const me = request.user as User;
     const integration = await this.integrations.get(me, id);
     const outcome = query.outcome === 'ok' || query.outcome === 'error' ? query.outcome : undefined;
-    const offset = Math.max(0, Number.parseInt(query.offset ?? '0', 10) || 0);
+    const offset = offsetOf(query);
     const page = resolvePage({ offset, count: PAGE_SIZE }, {}, { updatedAt: 'DESC' });
     const found = await this.history.list(me, id, page, outcome);
     const incoming = found.kind === INCOMING;
     const entries = incoming ? found.rows.map(toApiIncomingCall) : found.rows.map(toApiHistory);
-    const more = (to: number) => `?${new URLSearchParams({ ...(outcome ? { outcome } : {}), offset: String(to) })}`;
     return this.pages.render(request, reply, 'history', {
       title: `History of ${integration.name || integration.id}`,
       integration: { id: integration.id, name: integration.name, type: integration.type },
@@ -65,8 +65,7 @@ export class HistoryPagesController {
       total: found.total,
       outcome: outcome ?? '',
       stats: (await this.stats.of([integration])).get(integration.id),
-      previous: offset > 0 ? more(Math.max(0, offset - PAGE_SIZE)) : null,
-      next: offset + PAGE_SIZE < found.total ? more(offset + PAGE_SIZE) : null,
+      ...pageLinks(offset, PAGE_SIZE, found.total, outcome ? { outcome } : {}),
     });
   }
 

@@ -1,7 +1,7 @@
 import { ApiError } from '../core/http/api-error';
 import { INCOMING, Integration, IntegrationType } from '../integrations/entities/integration.entity';
 import { IntegrationInput } from '../integrations/integration-input';
-import { formText } from './ui-request';
+import { formList, formText } from './ui-request';
 
 type Form = Record<string, unknown> | undefined;
 
@@ -21,10 +21,7 @@ function secretsOf(form: Form): Record<string, string | null> | undefined {
     const at = line.indexOf('=');
     secrets[at < 0 ? line : line.slice(0, at).trim()] = at < 0 ? '' : line.slice(at + 1);
   }
-  const removed = form?.removeSecret;
-  for (const name of Array.isArray(removed) ? removed : removed === undefined ? [] : [removed]) {
-    if (typeof name === 'string') secrets[name] = null;
-  }
+  for (const name of formList(form, 'removeSecret')) secrets[name] = null;
   return Object.keys(secrets).length ? secrets : undefined;
 }
 

@@ -23,6 +23,7 @@ import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
 import { fieldErrorOf, formFromInput, formFromIntegration, inputFromForm } from './integration-form';
 import { UiExceptionFilter } from './ui-exception.filter';
+import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
 import { formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
@@ -61,21 +62,19 @@ export class IntegrationsPagesController {
   async list(@Req() request: UiRequest, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const me = request.user as User;
     const type = query.type === INCOMING || query.type === OUTGOING ? query.type : undefined;
-    const offset = Math.max(0, Number.parseInt(query.offset ?? '0', 10) || 0);
+    const offset = offsetOf(query);
     const page = resolvePage({ offset, count: PAGE_SIZE }, {}, { createdAt: 'DESC' });
     const [found, total] = await this.integrations.list(me, { name: query.name?.trim() || undefined, type }, page);
     const stats = await this.stats.of(found);
     const grants = await this.grantsOf.of(me);
     const rows = found.map((i) => ({ ...toApiIntegration(i, { stats: stats.get(i.id) }), disabledByFailures: disabledByFailures(i) }));
-    const more = (to: number) => `?${new URLSearchParams({ ...(type ? { type } : {}), ...(query.name ? { name: query.name } : {}), offset: String(to) })}`;
     return this.pages.render(request, reply, 'integrations', {
       title: 'Integrations',
       rows,
       total,
       filter: { type: type ?? '', name: query.name ?? '' },
       mayCreate: { incoming: grants.allIncoming || grants.ownIncoming, outgoing: grants.allOutgoing || grants.ownOutgoing },
-      previous: offset > 0 ? more(Math.max(0, offset - PAGE_SIZE)) : null,
-      next: offset + PAGE_SIZE < total ? more(offset + PAGE_SIZE) : null,
+      ...pageLinks(offset, PAGE_SIZE, total, { ...(type ? { type } : {}), ...(query.name ? { name: query.name } : {}) }),
     });
   }
 

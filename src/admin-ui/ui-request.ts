@@ -7,6 +7,12 @@ export type UiRequest = AuthenticatedRequest & {
   cookies?: Record<string, string | undefined>;
 };
 
+/** A form field that may repeat (checkboxes of one name): its text values, none when missing. */
+export const formList = (body: Record<string, unknown> | undefined, name: string): string[] => {
+  const value = body?.[name];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+};
+
 /** A form's text field; a repeated or missing field reads as ''. */
 export const formText = (body: Record<string, unknown> | undefined, name: string): string => {
   const value = body?.[name];

@@ -8,14 +8,13 @@ import { MANAGE } from '../integrations/integration-permissions';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { UiExceptionFilter } from './ui-exception.filter';
+import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
-import { formText, UiRequest } from './ui-request';
+import { formList, formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 100;
 const INTEGRATION_PERMISSIONS = Object.values(MANAGE);
-
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
 
 /** Users (create, reset a password, roles) and who holds the four integration permissions. */
 @UiRoute()
@@ -35,7 +34,7 @@ export class UsersPagesController {
   }
 
   private async usersPage(request: UiRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200) {
-    const offset = Math.max(0, Number.parseInt(String((request.query as { offset?: unknown } | undefined)?.offset ?? '0'), 10) || 0);
+    const offset = offsetOf(request.query);
     const [users, total] = await this.users.list(resolvePage({ offset, count: PAGE_SIZE }, {}, { username: 'ASC' }));
     const roles = (await this.permissions.listRoles()).map((r) => r.id);
     const held = await this.permissions.granted((request.user as User).roles, ['create-user', 'edit-other-user-password', 'assign-roles']);
@@ -47,8 +46,7 @@ export class UsersPagesController {
         title: 'Users',
         users: users.map((u) => ({ id: u.id, username: u.username, name: u.name, email: u.email, roles: u.roles, active: u.active, bot: u.type === 'bot', roleChoices: roles.map((role) => ({ role, held: u.roles.includes(role) })) })),
         total,
-        previous: offset > 0 ? `?offset=${Math.max(0, offset - PAGE_SIZE)}` : null,
-        next: offset + PAGE_SIZE < total ? `?offset=${offset + PAGE_SIZE}` : null,
+        ...pageLinks(offset, PAGE_SIZE, total),
         roles,
         may: { create: held.has('create-user'), password: held.has('edit-other-user-password'), roles: held.has('assign-roles') },
         ...extra,
@@ -62,7 +60,7 @@ export class UsersPagesController {
   async create(@Req() request: UiRequest, @Res() reply: FastifyReply) {
     const form = { username: formText(request.body, 'username').trim(), name: formText(request.body, 'name').trim(), email: formText(request.body, 'email').trim() };
     const password = formText(request.body, 'password');
-    const roles = listOf(request.body?.roles);
+    const roles = formList(request.body, 'roles');
     if (password.length < 8) return this.usersPage(request, reply, { form, error: 'The password needs at least 8 characters.' }, 400);
     try {
       await this.users.create({ ...form, name: form.name || form.username, email: form.email || undefined, password, roles: roles.length ? roles : ['user'], verified: true });
@@ -85,7 +83,7 @@ export class UsersPagesController {
   @Post('users/:id/roles')
   @RequirePermissions('assign-roles')
   async setRoles(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
-    await this.users.setRoles(id, listOf(request.body?.roles));
+    await this.users.setRoles(id, formList(request.body, 'roles'));
     return this.pages.redirect(request, reply, '/ui/users', 'Roles saved.');
   }
 
@@ -105,7 +103,7 @@ export class UsersPagesController {
   @RequirePermissions('access-permissions')
   async savePermissions(@Req() request: UiRequest, @Res() reply: FastifyReply) {
     // One checkbox per (permission, role): "grant" values are "permission role".
-    const granted = listOf(request.body?.grant).map((pair) => pair.split(' '));
+    const granted = formList(request.body, 'grant').map((pair) => pair.split(' '));
     await this.permissions.updatePermissions(INTEGRATION_PERMISSIONS.map((id) => ({ id, roles: granted.filter(([p]) => p === id).map(([, role]) => role) })));
     return this.pages.redirect(request, reply, '/ui/permissions', 'Permissions saved.');
   }

@@ -119,11 +119,7 @@ export class UsersService {
       throw ApiError.meteor('error-invalid-email', `Invalid email ${input.email}`, { ...METHOD, email: input.email });
     }
     const roles = [...new Set(input.roles ?? ['user'])];
-    for (const role of roles) {
-      if (!(await this.permissions.roleExists(role))) {
-        throw ApiError.meteor('error-invalid-role', `Invalid role: ${role}`, { ...METHOD });
-      }
-    }
+    await this.assertRolesExist(roles, METHOD.method);
     if (await this.findByUsername(input.username)) throw this.taken(input.username);
     const user = this.users.create({
       id: input.id ?? randomId(),
@@ -183,11 +179,15 @@ export class UsersService {
   async setRoles(userId: string, roles: string[]): Promise<void> {
     const unique = [...new Set(roles)];
     if (unique.length === 0) throw ApiError.failure('A user needs at least one role.');
-    for (const role of unique) {
-      if (!(await this.permissions.roleExists(role))) throw ApiError.meteor('error-invalid-role', `Invalid role: ${role}`, { method: 'setUserRoles' });
-    }
+    await this.assertRolesExist(unique, 'setUserRoles');
     const result = await this.users.update({ id: userId }, { roles: unique, updatedAt: new Date() });
     if (!result.affected) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'setUserRoles' });
+  }
+
+  private async assertRolesExist(roles: string[], method: string): Promise<void> {
+    for (const role of roles) {
+      if (!(await this.permissions.roleExists(role))) throw ApiError.meteor('error-invalid-role', `Invalid role: ${role}`, { method });
+    }
   }
 
   /** Inserts the user unless one with that id or username exists; for seeding, safe across processes. */
