@@ -1,17 +1,32 @@
+import { DOMAIN_EVENTS } from '../src/events/domain-events';
 import { Client, createUser, loginAsAdmin } from './support/api';
+import { eventually } from './support/eventually';
+import { createIntegration, outgoingBody } from './support/integrations';
 import { RecordedEvent, watchOutbox } from './support/outbox';
+import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
 
 describe(`domain events in the outbox (${databaseKind})`, () => {
   let t: TestApp;
   let admin: Client;
+  let sink: Sink;
   let outbox: Awaited<ReturnType<typeof watchOutbox>>;
+  const listeners: Record<string, string> = {};
   beforeAll(async () => {
     t = await startTestApp();
     admin = await loginAsAdmin(t);
+    sink = await Sink.start();
+    // The outbox writes only what a consumer wants: an outgoing integration listens to every event.
+    for (const event of DOMAIN_EVENTS) {
+      const extra = event === 'userCreated' ? { targetRoom: '#general' } : { channel: 'all_public_channels' };
+      listeners[event] = (await createIntegration(admin, outgoingBody({ name: `listens to ${event}`, event, urls: [`${sink.url}/${event}`], ...extra })))._id;
+    }
     outbox = await watchOutbox(t);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await sink.close();
+  });
   beforeEach(async () => outbox.reset());
 
   const names = (events: RecordedEvent[]) => events.map((e) => e.event);
@@ -140,5 +155,26 @@ describe(`domain events in the outbox (${databaseKind})`, () => {
     await outbox.reset();
     await admin.post('/api/v1/rooms.upload/nope').attach('file', Buffer.from('x'), { filename: 'x.txt' }).expect(400);
     expect(await outbox.since()).toEqual([]);
+  });
+
+  it('an event no integration listens to is not written, and its change still is', async () => {
+    await admin.post('/api/v1/integrations.remove', { type: 'webhook-outgoing', integrationId: listeners.sendMessage }).expect(200);
+    // Until this process has heard of the removal, the event is still written (unknown interest counts as wanted).
+    await eventually(
+      async () => {
+        await outbox.reset();
+        await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'probe' }).expect(200);
+        return outbox.since();
+      },
+      (events) => events.length === 0,
+    );
+    await outbox.reset();
+    const posted = await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'nobody listens' }).expect(200);
+    expect(await outbox.since()).toEqual([]);
+    const latest = await admin.get('/api/v1/channels.history?roomId=GENERAL&count=1').expect(200);
+    expect(latest.body.messages[0]).toMatchObject({ _id: posted.body.message._id, msg: 'nobody listens' });
+    // Another event with a listener is still written.
+    await admin.post('/api/v1/channels.create', { name: 'ev-still-listened' }).expect(200);
+    expect(names(await outbox.since())).toEqual(['roomCreated']);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { Change, shiftParams } from '../core/database/change';
+import { PreparedStatements } from '../core/database/prepared-statements';
 import { DomainEventName, DomainEventPayloads } from './domain-events';
 
 /** The events a transaction recorded, kept on its query runner until its commit hands them to the consumers. */
@@ -27,8 +28,8 @@ export interface PendingEvent {
  * The transactional outbox. The chat core records each domain event with the manager of the
  * transaction that makes the change, so the event is committed with it or not at all; consumers
  * (the integrations module) read committed events in order and never lose one to a crash. An
- * event no consumer wants is recorded as consumed already: it stays in the log, and nothing wakes
- * for it.
+ * event no consumer wants is not written at all (its payload is not even built): nothing reads
+ * it, and on the hot path of posting its row cost more than the message itself.
  */
 /** The event a just-run INSERT recorded (none when its change wrote nothing). */
 function recorded(rows: RecordedRow[], event: DomainEventName, json: string): PendingEvent[] {
@@ -40,7 +41,10 @@ export class OutboxService implements EntitySubscriberInterface {
   private readonly listeners = new Set<(events: PendingEvent[]) => void>();
   private interest: Interest = () => undefined;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {
     dataSource.subscribers.push(this);
   }
 
@@ -49,30 +53,33 @@ export class OutboxService implements EntitySubscriberInterface {
     this.interest = interest;
   }
 
-  async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: DomainEventPayloads[E]): Promise<void> {
+  /** Records `event` in `manager`'s transaction, if a consumer wants it; `payload` is built only then. */
+  async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
     await this.insert(manager, undefined, event, payload);
   }
 
   /**
    * Makes `change` and records the event in one statement: atomic without a transaction, and one
-   * round trip to the database instead of four (BEGIN, write, insert, COMMIT).
+   * round trip to the database instead of four (BEGIN, write, insert, COMMIT). Without a consumer
+   * for the event, the statement is `change` alone.
    */
-  async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: DomainEventPayloads[E]): Promise<void> {
+  async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
     await this.insert(manager, change, event, payload);
   }
 
-  /** Inserts the event (after `change`, in the same statement, when there is one); an unwanted one as consumed already. */
-  private async insert(manager: EntityManager, change: Change | undefined, event: DomainEventName, payload: unknown): Promise<void> {
-    const wanted = this.wanted(event);
-    const json = JSON.stringify(payload);
-    const consumedAt = wanted ? 'NULL' : 'now()';
+  private async insert(manager: EntityManager, change: Change | undefined, event: DomainEventName, payload: () => unknown): Promise<void> {
+    if (!this.wanted(event)) {
+      if (change) await this.prepared.query(manager, change.sql, change.params);
+      return;
+    }
+    const json = JSON.stringify(payload());
     const n = change?.params.length ?? 0;
     const sql = change
       ? `WITH change AS (${change.sql} RETURNING 1)
-         INSERT INTO outbox_events (event, payload, consumed_at) SELECT $${n + 1}, $${n + 2}::jsonb, ${consumedAt} FROM change`
-      : `INSERT INTO outbox_events (event, payload, consumed_at) VALUES ($1, $2::jsonb, ${consumedAt})`;
-    const rows = (await manager.query(`${sql} RETURNING id, created_at`, [...(change?.params ?? []), event, json])) as RecordedRow[];
-    if (wanted) this.afterWrite(manager, recorded(rows, event, json));
+         INSERT INTO outbox_events (event, payload) SELECT $${n + 1}, $${n + 2}::jsonb FROM change`
+      : `INSERT INTO outbox_events (event, payload) VALUES ($1, $2::jsonb)`;
+    const rows = await this.prepared.query<RecordedRow>(manager, `${sql} RETURNING id, created_at`, [...(change?.params ?? []), event, json]);
+    this.afterWrite(manager, recorded(rows, event, json));
   }
 
   /** Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */

@@ -94,7 +94,7 @@ export class MessagesService {
       updatedAt: now,
     } satisfies Message);
     try {
-      await this.outbox.recordWith(m, this.insertion.of(message), 'sendMessage', { message: toApiMessage(message), room: toApiRoom(room) });
+      await this.outbox.recordWith(m, this.insertion.of(message), 'sendMessage', () => ({ message: toApiMessage(message), room: toApiRoom(room) }));
     } catch (error) {
       if (uniqueViolation(error) !== undefined) {
         throw ApiError.meteor('error-duplicated-message', 'A message with this _id already exists', { method: 'sendMessage' });
@@ -127,7 +127,7 @@ export class MessagesService {
     return this.dataSource.transaction(async (m) => {
       await m.update(Message, { id: message.id }, { msg: text, editedAt: new Date(), editedBy: { _id: actor.id, username: actor.username } });
       const edited = await m.findOneByOrFail(Message, { id: message.id });
-      await this.outbox.record(m, 'sendMessage', { message: toApiMessage(edited), room: toApiRoom(room) });
+      await this.outbox.record(m, 'sendMessage', () => ({ message: toApiMessage(edited), room: toApiRoom(room) }));
       return edited;
     });
   }

@@ -73,11 +73,11 @@ export class UploadsService {
             },
           ],
         });
-        await this.outbox.record(m, 'fileUploaded', {
+        await this.outbox.record(m, 'fileUploaded', () => ({
           message: toApiMessage(message),
           room: toApiRoom(room),
           user: toApiUser(user, { withEmail: false }),
-        });
+        }));
         return message;
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PreparedStatements } from '../core/database/prepared-statements';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
@@ -50,9 +51,13 @@ export class MetricsService {
 
   private readonly statements = new Counter({ name: 'hookline_db_statements_total', help: 'SQL statements this process sent to the database (BEGIN and COMMIT included)', registers: [this.registry] });
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    prepared: PreparedStatements,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     dataSource.subscribers.push({ afterQuery: () => this.statements.inc() });
+    prepared.onStatement(() => this.statements.inc());
     const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
       name: 'hookline_db_pool_connections',

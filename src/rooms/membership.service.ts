@@ -92,7 +92,7 @@ export class MembershipService {
       .execute();
     const created = (inserted.raw as unknown[]).length > 0;
     if (created && announce) {
-      await this.outbox.record(m, 'roomJoined', { room: toApiRoom(room), user: toApiUser(user, { withEmail: false }) });
+      await this.outbox.record(m, 'roomJoined', () => ({ room: toApiRoom(room), user: toApiUser(user, { withEmail: false }) }));
     }
     return created;
   }
@@ -101,7 +101,7 @@ export class MembershipService {
   async remove(m: EntityManager, room: Room, user: User): Promise<boolean> {
     const result = await m.delete(Subscription, { roomId: room.id, userId: user.id });
     if (!result.affected) return false;
-    await this.outbox.record(m, 'roomLeft', { room: toApiRoom(room), user: toApiUser(user, { withEmail: false }) });
+    await this.outbox.record(m, 'roomLeft', () => ({ room: toApiRoom(room), user: toApiUser(user, { withEmail: false }) }));
     return true;
   }
 

@@ -129,7 +129,7 @@ export class RoomsService implements OnModuleInit {
           .getMany();
         for (const member of found) await this.membership.add(m, saved, member, { announce: false });
       }
-      await this.outbox.record(m, 'roomCreated', { room: toApiRoom(saved), owner: toApiUser(owner, { withEmail: false }) });
+      await this.outbox.record(m, 'roomCreated', () => ({ room: toApiRoom(saved), owner: toApiUser(owner, { withEmail: false }) }));
       return saved;
     };
     try {
@@ -156,7 +156,7 @@ export class RoomsService implements OnModuleInit {
     return this.dataSource.transaction(async (m) => {
       await m.update(Room, { id: room.id }, { archived: true });
       const archived = await m.findOneByOrFail(Room, { id: room.id });
-      await this.outbox.record(m, 'roomArchived', { room: toApiRoom(archived), user: toApiUser(actor, { withEmail: false }) });
+      await this.outbox.record(m, 'roomArchived', () => ({ room: toApiRoom(archived), user: toApiUser(actor, { withEmail: false }) }));
       return archived;
     });
   }

@@ -136,7 +136,7 @@ export class UsersService {
     const insert = async (m: EntityManager) => {
       await m.insert(User, user);
       const created = await m.findOneByOrFail(User, { id: user.id });
-      await this.outbox.record(m, 'userCreated', { user: toApiUser(created, { withEmail: false }) });
+      await this.outbox.record(m, 'userCreated', () => ({ user: toApiUser(created, { withEmail: false }) }));
       for (const listener of this.createdListeners) {
         await listener(m, created, { joinDefaultChannels: input.joinDefaultChannels ?? true });
       }

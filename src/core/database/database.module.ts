@@ -6,6 +6,7 @@ import { ChangeFeed } from './change-feed';
 import { DatabaseAvailability } from './database-availability';
 import { DATABASE_TARGET, DatabaseTarget, dataSourceOptions } from './data-source-options';
 import { EmbeddedDatabase } from './embedded-database';
+import { PreparedStatements } from './prepared-statements';
 import { RowCountsFolder } from './row-counts-folder';
 
 const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
@@ -63,8 +64,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability, RowCountsFolder],
-      exports: [ChangeFeed, DatabaseAvailability, RowCountsFolder, target],
+      providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability, RowCountsFolder, PreparedStatements],
+      exports: [ChangeFeed, DatabaseAvailability, RowCountsFolder, PreparedStatements, target],
     };
   }
 }
