@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { AppConfig, ConfigurationError, loadConfig } from './core/config/app-config';
 import { createApp } from './create-app';
+import { flushLogs } from './core/logging/log-destination';
 import { StartupError } from './core/startup-error';
 import { startupSummary } from './startup-summary';
 import { Draining } from './health/draining';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Hookline');
   for (const line of await startupSummary(app, config, `${config.host}:${config.port}`)) logger.log(line);
+  flushLogs();
   stopOnSignals(app, config, logger);
 }
 

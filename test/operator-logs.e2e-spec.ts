@@ -47,4 +47,23 @@ describe(`delivery logs for operators (${databaseKind})`, () => {
     expect(output).not.toContain('secret-path-token');
     for (const line of [...about(retrying._id), ...about(gone._id)]) expect(JSON.parse(line).level).toBe(40);
   });
+
+  it('at info, lines are gathered but not held: the start-up summary and a lone access line show within a moment', async () => {
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    const info = await startServerProcess({ ...(scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: 'memory://' }), LOG_LEVEL: 'info' });
+    try {
+      await eventually(async () => info.output(), (out) => out.includes('listening on'), 1000);
+      const admin = await adminOf(info.url);
+      const { integration: hook } = await admin.post('/api/v1/integrations.create', { type: 'webhook-incoming', name: 'lone', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: false });
+      await new Promise((r) => setTimeout(r, 500));
+      const before = info.output().length;
+      const sent = Date.now();
+      await fetch(`${info.url}/hooks/${hook._id}/${hook.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"lone call"}' });
+      await eventually(async () => info.output().slice(before), (out) => out.includes(`/hooks/${hook._id}/`), 2000);
+      expect(Date.now() - sent).toBeLessThan(1000);
+    } finally {
+      await info.kill('SIGTERM');
+      await scratch?.drop();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule, Params } from 'nestjs-pino';
-import pino from 'pino';
 import { AppConfig } from '../config/app-config';
+import { flushIfUrgent, logDestination } from './log-destination';
 import { redactUrl } from './redact-url';
 
 /**
@@ -10,12 +10,7 @@ import { redactUrl } from './redact-url';
  */
 type PinoHttpOptions = Exclude<Params['pinoHttp'], undefined | unknown[]>;
 
-/**
- * pino's options; in a terminal, pretty lines. Otherwise JSON to stdout, written asynchronously:
- * lines that come while a write is under way go out together in the next one, not a system call
- * each (at thousands of lines a second that was a tenth of the server's time). pino flushes what
- * is pending when the process exits.
- */
+/** pino's options; in a terminal, pretty lines, otherwise JSON to stdout (see logDestination). */
 function pinoOptions(config: AppConfig): Params['pinoHttp'] {
   const options = {
     level: config.logLevel,
@@ -33,11 +28,12 @@ function pinoOptions(config: AppConfig): Params['pinoHttp'] {
       paths: ['password', '*.password', 'authToken', '*.authToken', 'token', '*.token'],
       censor: '[redacted]',
     },
+    hooks: { logMethod: flushIfUrgent },
   };
   if (process.stdout.isTTY && !process.env.JEST_WORKER_ID) {
     return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } as PinoHttpOptions;
   }
-  return [options, pino.destination({ dest: 1, sync: false })] as Params['pinoHttp'];
+  return [options, logDestination()] as Params['pinoHttp'];
 }
 
 @Module({
