@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Change } from '../../core/database/change';
-import { storableString } from '../../core/http/storable-text';
+import { summariseAttempts } from './attempt-summary';
 
 /** One finished call (incoming) or delivery attempt (outgoing). */
 export interface AttemptFact {
@@ -25,9 +25,6 @@ export interface ApiStats {
   oldestPendingSeconds?: number | null;
 }
 
-/** The batch's attempts ($1) as a relation named `alias`. */
-const attempts = (alias: string) => `jsonb_to_recordset($1::jsonb) AS ${alias} (integration_id varchar, at timestamptz, ok boolean, failure text)`;
-
 /**
  * The owner of `integration_stats` and `integration_health`: counts per integration and 5-minute
  * bucket, and the last success and failure, written in the same statement as the calls or
@@ -41,32 +38,29 @@ export class IntegrationStats {
   /** The writes that count `facts`, for another module's statement. */
   changes(facts: readonly AttemptFact[]): Change[] {
     if (!facts.length) return [];
-    const json = JSON.stringify(facts.map((f) => ({ integration_id: f.integrationId, at: f.at.toISOString(), ok: f.ok, failure: f.failure === undefined ? null : storableString(f.failure.slice(0, 500)) })));
+    const { buckets, health } = summariseAttempts(facts);
     return [
       {
         sql: `INSERT INTO integration_stats AS s (integration_id, bucket, attempts, failures)
-              SELECT integration_id, date_bin('5 minutes', at, timestamptz '2000-01-01'), count(*), count(*) FILTER (WHERE NOT ok) FROM ${attempts('a')} GROUP BY 1, 2
+              SELECT integration_id, bucket, attempts, failures
+              FROM jsonb_to_recordset($1::jsonb) AS b (integration_id varchar, bucket timestamptz, attempts int, failures int)
               ON CONFLICT (integration_id, bucket) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts, failures = s.failures + EXCLUDED.failures`,
-        params: [json],
+        params: [JSON.stringify(buckets)],
       },
       {
-        // The run of failures since the last success: a success in the batch starts it again from
-        // the failures after it; otherwise the batch's failures extend it.
+        // A success in the batch starts the run of failures again from the failures after it;
+        // otherwise the batch's failures extend the run.
         sql: `INSERT INTO integration_health AS h (integration_id, last_success_at, last_failure_at, last_failure, failing_since, failures_since)
-              SELECT a.integration_id, max(a.at) FILTER (WHERE a.ok), max(a.at) FILTER (WHERE NOT a.ok),
-                     (array_agg(coalesce(a.failure, 'failed') ORDER BY a.at DESC) FILTER (WHERE NOT a.ok))[1],
-                     min(a.at) FILTER (WHERE NOT a.ok AND (s.at IS NULL OR a.at > s.at)),
-                     count(*) FILTER (WHERE NOT a.ok AND (s.at IS NULL OR a.at > s.at))
-              FROM ${attempts('a')}
-              LEFT JOIN (SELECT integration_id, max(at) AS at FROM ${attempts('b')} WHERE ok GROUP BY 1) s ON s.integration_id = a.integration_id
-              GROUP BY a.integration_id
+              SELECT integration_id, last_success_at, last_failure_at, last_failure, failing_since, failures_since
+              FROM jsonb_to_recordset($1::jsonb) AS c (integration_id varchar, last_success_at timestamptz, last_failure_at timestamptz,
+                last_failure text, failing_since timestamptz, failures_since int)
               ON CONFLICT (integration_id) DO UPDATE SET
                 last_success_at = greatest(h.last_success_at, EXCLUDED.last_success_at),
                 last_failure_at = greatest(h.last_failure_at, EXCLUDED.last_failure_at),
                 last_failure = CASE WHEN EXCLUDED.last_failure_at >= coalesce(h.last_failure_at, '-infinity') THEN EXCLUDED.last_failure ELSE h.last_failure END,
                 failing_since = CASE WHEN EXCLUDED.last_success_at IS NOT NULL THEN EXCLUDED.failing_since ELSE coalesce(h.failing_since, EXCLUDED.failing_since) END,
                 failures_since = CASE WHEN EXCLUDED.last_success_at IS NOT NULL THEN EXCLUDED.failures_since ELSE h.failures_since + EXCLUDED.failures_since END`,
-        params: [json],
+        params: [JSON.stringify(health)],
       },
     ];
   }
