@@ -177,4 +177,24 @@ describe(`domain events in the outbox (${databaseKind})`, () => {
     await admin.post('/api/v1/channels.create', { name: 'ev-still-listened' }).expect(200);
     expect(names(await outbox.since())).toEqual(['roomCreated']);
   });
+
+  it('an event in a room where nobody listens is not written, once the room\'s listeners are known', async () => {
+    await createIntegration(admin, outgoingBody({ name: 'listens to #general only', event: 'sendMessage', channel: '#general', urls: [`${sink.url}/general-only`] }));
+    const elsewhere = (await admin.post('/api/v1/channels.create', { name: 'ev-nobody-listens' }).expect(200)).body.channel;
+    // The first events of the room are written (its listeners are not looked up yet); the dispatcher then looks them up.
+    await eventually(
+      async () => {
+        await outbox.reset();
+        await admin.post('/api/v1/chat.postMessage', { roomId: elsewhere._id, text: 'probe' }).expect(200);
+        return outbox.since();
+      },
+      (events) => events.length === 0,
+    );
+    await outbox.reset();
+    await admin.post('/api/v1/chat.postMessage', { roomId: elsewhere._id, text: 'unheard' }).expect(200);
+    await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'heard' }).expect(200);
+    const events = await outbox.since();
+    expect(events.map((e) => e.payload.message.msg)).toEqual(['heard']);
+    await eventually(async () => sink.at('/general-only').map((r) => r.json.text as string), (texts) => texts.includes('heard'));
+  });
 });

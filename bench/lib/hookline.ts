@@ -41,7 +41,7 @@ export async function startHookline(databaseUrl: string | undefined, env: Record
       ...env,
     },
     // BENCH_CPU_PROF=<dir>: every server writes a CPU profile there when it stops (node --cpu-prof).
-    { nodeArgs: ['--no-node-snapshot', '--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], readyPath: '/health', timeoutMs: 120_000 },
+    { nodeArgs: ['--no-node-snapshot', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], readyPath: '/health', timeoutMs: 120_000 },
   );
   const startupMs = Date.now() - started;
   const url = process_.url;

@@ -13,8 +13,11 @@ interface RecordedRow {
   created_at: Date;
 }
 
-/** Whether a consumer wants an event; undefined when that is not known (yet). */
-export type Interest = (event: DomainEventName) => boolean | undefined;
+/**
+ * Whether a consumer wants an event (asked first by name alone, then with its payload); undefined
+ * when that is not known (yet).
+ */
+export type Interest = (event: DomainEventName, payload?: DomainEventPayloads[DomainEventName]) => boolean | undefined;
 
 /** An unconsumed event as `pending()` reads it. */
 export interface PendingEvent {
@@ -67,12 +70,39 @@ export class OutboxService implements EntitySubscriberInterface {
     await this.insert(manager, change, event, payload);
   }
 
-  private async insert(manager: EntityManager, change: Change | undefined, event: DomainEventName, payload: () => unknown): Promise<void> {
-    if (!this.wanted(event)) {
+  /**
+   * Makes `change`, which writes several rows at once, and records one event per payload that a
+   * consumer wants, in one statement outside any transaction (posts that came together). The
+   * events' ids follow the payloads' order.
+   */
+  async recordEachWith<E extends DomainEventName>(change: Change, event: E, payloads: (() => DomainEventPayloads[E])[]): Promise<void> {
+    const manager = this.dataSource.manager;
+    const wanted = this.wants(event) ? payloads.map((payload) => payload()).filter((value) => this.wantsThis(event, value)) : [];
+    if (!wanted.length) {
+      await this.prepared.query(manager, change.sql, change.params);
+      return;
+    }
+    const jsons = wanted.map((value) => JSON.stringify(value));
+    const n = change.params.length;
+    const rows = await this.prepared.query<RecordedRow>(
+      manager,
+      `WITH change AS (${change.sql} RETURNING 1)
+       INSERT INTO outbox_events (event, payload)
+       SELECT $${n + 1}, e.payload FROM unnest($${n + 2}::jsonb[]) WITH ORDINALITY AS e (payload, i) WHERE EXISTS (SELECT 1 FROM change) ORDER BY e.i
+       RETURNING id, created_at`,
+      [...change.params, event, jsons],
+    );
+    const inOrder = [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    this.notify(inOrder.flatMap((row, i) => recorded([row], event, jsons[i])));
+  }
+
+  private async insert<E extends DomainEventName>(manager: EntityManager, change: Change | undefined, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
+    const value = this.wants(event) ? payload() : undefined;
+    if (value === undefined || !this.wantsThis(event, value)) {
       if (change) await this.prepared.query(manager, change.sql, change.params);
       return;
     }
-    const json = JSON.stringify(payload());
+    const json = JSON.stringify(value);
     const n = change?.params.length ?? 0;
     const sql = change
       ? `WITH change AS (${change.sql} RETURNING 1)
@@ -82,9 +112,14 @@ export class OutboxService implements EntitySubscriberInterface {
     this.afterWrite(manager, recorded(rows, event, json));
   }
 
-  /** Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */
-  private wanted(event: DomainEventName): boolean {
+  /** Whether a consumer wants `event`. Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */
+  private wants(event: DomainEventName): boolean {
     return this.interest(event) !== false;
+  }
+
+  /** Whether a consumer wants this very event (for instance, whether anyone listens in its room). */
+  private wantsThis<E extends DomainEventName>(event: E, payload: DomainEventPayloads[E]): boolean {
+    return this.interest(event, payload) !== false;
   }
 
   /** Calls `listener` with the events this process records, once they are committed. */

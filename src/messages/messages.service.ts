@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CoalescedWrites } from '../core/background/coalesced-writes';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
@@ -36,11 +37,26 @@ export interface MessageDraft {
 /** Messages per room and day, kept by triggers (migration 1763886000000-list-counts). */
 const MESSAGE_COUNTS = new RowCounts({ prefix: 'room_message', key: 'room_id' });
 
+/** A message about to be written, and its room (for its event). */
+interface NewPost {
+  message: Message;
+  room: Room;
+}
+
+/** The `sendMessage` event of a new or edited message, built only if someone wants it. */
+const sendMessagePayload = (message: Message, room: Room) => () => ({ message: toApiMessage(message), room: toApiRoom(room) });
+
+/** Statements of posts under way at once (the pool has 10 connections), and messages in one. */
+const COALESCED_WRITES = 4;
+const COALESCED_MESSAGES = 100;
+
 const noMessage = (msgId: string) => ApiError.failure(`No message found with the id of "${msgId}".`);
 
 @Injectable()
 export class MessagesService {
   private readonly insertion: MessageInsert;
+  /** Posts outside a transaction, written together when they come together (see insertTogether). */
+  private readonly together = new CoalescedWrites<NewPost>((posts) => this.insertTogether(posts), COALESCED_WRITES, COALESCED_MESSAGES);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -94,7 +110,9 @@ export class MessagesService {
       updatedAt: now,
     } satisfies Message);
     try {
-      await this.outbox.recordWith(m, this.insertion.of(message), 'sendMessage', () => ({ message: toApiMessage(message), room: toApiRoom(room) }));
+      // Outside a transaction, posts that come at the same moment share one statement.
+      if (!m.queryRunner) await this.together.add({ message, room });
+      else await this.outbox.recordWith(m, this.insertion.of(message), 'sendMessage', sendMessagePayload(message, room));
     } catch (error) {
       if (uniqueViolation(error) !== undefined) {
         throw ApiError.meteor('error-duplicated-message', 'A message with this _id already exists', { method: 'sendMessage' });
@@ -103,6 +121,23 @@ export class MessagesService {
     }
     this.counts.noteWrites();
     return message;
+  }
+
+  /**
+   * One statement for the messages posted at the same moment and their events; if it fails (a
+   * duplicate id, a room removed meanwhile), each is written alone so each post gets its own answer.
+   */
+  private async insertTogether(posts: NewPost[]): Promise<unknown[]> {
+    const payloads = posts.map((p) => sendMessagePayload(p.message, p.room));
+    const alone = (post: NewPost, i: number) => this.outbox.recordWith(this.dataSource.manager, this.insertion.of(post.message), 'sendMessage', payloads[i]);
+    try {
+      if (posts.length === 1) await alone(posts[0], 0);
+      else await this.outbox.recordEachWith(this.insertion.ofMany(posts.map((p) => p.message)), 'sendMessage', payloads);
+      return [];
+    } catch (error) {
+      if (posts.length === 1) return [error];
+      return Promise.all(posts.map((post, i) => alone(post, i).then(() => undefined, (e: unknown) => e)));
+    }
   }
 
   /** Checks, then posts in a transaction of its own. */
@@ -127,7 +162,7 @@ export class MessagesService {
     return this.dataSource.transaction(async (m) => {
       await m.update(Message, { id: message.id }, { msg: text, editedAt: new Date(), editedBy: { _id: actor.id, username: actor.username } });
       const edited = await m.findOneByOrFail(Message, { id: message.id });
-      await this.outbox.record(m, 'sendMessage', () => ({ message: toApiMessage(edited), room: toApiRoom(room) }));
+      await this.outbox.record(m, 'sendMessage', sendMessagePayload(edited, room));
       return edited;
     });
   }

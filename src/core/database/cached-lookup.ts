@@ -22,6 +22,11 @@ export class CachedLookup<V extends object> {
     });
   }
 
+  /** The cached value, without loading one (undefined when not cached, or while the feed is down). */
+  peek(key: string): Readonly<V> | undefined {
+    return this.feed.live ? this.entries.get(key) : undefined;
+  }
+
   async get(key: string, load: () => Promise<V | null>): Promise<Readonly<V> | null> {
     if (!this.feed.live) return load();
     const hit = this.entries.get(key);

@@ -60,7 +60,10 @@ export class OutgoingDispatcher extends PollingLoop {
   ) {
     super(database);
     this.listening = new CachedLookup(changes, ['integrations'], 1000);
-    outbox.setInterest((event) => listened.wants(event));
+    outbox.setInterest((event, payload) => {
+      const wanted = listened.wants(event);
+      return wanted === true && payload ? this.knownToHaveListeners(event, payload) : wanted;
+    });
     outbox.onCommitted((events) => {
       // Past a bound, what the database holds is read instead: memory stays flat under a backlog.
       if (this.local.length + events.length > MAX_LOCAL) this.mustRead = true;
@@ -184,26 +187,47 @@ export class OutgoingDispatcher extends PollingLoop {
     return typeof bot?.i === 'string' ? bot.i : undefined;
   }
 
+  /**
+   * Whether an event with this payload would find a listener, as far as the cache knows: false
+   * when its room's listeners were looked up and there are none (the outbox then does not write
+   * it), undefined when they have not been looked up yet.
+   */
+  private knownToHaveListeners(event: DomainEventName, payload: DomainEventPayloads[DomainEventName]): boolean | undefined {
+    const query = listenerQuery(event, payload);
+    if (query === null) return false;
+    const hit = this.listening.peek(query.key);
+    return hit ? hit.integrations.length > 0 : undefined;
+  }
+
   /** The enabled outgoing integrations for this event and, for channel events, this room (spec §5.2). */
   private listeners(
     event: DomainEventName,
     payload: DomainEventPayloads[DomainEventName],
     memo: Map<string, Promise<Integration[]>>,
   ): Promise<Integration[]> {
-    let keys: string[] | undefined;
-    if (OUTGOING_EVENTS[event]?.usesChannel) {
-      const located = eventRoom(event, payload);
-      if (!located) return Promise.resolve([]);
-      keys = roomKeys(located.room, located.author);
-    }
-    const memoKey = `${event} ${JSON.stringify(keys ?? null)}`;
-    let found = memo.get(memoKey);
+    const query = listenerQuery(event, payload);
+    if (query === null) return Promise.resolve([]);
+    let found = memo.get(query.key);
     if (!found) {
       found = this.listening
-        .get(memoKey, async () => ({ integrations: await this.integrations.listeningTo(event, keys) }))
+        .get(query.key, async () => ({ integrations: await this.integrations.listeningTo(event, query.keys) }))
         .then((hit) => hit?.integrations ?? []);
-      memo.set(memoKey, found);
+      memo.set(query.key, found);
     }
     return found;
   }
+}
+
+/**
+ * What an event's listeners are looked up by: its name and, for channel events, its room's keys
+ * (`key` names the lookup in the cache); null for a channel event without a room (nobody listens).
+ */
+function listenerQuery(event: DomainEventName, payload: DomainEventPayloads[DomainEventName]): { key: string; keys?: string[] } | null {
+  let keys: string[] | undefined;
+  if (OUTGOING_EVENTS[event]?.usesChannel) {
+    const located = eventRoom(event, payload);
+    if (!located) return null;
+    keys = roomKeys(located.room, located.author);
+  }
+  return { key: `${event} ${JSON.stringify(keys ?? null)}`, keys };
 }
