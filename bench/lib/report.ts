@@ -21,6 +21,8 @@ export function machine() {
 }
 
 export const ratio = (value: number, baseline: number) => (baseline > 0 ? Math.round((value / baseline) * 100) / 100 : 0);
+/** Whether value / baseline reaches `target`, unrounded (0.896 does not meet 0.9, though it shows as 0.9). */
+export const reaches = (value: number, baseline: number, target: number) => baseline > 0 && value / baseline >= target;
 
 export function markdown(rows: Row[]): string {
   const lines = ['| case | measure | Hookline | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|'];
