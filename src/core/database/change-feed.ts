@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { AfterQueryEvent, DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { PreparedStatements } from './prepared-statements';
 import { DATABASE_TARGET, DatabaseTarget, pgClientConfig } from './data-source-options';
 
 /** The tables whose rows are cached in memory; each has a trigger that NOTIFYs on change. */
@@ -49,8 +50,13 @@ export class ChangeFeed implements EntitySubscriberInterface, OnApplicationBoots
   constructor(
     @InjectDataSource() dataSource: DataSource,
     @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
+    prepared: PreparedStatements,
   ) {
     dataSource.subscribers.push(this);
+    // Prepared statements run outside any transaction: what they write has committed.
+    prepared.onStatement((sql, succeeded) => {
+      if (succeeded) writtenTables(sql).forEach((t) => this.emit(t));
+    });
     this.ownName = (dataSource.options as { applicationName?: string }).applicationName;
   }
 

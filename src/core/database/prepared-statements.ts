@@ -16,25 +16,27 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 @Injectable()
 export class PreparedStatements {
   private readonly names = new Map<string, string>();
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((sql: string, succeeded: boolean) => void)[] = [];
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async query<R>(manager: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
     if (manager.queryRunner) return (await manager.query(sql, params)) as R[];
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    let succeeded = false;
     try {
       const result = await pool.query({ name: this.nameOf(sql), text: sql, values: params });
+      succeeded = true;
       return result.rows as R[];
     } catch (error) {
       throw error instanceof DatabaseError ? new QueryFailedError(sql, params, error) : error;
     } finally {
-      for (const listener of this.listeners) listener();
+      for (const listener of this.listeners) listener(sql, succeeded);
     }
   }
 
-  /** Calls `listener` after every statement sent this way (TypeORM's own afterQuery does not see them). */
-  onStatement(listener: () => void): void {
+  /** Calls `listener` after every statement sent this way (TypeORM's subscribers, afterQuery included, do not see them). */
+  onStatement(listener: (sql: string, succeeded: boolean) => void): void {
     this.listeners.push(listener);
   }
 
