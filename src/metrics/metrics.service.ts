@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { driverPool } from '../core/database/driver-pool';
 import { PreparedStatements } from '../core/database/prepared-statements';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -11,12 +12,6 @@ export type DeliveryOutcome = 'delivered' | 'failed' | 'retry' | 'dropped' | 'pa
 export interface DeliveryQueueFigures {
   depth(): Promise<number>;
   oldestDueSeconds(): Promise<number>;
-}
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
 }
 
 /**
@@ -58,7 +53,7 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookline_' });
     dataSource.subscribers.push({ afterQuery: () => this.statements.inc() });
     prepared.onStatement(() => this.statements.inc());
-    const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    const pool = () => driverPool(this.dataSource);
     new Gauge({
       name: 'hookline_db_pool_connections',
       help: 'Database pool connections of this process, by state (total, idle, waiting requests)',

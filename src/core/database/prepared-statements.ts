@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DatabaseError, Pool } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { driverPool } from './driver-pool';
 
 /**
  * Hot statements of a fixed text (a message's insert) as named prepared statements: PostgreSQL
@@ -22,7 +23,7 @@ export class PreparedStatements {
 
   async query<R>(manager: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
     if (manager.queryRunner) return (await manager.query(sql, params)) as R[];
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = driverPool(this.dataSource) as Pool;
     let succeeded = false;
     try {
       const result = await pool.query({ name: this.nameOf(sql), text: sql, values: params });

@@ -21,10 +21,8 @@ export function flushLogs(): void {
   destination?.flush();
 }
 
-const WARN = 40;
-
 /** pino's `logMethod` hook: a line at `warn` or above is written without waiting for company. */
 export function flushIfUrgent(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn, level: number): void {
   method.apply(this, args);
-  if (level >= WARN) flushLogs();
+  if (level >= pino.levels.values.warn) flushLogs();
 }
