@@ -10,12 +10,13 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baselineIngest, createIncomingHook, incomingIngest, IngestFigures } from './cases/incoming';
+import { baselineIngest, createIncomingHook, incomingIngest, IngestFigures, stackFloor } from './cases/incoming';
 import { createListenersElsewhere, postMessageLoad } from './cases/matching';
-import { createOutgoing, outgoingBurstLatency, outgoingDrain, outgoingLatency, outgoingThroughput, slowTargets, statementCount, undiciBaseline } from './cases/outgoing';
+import { createOutgoing, DeliveryFigures, outgoingBurstLatency, outgoingDrain, outgoingLatency, outgoingThroughput, slowTargets, statementCount, undiciBaseline } from './cases/outgoing';
 import { bulkLoad, createScaleSubjects, listCalls, measureDeepPages, measureLists, SCALE_HISTORY, SCALE_MESSAGES, SMALL_ROWS } from './cases/scale';
 import { createScriptedHooks, scriptsAtScale } from './cases/script-isolates';
 import { Hookline, idleRssMb, startHookline } from './lib/hookline';
+import { machineCores } from './lib/machine-cpu';
 import { Postgres } from './lib/postgres';
 import { cpuSecondsOfTree, pssMbOfTree, ROOT, sleep, startNode } from './lib/processes';
 import { machine, markdown, ratio, reaches, Row } from './lib/report';
@@ -66,6 +67,10 @@ async function ingestCases(pg: Postgres) {
     results.memoryIdleMb = idle;
     results.idle = await idleFigures(server);
     rows.push({ case: '5 memory', measure: 'RSS idle (PostgreSQL)', value: `${idle} MB`, target: '< 150 MB', met: idle < 150 });
+    log('baseline: Hookline answering GET /api/info (no database)');
+    const stack = await stackFloor(server, Math.min(SECONDS, 10));
+    results.stackFloor = stack;
+    rows.push({ case: '1 incoming', measure: 'Hookline GET /api/info/s (no database: the Nest stack alone)', value: `${stack.rps}`, baseline: `${ceiling.rps} (200 only)`, ratio: ratio(stack.rps, ceiling.rps) });
     log('case 1: incoming ingest on PostgreSQL');
     const plain = await incomingIngest(server, await createIncomingHook(server, false), SECONDS);
     const rss = server.process.rssMb();
@@ -74,6 +79,7 @@ async function ingestCases(pg: Postgres) {
       { case: '1 incoming', measure: 'requests/s', value: `${plain.rps}`, baseline: `${insertFloor.rps} (pg insert)`, ratio: ratio(plain.rps, insertFloor.rps), target: '≥ 0.5', met: reaches(plain.rps, insertFloor.rps, 0.5) },
       { case: '1 incoming', measure: 'requests/s vs bare Fastify', value: `${plain.rps}`, baseline: `${ceiling.rps} (200 only)`, ratio: ratio(plain.rps, ceiling.rps) },
       { case: '1 incoming', measure: 'latency p50 / p99 (ms)', value: `${plain.p50} / ${plain.p99}`, baseline: `${insertFloor.p50} / ${insertFloor.p99}` },
+      { case: '1 incoming', measure: 'machine CPU per request, all processes (µs)', value: `${plain.cpuUsEach}`, baseline: `${insertFloor.cpuUsEach} (pg insert); ${ceiling.cpuUsEach} (200 only); ${stack.cpuUsEach} (/api/info)` },
       { case: '1 incoming', measure: 'errors; 200s not stored', value: `${plain.errors}; ${plain.lost}`, target: '0; 0', met: plain.errors === 0 && plain.lost === 0 },
       { case: '5 memory', measure: 'RSS after case 1', value: `${rss} MB` },
     );
@@ -124,6 +130,8 @@ async function outgoingCase(label: string, databaseUrl: string | undefined, sink
       { case: `3 outgoing (${label})`, measure: 'deliveries/s, first post to last arrival', value: `${run.deliveriesPerSecond}`, baseline: `${baseline.deliveriesPerSecond} (undici)`, ratio: r, target: '≥ 0.5', met: reaches(run.deliveriesPerSecond, baseline.deliveriesPerSecond, 0.5) },
       { case: `3 outgoing (${label})`, measure: 'delivered / posted; duplicates', value: `${run.delivered} / ${run.messages}; ${run.duplicates}`, met: run.complete && run.duplicates === 0 },
       { case: `3 outgoing (${label})`, measure: 'chat.postMessage/s while delivering', value: `${run.postRps}` },
+      { case: `3 outgoing (${label})`, measure: 'machine CPU per message, all processes (µs)', value: `${run.cpuUsEach}`, baseline: cpuBaseline(baseline) },
+      ...endToEndBound(label, baseline),
       { case: `3 outgoing (${label})`, measure: 'statements per message (its post and its delivery)', value: `${statementsPerMessage}` },
       {
         case: `3 outgoing (${label})`,
@@ -137,6 +145,40 @@ async function outgoingCase(label: string, databaseUrl: string | undefined, sink
       { case: '5 memory', measure: `RSS after case 3 (${label})`, value: `${rss} MB` },
     );
   });
+}
+
+/** An undici exchange's machine CPU, and the most a delivery may cost for half the undici loop's rate with every core busy. */
+function cpuBaseline(undici: DeliveryFigures): string {
+  const budget = Math.round((machineCores() * 1e6) / (0.5 * undici.deliveriesPerSecond));
+  return `${undici.cpuUsEach} (undici exchange); ${budget} (all that 0.5 × undici allows)`;
+}
+
+/**
+ * What this machine allows case 3 end to end, whatever the server does: every message is a post
+ * over HTTP and a delivery over HTTP, so it costs at least the machine CPU of a bare Fastify
+ * request (autocannon and Fastify, nothing stored; Hookline's own stack answering without the
+ * database; or bare Fastify inserting one row) plus that of an undici
+ * exchange with the sink; all cores busy with nothing else give the most messages a second.
+ * Measured in this run (case 1's baselines and this case's undici loop); none without case 1.
+ */
+function endToEndBound(label: string, undici: DeliveryFigures): Row[] {
+  const floors = results.baselines as { fastify200: { cpuUsEach: number }; pgInsert: { cpuUsEach: number } } | undefined;
+  const stack = results.stackFloor as { cpuUsEach: number } | undefined;
+  if (!floors || !stack) return [];
+  const cores = machineCores();
+  const bound = (postUs: number) => Math.round((cores * 1e6) / (postUs + undici.cpuUsEach));
+  const row = (what: string, postUs: number): Row => ({
+    case: `3 outgoing (${label})`,
+    measure: `most deliveries/s end to end on ${cores} cores, if a post cost only ${what} (${postUs} µs) and its delivery an undici exchange (${undici.cpuUsEach} µs)`,
+    value: `${bound(postUs)}`,
+    baseline: `${undici.deliveriesPerSecond} (undici)`,
+    ratio: ratio(bound(postUs), undici.deliveriesPerSecond),
+  });
+  return [
+    row('a bare Fastify 200', floors.fastify200.cpuUsEach),
+    row("Hookline's GET /api/info (no database)", stack.cpuUsEach),
+    row('a bare Fastify one-row insert', floors.pgInsert.cpuUsEach),
+  ];
 }
 
 /** Case 3, the engine alone: a backlog queued by an API-only server, drained by a fresh one. */
@@ -155,6 +197,7 @@ async function drainCase(pg: Postgres, sink: SinkProcess) {
       { case: '3 outgoing (drain)', measure: 'deliveries/s of a queued backlog, first arrival to last', value: `${drain.deliveriesPerSecond}`, baseline: `${baseline.deliveriesPerSecond} (undici)`, ratio: r, target: '≥ 0.5', met: reaches(drain.deliveriesPerSecond, baseline.deliveriesPerSecond, 0.5) },
       { case: '3 outgoing (drain)', measure: 'delivered / queued; duplicates', value: `${drain.delivered} / ${drain.deliveries}; ${drain.duplicates}`, met: drain.complete && drain.duplicates === 0 },
       { case: '3 outgoing (drain)', measure: 'statements per delivery', value: `${drain.statementsPerDelivery}` },
+      { case: '3 outgoing (drain)', measure: 'machine CPU per delivery, all processes (µs)', value: `${drain.cpuUsEach}`, baseline: cpuBaseline(baseline) },
     );
   }, { DELIVERY_CONCURRENCY: '0' });
 }

@@ -1,5 +1,6 @@
 import { Hookline, storedMessages } from '../lib/hookline';
 import { load, LoadFigures } from '../lib/load';
+import { measuringMachineCpu, microsecondsEach } from '../lib/machine-cpu';
 import { RESHAPING_SCRIPT, SLACK_BODY } from './payloads';
 
 export interface IngestFigures extends LoadFigures {
@@ -8,6 +9,8 @@ export interface IngestFigures extends LoadFigures {
   lost: number;
   /** Stored messages whose request was still in flight when the load stopped (answered after). */
   inFlightAtStop: number;
+  /** Microseconds of the whole machine's CPU (every process) per request. */
+  cpuUsEach: number;
 }
 
 const CONNECTIONS = 64;
@@ -30,14 +33,26 @@ export async function createIncomingHook(server: Hookline, withScript: boolean):
 export async function incomingIngest(server: Hookline, hookUrl: string, seconds: number): Promise<IngestFigures> {
   await load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) }); // warm-up
   const storedBefore = await storedMessages(server, 'general');
-  const figures = await load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds });
+  const { result: figures, cpuSeconds } = await measuringMachineCpu(() => load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
   await new Promise((r) => setTimeout(r, 1000)); // requests cut off at the end finish on the server
   const stored = (await storedMessages(server, 'general')) - storedBefore;
-  return { ...figures, stored, lost: Math.max(0, figures.ok200 - stored), inFlightAtStop: Math.max(0, stored - figures.ok200) };
+  return { ...figures, stored, lost: Math.max(0, figures.ok200 - stored), inFlightAtStop: Math.max(0, stored - figures.ok200), cpuUsEach: microsecondsEach(cpuSeconds, figures.requests) };
 }
 
-/** The baselines: Fastify's ceiling and the one-insert floor (bench/baselines/fastify-floor.ts). */
-export async function baselineIngest(baseUrl: string, route: '/ok' | '/insert', seconds: number): Promise<LoadFigures> {
+/**
+ * Hookline's own HTTP floor: `GET /api/info` (public, no database) through the whole Nest stack
+ * (routing, guards, logging, the error envelope) for `seconds`, with the machine's CPU per request.
+ */
+export async function stackFloor(server: Hookline, seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
+  const url = `${server.url}/api/info`;
+  await load({ url, method: 'GET', connections: CONNECTIONS, duration: Math.min(3, seconds) });
+  const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url, method: 'GET', connections: CONNECTIONS, duration: seconds }));
+  return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
+}
+
+/** The baselines: Fastify's ceiling and the one-insert floor (bench/baselines/fastify-floor.ts), with the machine's CPU per request. */
+export async function baselineIngest(baseUrl: string, route: '/ok' | '/insert', seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
   await load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) });
-  return load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds });
+  const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
+  return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
+import { machineBusySeconds, microsecondsEach } from '../lib/machine-cpu';
 import { pacedPosts } from '../lib/paced';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
@@ -24,6 +25,8 @@ export interface DeliveryFigures {
   /** Distinct deliveries per second, from the first post to the last arrival. */
   deliveriesPerSecond: number;
   seconds: number;
+  /** Microseconds of the whole machine's CPU (every process) per delivery. */
+  cpuUsEach: number;
 }
 
 export interface LatencyFigures {
@@ -67,9 +70,11 @@ const postUrl = (server: Hookline) => `${server.url}/api/v1/chat.postMessage`;
 export async function outgoingThroughput(server: Hookline, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures> {
   await sink.reset();
   const started = Date.now();
+  const cpuBefore = machineBusySeconds();
   const posted = await load({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, connections: POST_CONNECTIONS, amount: messages });
   const expected = posted.ok200;
   const f = await sink.waitFor(path, expected, limitMs);
+  const cpuSeconds = machineBusySeconds() - cpuBefore;
   const seconds = ((f.complete ? f.lastAt : Date.now()) - started) / 1000;
   return {
     messages: expected,
@@ -80,6 +85,7 @@ export async function outgoingThroughput(server: Hookline, sink: SinkProcess, pa
     postErrors: posted.errors,
     deliveriesPerSecond: Math.round(f.unique / seconds),
     seconds: Math.round(seconds * 10) / 10,
+    cpuUsEach: microsecondsEach(cpuSeconds, f.unique),
   };
 }
 
@@ -98,6 +104,7 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
   const url = sink.url(path);
   let next = 0;
   const started = Date.now();
+  const cpuBefore = machineBusySeconds();
   const worker = async () => {
     while (next < messages) {
       next += 1;
@@ -108,6 +115,7 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
   };
   await Promise.all(Array.from({ length: DELIVERY_CONCURRENCY }, worker));
   const f = await sink.waitFor(path, messages, 10_000);
+  const cpuSeconds = machineBusySeconds() - cpuBefore;
   const seconds = (f.lastAt - started) / 1000;
   await dispatcher.close();
   return {
@@ -119,6 +127,7 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
     postErrors: 0,
     deliveriesPerSecond: Math.round(f.unique / seconds),
     seconds: Math.round(seconds * 10) / 10,
+    cpuUsEach: microsecondsEach(cpuSeconds, f.unique),
   };
 }
 
@@ -146,6 +155,8 @@ export interface DrainFigures {
   /** Distinct deliveries per second, from the first arrival to the last. */
   deliveriesPerSecond: number;
   statementsPerDelivery: number;
+  /** Microseconds of the whole machine's CPU per delivery, from the delivering server's start to the last arrival. */
+  cpuUsEach: number;
 }
 
 /**
@@ -161,7 +172,9 @@ export async function outgoingDrain(queue: Hookline, startWorker: () => Promise<
   while ((await queueDepth(queue)) < posted.ok200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const worker = await startWorker();
   const before = await statementCount(worker);
+  const cpuBefore = machineBusySeconds();
   const f = await sink.waitFor(path, posted.ok200, limitMs);
+  const cpuSeconds = machineBusySeconds() - cpuBefore;
   const statements = (await statementCount(worker)) - before;
   const seconds = Math.max(0.001, (f.lastAt - f.firstAt) / 1000);
   return {
@@ -172,6 +185,7 @@ export async function outgoingDrain(queue: Hookline, startWorker: () => Promise<
     complete: f.complete,
     deliveriesPerSecond: Math.round(f.unique / seconds),
     statementsPerDelivery: Math.round((statements / Math.max(1, f.unique)) * 100) / 100,
+    cpuUsEach: microsecondsEach(cpuSeconds, f.unique),
   };
 }
 

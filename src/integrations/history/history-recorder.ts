@@ -35,7 +35,7 @@ export type HistoryFields = Partial<
  * fields stay. HistoryRecorder.save writes its whole current state.
  */
 export class HistoryEntry {
-  private state: Partial<IntegrationHistory>;
+  private readonly state: Partial<IntegrationHistory>;
   private errored = false;
 
   constructor(opening: Partial<IntegrationHistory> & { id: string; step: HistoryStep }) {
@@ -47,9 +47,10 @@ export class HistoryEntry {
   }
 
   step(step: HistoryStep, fields: HistoryFields = {}): void {
-    const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    // In place: an attempt takes several steps, and copying the record at each showed in the drain's GC time.
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this.state as Record<string, unknown>)[key] = value;
     if (fields.error === true) this.errored = true;
-    this.state = { ...this.state, ...set, step };
+    this.state.step = step;
   }
 
   /** Whether any step so far recorded an error. */
