@@ -1,6 +1,6 @@
 import { Hookline, storedMessages } from '../lib/hookline';
 import { load, LoadFigures } from '../lib/load';
-import { measuringMachineCpu, microsecondsEach } from '../lib/machine-cpu';
+import { measuringMachineCpu, microsecondsEach, settle } from '../lib/machine-cpu';
 import { RESHAPING_SCRIPT, SLACK_BODY } from './payloads';
 
 export interface IngestFigures extends LoadFigures {
@@ -31,6 +31,7 @@ export async function createIncomingHook(server: Hookline, withScript: boolean):
 
 /** Case 1 / 2: POST the Slack body at a hook for `seconds`, then count what was stored. */
 export async function incomingIngest(server: Hookline, hookUrl: string, seconds: number): Promise<IngestFigures> {
+  await settle();
   await load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) }); // warm-up
   const storedBefore = await storedMessages(server, 'general');
   const { result: figures, cpuSeconds } = await measuringMachineCpu(() => load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
@@ -45,6 +46,7 @@ export async function incomingIngest(server: Hookline, hookUrl: string, seconds:
  */
 export async function stackFloor(server: Hookline, seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
   const url = `${server.url}/api/info`;
+  await settle();
   await load({ url, method: 'GET', connections: CONNECTIONS, duration: Math.min(3, seconds) });
   const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url, method: 'GET', connections: CONNECTIONS, duration: seconds }));
   return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
@@ -52,6 +54,7 @@ export async function stackFloor(server: Hookline, seconds: number): Promise<Loa
 
 /** The baselines: Fastify's ceiling and the one-insert floor (bench/baselines/fastify-floor.ts), with the machine's CPU per request. */
 export async function baselineIngest(baseUrl: string, route: '/ok' | '/insert', seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
+  await settle();
   await load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) });
   const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
   return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };

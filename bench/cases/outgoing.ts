@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
-import { machineBusySeconds, microsecondsEach } from '../lib/machine-cpu';
+import { machineBusySeconds, microsecondsEach, settle } from '../lib/machine-cpu';
 import { pacedPosts } from '../lib/paced';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
@@ -68,6 +68,7 @@ const postUrl = (server: Hookline) => `${server.url}/api/v1/chat.postMessage`;
 
 /** Case 3: post `messages` through chat.postMessage and time until the sink holds them all. */
 export async function outgoingThroughput(server: Hookline, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures> {
+  await settle();
   await sink.reset();
   const started = Date.now();
   const cpuBefore = machineBusySeconds();
@@ -99,6 +100,7 @@ export async function outgoingLatency(server: Hookline, sink: SinkProcess, path:
 
 /** The baseline: a plain undici loop posting as many bodies to the sink at the same concurrency. */
 export async function undiciBaseline(sink: SinkProcess, path: string, messages: number): Promise<DeliveryFigures> {
+  await settle();
   await sink.reset();
   const dispatcher = new Agent({ connections: DELIVERY_CONCURRENCY });
   const url = sink.url(path);
@@ -170,6 +172,7 @@ export async function outgoingDrain(queue: Hookline, startWorker: () => Promise<
   const posted = await load({ url: postUrl(queue), headers: queue.auth, body: CHAT_BODY, connections: POST_CONNECTIONS, amount: messages });
   const deadline = Date.now() + limitMs;
   while ((await queueDepth(queue)) < posted.ok200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await settle();
   const worker = await startWorker();
   const before = await statementCount(worker);
   const cpuBefore = machineBusySeconds();

@@ -26,3 +26,22 @@ export async function measuringMachineCpu<T>(work: () => Promise<T>): Promise<{ 
 
 /** Microseconds of machine CPU per operation. */
 export const microsecondsEach = (cpuSeconds: number, operations: number): number => Math.round((cpuSeconds / Math.max(1, operations)) * 1e6);
+
+/**
+ * Waits until the machine is quiet: under `cores` of CPU busy over a second, at most `limitMs`.
+ * An earlier case leaves work behind it (autovacuum of its tables, a checkpoint, a server still
+ * writing its results) that would otherwise land on the next case's figures. Returns the wait (ms).
+ */
+export async function settle(cores = 0.15, limitMs = 60_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const busy = machineBusySeconds() - before;
+    if (busy < cores || Date.now() - started >= limitMs) {
+      const waited = Date.now() - started;
+      if (waited > 2000) process.stdout.write(`[bench] waited ${Math.round(waited / 1000)} s for the machine to be quiet (${busy.toFixed(2)} cores busy in the last second)\n`);
+      return waited;
+    }
+  }
+}
