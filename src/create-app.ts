@@ -9,6 +9,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { version } from '../package.json';
 import { registerAdminUiPlugins } from './admin-ui/ui-assets';
+import { UiExceptionFilter } from './admin-ui/ui-exception.filter';
 import { AppModule } from './app.module';
 import { AppConfig } from './core/config/app-config';
 import { DatabaseAvailability } from './core/database/database-availability';
@@ -79,7 +80,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   });
   app.useLogger(new StartupNoiseFilter(app.get(Logger)));
   postsAnswer200(app);
-  app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger), app.get(DatabaseAvailability)));
+  app.useGlobalFilters(new RocketChatExceptionFilter(await app.resolve(PinoLogger), app.get(DatabaseAvailability), [{ prefix: '/ui', filter: app.get(UiExceptionFilter) }]));
   app.useGlobalPipes(createValidationPipe());
   if (config.hookRateLimit.limit > 0 || config.loginRateLimit.limit > 0) {
     // Only routes that ask for it are limited: the /hooks URLs per integration (every URL form of a

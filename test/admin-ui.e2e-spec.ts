@@ -167,6 +167,8 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     const result = await page.locator('#try-result').textContent();
     expect(result).toContain('tried: sample');
     expect(result).toContain('got sample');
+    // The saved (broken) script's error is not shown beside the edit that was tried.
+    expect(await page.locator('#script-error').count()).toBe(0);
     expect((await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.total).toBe(before);
     await shot(page, 'try-it');
 
@@ -307,6 +309,14 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.waitForURL(/notice=Created/);
     await shot(page, 'users');
+    // Search: any part of a username, name or e-mail, in any case; LIKE's own wildcards match only themselves.
+    await page.getByLabel('Search users').fill('BO');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=BO/);
+    expect((await page.locator('table.list tbody tr td:first-child').allTextContents()).map((t) => t.trim())).toEqual(['bob']);
+    await page.goto('/ui/users?q=%25');
+    expect(await page.locator('table.list tbody tr').count()).toBe(0);
+    expect(await page.getByText('No user’s username, name or e-mail contains “%”.').count()).toBe(1);
 
     const bob = await browser.newContext({ baseURL: base });
     const bobPage = await newPage(bob);

@@ -46,8 +46,17 @@ describe(`a flood of logins (${databaseKind})`, () => {
   it('counts the admin UI login form with the API logins of the same address', async () => {
     const form = await t.http.post('/ui/login').type('form').send({ username: 'nobody-at-all', password: 'wrong' });
     expect(form.status).toBe(429);
+    expect(form.body).toMatchObject({ success: false });
     // Its page is not a login: it is still served.
     expect((await t.http.get('/ui/login')).status).not.toBe(429);
+  });
+
+  it('shows a browser refused by the limit a page saying how long to wait, not the JSON of the API', async () => {
+    const page = await t.http.post('/ui/login').set('Accept', 'text/html').type('form').send({ username: 'nobody-at-all', password: 'wrong' });
+    expect(page.status).toBe(429);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toMatch(/too many requests[\s\S]*wait \d+ seconds/i);
+    expect(page.text).toContain('<a href="/ui">');
   });
 });
 

@@ -211,7 +211,8 @@ export class IntegrationsPagesController {
     const stats = integration ? (await this.stats.of([integration])).get(integration.id) : undefined;
     const revisions = integration ? (await this.integrations.scriptRevisions(request.user as User, integration.id, resolvePage({ count: REVISIONS_SHOWN }, {}, {})))[0] : [];
     const hookUrl = integration?.type === INCOMING ? `${this.config.rootUrl}/hooks/${integration.id}/${integration.token}` : null;
-    const scriptError = integration?.scriptError ?? null;
+    // The saved script's compile error, only while the editor holds that script: beside an unsaved edit (Try it, a refused save) it would describe a script not on screen.
+    const scriptError = integration?.scriptError && sameScript(form.script, integration.script) ? integration.scriptError : null;
     return this.pages.render(
       request,
       reply,
@@ -260,4 +261,10 @@ const disabledByFailures = (i: Integration) => !i.enabled && i.updatedById === R
 /** Blank optional fields are left out, as a client that did not set them would. */
 function withoutEmpty<T extends Record<string, unknown>>(input: T): T {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Whether two scripts are the same text, whatever line endings a browser's form post gave them. */
+function sameScript(a: unknown, b: unknown): boolean {
+  const text = (script: unknown) => (typeof script === 'string' ? script.replace(/\r\n?/g, '\n') : '');
+  return text(a) === text(b);
 }

@@ -14,6 +14,7 @@ import { formList, formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 100;
+const MAX_SEARCH = 100;
 const INTEGRATION_PERMISSIONS = Object.values(MANAGE);
 
 /** Users (create, reset a password, roles) and who holds the four integration permissions. */
@@ -35,7 +36,8 @@ export class UsersPagesController {
 
   private async usersPage(request: UiRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200) {
     const offset = offsetOf(request.query);
-    const [users, total] = await this.users.list(resolvePage({ offset, count: PAGE_SIZE }, {}, { username: 'ASC' }));
+    const search = searchOf(request.query);
+    const [users, total] = await this.users.list(resolvePage({ offset, count: PAGE_SIZE }, {}, { username: 'ASC' }), search || undefined);
     const roles = (await this.permissions.listRoles()).map((r) => r.id);
     const held = await this.permissions.granted((request.user as User).roles, ['create-user', 'edit-other-user-password', 'assign-roles']);
     return this.pages.render(
@@ -46,7 +48,8 @@ export class UsersPagesController {
         title: 'Users',
         users: users.map((u) => ({ id: u.id, username: u.username, name: u.name, email: u.email, roles: u.roles, active: u.active, bot: u.type === 'bot', roleChoices: roles.map((role) => ({ role, held: u.roles.includes(role) })) })),
         total,
-        ...pageLinks(offset, PAGE_SIZE, total),
+        search,
+        ...pageLinks(offset, PAGE_SIZE, total, search ? { q: search } : {}),
         roles,
         may: { create: held.has('create-user'), password: held.has('edit-other-user-password'), roles: held.has('assign-roles') },
         ...extra,
@@ -107,4 +110,10 @@ export class UsersPagesController {
     await this.permissions.updatePermissions(INTEGRATION_PERMISSIONS.map((id) => ({ id, roles: granted.filter(([p]) => p === id).map(([, role]) => role) })));
     return this.pages.redirect(request, reply, '/ui/permissions', 'Permissions saved.');
   }
+}
+
+/** The users page's search text (`?q=`), trimmed and cut to a username's length at most. */
+function searchOf(query: unknown): string {
+  const raw = (query as { q?: unknown } | undefined)?.q;
+  return typeof raw === 'string' ? raw.trim().slice(0, MAX_SEARCH) : '';
 }

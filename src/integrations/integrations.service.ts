@@ -28,6 +28,7 @@ import { MessagePoster } from '../messages/message-poster';
 import { DisabledIntegration, disableNotice } from './disable-notice';
 import { newSigningSecret } from './outgoing/request-signer';
 import { DEFAULT_SCRIPT_ENGINE, EngineFrozen, ScriptCompiler } from './scripts/script-compiler';
+import { containsPattern } from '../core/database/like-pattern';
 
 /** Rocket.Chat's removeEmpty on insert: '' and null are not stored. */
 const kept = <T>(value: T | null | undefined): T | null => (value === '' || value === undefined ? null : value);
@@ -447,7 +448,7 @@ export class IntegrationsService {
   /** `integrations.list` (spec §2.4). */
   async list(caller: User, filter: { name?: string; type?: string }, page: Page): Promise<[Integration[], number]> {
     const query = this.visibleTo(await this.grantsOf.of(caller));
-    if (filter.name) query.andWhere(`i.name ILIKE :name ESCAPE '\\'`, { name: `%${escapeLike(filter.name)}%` });
+    if (filter.name) query.andWhere(`i.name ILIKE :name ESCAPE '\\'`, { name: containsPattern(filter.name) });
     if (filter.type) query.andWhere('i.type = :type', { type: filter.type });
     for (const [column, direction] of Object.entries(page.order)) query.addOrderBy(`i.${column}`, direction);
     return query.addOrderBy('i.id', 'DESC').skip(page.offset).take(page.count).getManyAndCount();
@@ -618,8 +619,4 @@ export class IntegrationsService {
       throw error;
     }
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -3,8 +3,9 @@ import { ChangeFeed } from '../core/database/change-feed';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, ILike, In, Repository } from 'typeorm';
 import { PermissionsService } from '../authorization/permissions.service';
+import { containsPattern } from '../core/database/like-pattern';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { Page } from '../core/http/pagination';
@@ -102,8 +103,12 @@ export class UsersService {
     return matches && user.active ? user : null;
   }
 
-  async list(page: Page): Promise<[User[], number]> {
-    return this.users.findAndCount({ order: page.order, skip: page.offset, take: page.count });
+  /** A page of users; with `search`, only those whose username, name or e-mail contains it (any case). */
+  async list(page: Page, search?: string): Promise<[User[], number]> {
+    const where: FindOptionsWhere<User>[] | undefined = search
+      ? [{ username: ILike(containsPattern(search)) }, { name: ILike(containsPattern(search)) }, { email: ILike(containsPattern(search)) }]
+      : undefined;
+    return this.users.findAndCount({ where, order: page.order, skip: page.offset, take: page.count });
   }
 
   /** Validates and inserts a user; a clash of username or e-mail is a 400 naming the field. */
