@@ -34,11 +34,6 @@ export interface PendingEvent {
  * event no consumer wants is not written at all (its payload is not even built): nothing reads
  * it, and on the hot path of posting its row cost more than the message itself.
  */
-/** The event a just-run INSERT recorded (none when its change wrote nothing). */
-function recorded(rows: RecordedRow[], event: DomainEventName, json: string): PendingEvent[] {
-  return rows.map((r) => ({ id: String(r.id), event, payload: JSON.parse(json) as Record<string, unknown>, createdAt: r.created_at }));
-}
-
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
   private readonly listeners = new Set<(events: PendingEvent[]) => void>();
@@ -58,7 +53,7 @@ export class OutboxService implements EntitySubscriberInterface {
 
   /** Records `event` in `manager`'s transaction, if a consumer wants it; `payload` is built only then. */
   async record<E extends DomainEventName>(manager: EntityManager, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
-    await this.insert(manager, undefined, event, payload);
+    await this.write(manager, undefined, event, [payload]);
   }
 
   /**
@@ -67,7 +62,7 @@ export class OutboxService implements EntitySubscriberInterface {
    * for the event, the statement is `change` alone.
    */
   async recordWith<E extends DomainEventName>(manager: EntityManager, change: Change, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
-    await this.insert(manager, change, event, payload);
+    await this.write(manager, change, event, [payload]);
   }
 
   /**
@@ -76,40 +71,35 @@ export class OutboxService implements EntitySubscriberInterface {
    * events' ids follow the payloads' order.
    */
   async recordEachWith<E extends DomainEventName>(change: Change, event: E, payloads: (() => DomainEventPayloads[E])[]): Promise<void> {
-    const manager = this.dataSource.manager;
-    const wanted = this.wants(event) ? payloads.map((payload) => payload()).filter((value) => this.wantsThis(event, value)) : [];
-    if (!wanted.length) {
-      await this.prepared.query(manager, change.sql, change.params);
-      return;
-    }
-    const jsons = wanted.map((value) => JSON.stringify(value));
-    const n = change.params.length;
-    const rows = await this.prepared.query<RecordedRow>(
-      manager,
-      `WITH change AS (${change.sql} RETURNING 1)
-       INSERT INTO outbox_events (event, payload)
-       SELECT $${n + 1}, e.payload FROM unnest($${n + 2}::jsonb[]) WITH ORDINALITY AS e (payload, i) WHERE EXISTS (SELECT 1 FROM change) ORDER BY e.i
-       RETURNING id, created_at`,
-      [...change.params, event, jsons],
-    );
-    const inOrder = [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    this.notify(inOrder.flatMap((row, i) => recorded([row], event, jsons[i])));
+    await this.write(this.dataSource.manager, change, event, payloads);
   }
 
-  private async insert<E extends DomainEventName>(manager: EntityManager, change: Change | undefined, event: E, payload: () => DomainEventPayloads[E]): Promise<void> {
-    const value = this.wants(event) ? payload() : undefined;
-    if (value === undefined || !this.wantsThis(event, value)) {
+  /**
+   * One statement: `change` (if any), and an outbox row per wanted payload, in the payloads' order,
+   * written only if `change` wrote something. Without a wanted payload, `change` alone.
+   */
+  private async write<E extends DomainEventName>(manager: EntityManager, change: Change | undefined, event: E, payloads: (() => DomainEventPayloads[E])[]): Promise<void> {
+    const wanted = this.wants(event) ? payloads.map((payload) => payload()).filter((value) => this.wantsThis(event, value)) : [];
+    if (!wanted.length) {
       if (change) await this.prepared.query(manager, change.sql, change.params);
       return;
     }
-    const json = JSON.stringify(value);
+    const jsons = wanted.map((value) => JSON.stringify(value));
     const n = change?.params.length ?? 0;
-    const sql = change
-      ? `WITH change AS (${change.sql} RETURNING 1)
-         INSERT INTO outbox_events (event, payload) SELECT $${n + 1}, $${n + 2}::jsonb FROM change`
-      : `INSERT INTO outbox_events (event, payload) VALUES ($1, $2::jsonb)`;
-    const rows = await this.prepared.query<RecordedRow>(manager, `${sql} RETURNING id, created_at`, [...(change?.params ?? []), event, json]);
-    this.afterWrite(manager, recorded(rows, event, json));
+    const insert = `INSERT INTO outbox_events (event, payload)
+       SELECT $${n + 1}, e.payload FROM unnest($${n + 2}::jsonb[]) WITH ORDINALITY AS e (payload, i)
+       ${change ? 'WHERE EXISTS (SELECT 1 FROM change)' : ''} ORDER BY e.i
+       RETURNING id, created_at`;
+    const rows = await this.prepared.query<RecordedRow>(
+      manager,
+      change ? `WITH change AS (${change.sql} RETURNING 1) ${insert}` : insert,
+      [...(change?.params ?? []), event, jsons],
+    );
+    const inOrder = [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    this.afterWrite(
+      manager,
+      inOrder.map((row, i) => ({ id: String(row.id), event, payload: JSON.parse(jsons[i]) as Record<string, unknown>, createdAt: row.created_at })),
+    );
   }
 
   /** Whether a consumer wants `event`. Unknown interest counts as wanted: an unwanted event costs a wake, a lost one a delivery. */
