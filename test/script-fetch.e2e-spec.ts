@@ -60,6 +60,31 @@ describe(`script fetch and the outgoing URL policy (${databaseKind})`, () => {
     expect(sink.received.length).toBe(before);
   });
 
+  it('cuts a response off at 1 MiB (the one HTTP client of scripts and deliveries), and goes on', async () => {
+    const LENGTH = `
+class Script {
+  async process_incoming_request({ request }) {
+    const res = await fetch(request.content.url);
+    return { content: { text: 'status ' + res.status + ' length ' + (await res.text()).length } };
+  }
+}`;
+    const measuring = await createIntegration(admin, incomingBody({ scriptEnabled: true, script: LENGTH }));
+    const usual = sink.reply;
+    sink.reply = () => ({ status: 200, body: 'x'.repeat(3 * 1024 * 1024), headers: { 'content-type': 'text/plain' } });
+    try {
+      await t.http.post(`/hooks/${measuring._id}/${measuring.token}`).send({ url: `${sink.url}/big` }).expect(200);
+    } finally {
+      sink.reply = usual;
+    }
+    const [msg] = (await admin.get('/api/v1/channels.messages', { roomId: 'GENERAL', count: 1 }).expect(200)).body.messages;
+    const [, status, length] = /^status (\d+) length (\d+)$/.exec(msg.msg as string) ?? [];
+    expect(status).toBe('200');
+    expect(Number(length)).toBeGreaterThan(0);
+    expect(Number(length)).toBeLessThanOrEqual(1024 * 1024);
+    // The server is still well: the usual fetch works.
+    expect(await call(`${sink.url}/api`)).toBe('status 200 application/json {"ok":true}');
+  });
+
   it('reports an unreachable server to the script as a failed fetch', async () => {
     expect(await call('http://127.0.0.1:9/')).toMatch(/^refused: fetch failed/);
   });
