@@ -1,6 +1,5 @@
 import { Hookline, storedMessages } from '../lib/hookline';
-import { load, LoadFigures } from '../lib/load';
-import { measuringMachineCpu, microsecondsEach, settle } from '../lib/machine-cpu';
+import { LoadFigures, warmedLoad } from '../lib/load';
 import { RESHAPING_SCRIPT, SLACK_BODY } from './payloads';
 
 export interface IngestFigures extends LoadFigures {
@@ -31,13 +30,13 @@ export async function createIncomingHook(server: Hookline, withScript: boolean):
 
 /** Case 1 / 2: POST the Slack body at a hook for `seconds`, then count what was stored. */
 export async function incomingIngest(server: Hookline, hookUrl: string, seconds: number): Promise<IngestFigures> {
-  await settle();
-  await load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) }); // warm-up
-  const storedBefore = await storedMessages(server, 'general');
-  const { result: figures, cpuSeconds } = await measuringMachineCpu(() => load({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
+  let storedBefore = 0;
+  const figures = await warmedLoad({ url: hookUrl, body: SLACK_BODY, connections: CONNECTIONS }, seconds, async () => {
+    storedBefore = await storedMessages(server, 'general');
+  });
   await new Promise((r) => setTimeout(r, 1000)); // requests cut off at the end finish on the server
   const stored = (await storedMessages(server, 'general')) - storedBefore;
-  return { ...figures, stored, lost: Math.max(0, figures.ok200 - stored), inFlightAtStop: Math.max(0, stored - figures.ok200), cpuUsEach: microsecondsEach(cpuSeconds, figures.requests) };
+  return { ...figures, stored, lost: Math.max(0, figures.ok200 - stored), inFlightAtStop: Math.max(0, stored - figures.ok200) };
 }
 
 /**
@@ -45,17 +44,10 @@ export async function incomingIngest(server: Hookline, hookUrl: string, seconds:
  * (routing, guards, logging, the error envelope) for `seconds`, with the machine's CPU per request.
  */
 export async function stackFloor(server: Hookline, seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
-  const url = `${server.url}/api/info`;
-  await settle();
-  await load({ url, method: 'GET', connections: CONNECTIONS, duration: Math.min(3, seconds) });
-  const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url, method: 'GET', connections: CONNECTIONS, duration: seconds }));
-  return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
+  return warmedLoad({ url: `${server.url}/api/info`, method: 'GET', connections: CONNECTIONS }, seconds);
 }
 
 /** The baselines: Fastify's ceiling and the one-insert floor (bench/baselines/fastify-floor.ts), with the machine's CPU per request. */
 export async function baselineIngest(baseUrl: string, route: '/ok' | '/insert', seconds: number): Promise<LoadFigures & { cpuUsEach: number }> {
-  await settle();
-  await load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: Math.min(3, seconds) });
-  const { result, cpuSeconds } = await measuringMachineCpu(() => load({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS, duration: seconds }));
-  return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
+  return warmedLoad({ url: `${baseUrl}${route}`, body: SLACK_BODY, connections: CONNECTIONS }, seconds);
 }

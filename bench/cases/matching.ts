@@ -1,16 +1,12 @@
 import { Hookline } from '../lib/hookline';
-import { load, LoadFigures } from '../lib/load';
-import { settle } from '../lib/machine-cpu';
+import { LoadFigures, warmedLoad } from '../lib/load';
 import { CHAT_BODY } from './payloads';
 
 const ROOMS = 100;
 
 /** chat.postMessage into #general for `seconds`. */
 export async function postMessageLoad(server: Hookline, seconds: number): Promise<LoadFigures> {
-  const url = `${server.url}/api/v1/chat.postMessage`;
-  await settle();
-  await load({ url, headers: server.auth, body: CHAT_BODY, connections: 64, duration: Math.min(3, seconds) });
-  return load({ url, headers: server.auth, body: CHAT_BODY, connections: 64, duration: seconds });
+  return warmedLoad({ url: `${server.url}/api/v1/chat.postMessage`, headers: server.auth, body: CHAT_BODY, connections: 64 }, seconds);
 }
 
 /**

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { measuringMachineCpu, microsecondsEach, settle } from './machine-cpu';
 
 export interface LoadFigures {
   requests: number;
@@ -46,4 +47,17 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
     ok200: result.statusCodeStats?.['200']?.count ?? 0,
     seconds: result.duration,
   };
+}
+
+/**
+ * A timed load as the cases measure one: once the machine is quiet, a warm-up of up to 3 s, then
+ * `seconds` of load with the machine's CPU per request. `beforeMeasuring` runs between the two
+ * (a count to compare with afterwards).
+ */
+export async function warmedLoad(spec: Omit<LoadSpec, 'duration' | 'amount'>, seconds: number, beforeMeasuring?: () => Promise<void>): Promise<LoadFigures & { cpuUsEach: number }> {
+  await settle();
+  await load({ ...spec, duration: Math.min(3, seconds) });
+  await beforeMeasuring?.();
+  const { result, cpuSeconds } = await measuringMachineCpu(() => load({ ...spec, duration: seconds }));
+  return { ...result, cpuUsEach: microsecondsEach(cpuSeconds, result.requests) };
 }

@@ -105,9 +105,8 @@ export class UsersService {
 
   /** A page of users; with `search`, only those whose username, name or e-mail contains it (any case). */
   async list(page: Page, search?: string): Promise<[User[], number]> {
-    const where: FindOptionsWhere<User>[] | undefined = search
-      ? [{ username: ILike(containsPattern(search)) }, { name: ILike(containsPattern(search)) }, { email: ILike(containsPattern(search)) }]
-      : undefined;
+    const pattern = search ? ILike(containsPattern(search)) : undefined;
+    const where: FindOptionsWhere<User>[] | undefined = pattern ? [{ username: pattern }, { name: pattern }, { email: pattern }] : undefined;
     return this.users.findAndCount({ where, order: page.order, skip: page.offset, take: page.count });
   }
 
