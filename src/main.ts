@@ -6,6 +6,7 @@ import { flushLogs } from './core/logging/log-destination';
 import { StartupError } from './core/startup-error';
 import { startupSummary } from './startup-summary';
 import { Draining } from './health/draining';
+import { isolatedVm } from './integrations/scripts/isolated-vm-loader';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The script sandbox is a native add-on: a Node.js it has no build for is named before anything starts.
+  isolatedVm();
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Hookline');

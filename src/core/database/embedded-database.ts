@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { StartupError } from '../startup-error';
 import { DataDirLock } from './data-dir-lock';
 import { bundledPostgres, PostgresBinaries } from './postgres-binaries';
-import { assertAccountCanUse, databaseAccount, OsAccount } from './postgres-user';
+import { asDatabaseUser, DatabaseRunner, databaseRunner, OsAccount, reachablePrograms } from './postgres-user';
 import { commandLine, isAlive, waitForExit } from './process-status';
 
 /** Where the pool connects: a unix socket folder (host), its port number and the database. */
@@ -57,12 +57,12 @@ export class EmbeddedDatabase {
   static async start(dataDir: string): Promise<EmbeddedDatabase> {
     const logger = new Logger('Database');
     const notes: string[] = [];
-    const binaries = bundledPostgres();
     const temporary = dataDir === 'memory://';
     const root = temporary ? mkdtempSync(join(tmpdir(), 'hookline-db-')) : resolve(dataDir);
-    const account = databaseAccount();
-    // A folder Hookline makes is closed to others, except that, as root, the database's account
-    // must pass through it (pass only: it cannot list it); an existing one is opened that far.
+    const runner = databaseRunner();
+    const account = runner.kind === 'account' ? runner.account : undefined;
+    // A folder Hookline makes is closed to others, except that the fallback account must pass
+    // through it (pass only: it cannot list it); an existing one is opened that far.
     if (temporary || !existsSync(root)) {
       mkdirSync(root, { recursive: true });
       chmodSync(root, account ? 0o711 : 0o700);
@@ -74,17 +74,19 @@ export class EmbeddedDatabase {
     const cluster = join(root, 'postgres');
     let socketDir: string | undefined;
     try {
-      if (account) assertAccountCanUse(account, root);
+      const binaries = runner.kind === 'account' ? reachablePrograms(runner, root, bundledPostgres()) : bundledPostgres();
+      if (runner.kind === 'namespace') notes.push('Hookline runs as root, which PostgreSQL refuses: the database runs in a user namespace where root is an ordinary user');
+      if (runner.kind === 'account') notes.push(`Running as root without user namespaces (${runner.namespaceRefusal}): PostgreSQL runs as the system user "${runner.account.name}"`);
       const leftover = await stopLeftoverServer(cluster);
       if (leftover) notes.push(`Stopped the PostgreSQL server (pid ${leftover}) an earlier Hookline left running on ${cluster}`);
       if (!existsSync(join(cluster, 'PG_VERSION'))) {
-        await initialise(binaries, cluster, account, temporary);
+        await initialise(binaries, cluster, runner, temporary);
         if (!temporary) notes.push(`Initialised a PostgreSQL ${binaries.major} database in ${cluster}`);
       } else {
         assertSameMajor(binaries, cluster);
       }
       socketDir = socketFolder(root, account);
-      const { server, recentOutput } = launch(binaries, cluster, socketDir, account, temporary, logger);
+      const { server, recentOutput } = launch(binaries, cluster, socketDir, runner, temporary, logger);
       const target = { host: socketDir, port: SOCKET_PORT, username: 'postgres', database: 'postgres' };
       await waitUntilReady(server, target, recentOutput);
       const dir = socketDir;
@@ -111,8 +113,9 @@ export class EmbeddedDatabase {
   }
 }
 
-async function run(command: string, args: string[], account: OsAccount | undefined): Promise<void> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: postgresEnv(), ...(account ? { uid: account.uid, gid: account.gid } : {}) });
+async function run(program: string, programArgs: string[], runner: DatabaseRunner): Promise<void> {
+  const { command, args, ids } = asDatabaseUser(runner, program, programArgs);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: postgresEnv(), ...ids });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -120,7 +123,7 @@ async function run(command: string, args: string[], account: OsAccount | undefin
     child.on('error', fail);
     child.on('close', done);
   });
-  if (code !== 0) throw new StartupError(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.trim()}`);
+  if (code !== 0) throw new StartupError(`${program} ${programArgs.join(' ')} failed (exit ${code}):\n${output.trim()}`);
 }
 
 function postgresEnv(): NodeJS.ProcessEnv {
@@ -132,14 +135,14 @@ function postgresEnv(): NodeJS.ProcessEnv {
  * everywhere, nothing asked of the OS locales), local connections trusted — the only way in is a
  * socket in a folder only the server's user can open.
  */
-async function initialise(binaries: PostgresBinaries, cluster: string, account: OsAccount | undefined, temporary: boolean): Promise<void> {
+async function initialise(binaries: PostgresBinaries, cluster: string, runner: DatabaseRunner, temporary: boolean): Promise<void> {
   rmSync(cluster, { recursive: true, force: true });
   mkdirSync(cluster, { mode: 0o700 });
-  if (account) chownSync(cluster, account.uid, account.gid);
+  if (runner.kind === 'account') chownSync(cluster, runner.account.uid, runner.account.gid);
   await run(
     join(binaries.bin, 'initdb'),
     [`--pgdata=${cluster}`, '--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C', ...(temporary ? ['--no-sync'] : [])],
-    account,
+    runner,
   );
 }
 
@@ -192,7 +195,7 @@ function launch(
   binaries: PostgresBinaries,
   cluster: string,
   socketDir: string,
-  account: OsAccount | undefined,
+  runner: DatabaseRunner,
   temporary: boolean,
   logger: Logger,
 ): { server: ChildProcess; recentOutput: () => string } {
@@ -207,12 +210,13 @@ function launch(
     ...(temporary ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
   };
   const args = ['-D', cluster, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
-  const server = spawn('sh', ['-c', WATCHDOG, 'sh', join(binaries.bin, 'postgres'), ...args], {
+  const postgres = asDatabaseUser(runner, join(binaries.bin, 'postgres'), args);
+  const server = spawn('sh', ['-c', WATCHDOG, 'sh', postgres.command, ...postgres.args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches Hookline, which then stops the database in order.
     detached: true,
     env: postgresEnv(),
-    ...(account ? { uid: account.uid, gid: account.gid } : {}),
+    ...postgres.ids,
   });
   const recent: string[] = [];
   const onOutput = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
-import ivm from 'isolated-vm';
+import type ivm from 'isolated-vm';
+import { isolatedVm } from './isolated-vm-loader';
 import { toStorable } from '../../core/http/storable-text';
 import { SANDBOX_PRELUDE } from './sandbox-prelude';
 
@@ -71,12 +72,13 @@ export class CompiledScript {
     limits: { memoryMb: number; timeoutMs: number },
     host: { log: ScriptLogger; fetch: ScriptFetch; env?: Record<string, string> },
   ): Promise<CompiledScript> {
-    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    const sandbox = isolatedVm();
+    const isolate = new sandbox.Isolate({ memoryLimit: limits.memoryMb });
     try {
       const context = await isolate.createContext();
-      await context.global.set('__log', new ivm.Reference((level: string, text: string) => host.log(level as Parameters<ScriptLogger>[0], text)));
-      await context.global.set('__fetch', new ivm.Reference((url: string, options: string) => host.fetch(url, options).then((r) => new ivm.ExternalCopy(r).copyInto())));
-      if (host.env && Object.keys(host.env).length) await context.global.set('__env', new ivm.ExternalCopy(host.env).copyInto());
+      await context.global.set('__log', new sandbox.Reference((level: string, text: string) => host.log(level as Parameters<ScriptLogger>[0], text)));
+      await context.global.set('__fetch', new sandbox.Reference((url: string, options: string) => host.fetch(url, options).then((r) => new sandbox.ExternalCopy(r).copyInto())));
+      if (host.env && Object.keys(host.env).length) await context.global.set('__env', new sandbox.ExternalCopy(host.env).copyInto());
       const script = await isolate.compileScript(`${SANDBOX_PRELUDE}\n${source}\n${ENTRY}`, { filename: 'integration-script.js' });
       const entry = (await script.run(context, { timeout: limits.timeoutMs, reference: true })) as ivm.Reference<Record<string, unknown>>;
       if (entry.typeof !== 'object') throw new ScriptFailure('error-evaluating-script', 'The script must declare `class Script`');
@@ -111,7 +113,7 @@ export class CompiledScript {
       }, this.timeoutMs);
     });
     try {
-      const call = this.invoke.apply(undefined, [method, new ivm.ExternalCopy(args).copyInto()], {
+      const call = this.invoke.apply(undefined, [method, new (isolatedVm()).ExternalCopy(args).copyInto()], {
         timeout: this.timeoutMs,
         result: { promise: true, copy: true },
       });
