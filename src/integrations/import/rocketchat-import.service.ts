@@ -49,7 +49,7 @@ export class RocketChatImportService {
     private readonly rooms: RoomsService,
   ) {}
 
-  async run(documents: SourceDocument[], { dryRun = false, actor }: { dryRun?: boolean; actor: User }): Promise<ImportLine[]> {
+  async run(documents: SourceDocument[], { dryRun = false, actor }: { dryRun?: boolean; actor: User | null }): Promise<ImportLine[]> {
     const lines: ImportLine[] = [];
     // Text as PostgreSQL can store it (a NUL or a lone surrogate becomes U+FFFD), as the API stores bodies.
     for (const doc of documents.map(toStorable)) {
@@ -65,7 +65,7 @@ export class RocketChatImportService {
     return lines;
   }
 
-  private async one(doc: SourceDocument, line: ImportLine, dryRun: boolean, actor: User): Promise<void> {
+  private async one(doc: SourceDocument, line: ImportLine, dryRun: boolean, actor: User | null): Promise<void> {
     const fields = this.fieldsOf(doc);
     const id = fields.id as string;
     const existing = await this.integrations.findById(id);
@@ -96,6 +96,7 @@ export class RocketChatImportService {
       if (compiled.scriptError) line.notes.push(`script does not compile: ${compiled.scriptError.message}`);
     }
     if (dryRun) return;
+    if (!actor) throw new Problem('nobody to import as');
     fields.userId = postAs?.id ?? (fields.username as string);
     await this.integrations.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, actor);
   }
