@@ -388,6 +388,116 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(await me()).toBe(401);
   });
 
+  it('keeps every unsaved field through Try it, and Save stores them (the Script enabled box among them)', async () => {
+    await page.goto('/ui/integrations/new/webhook-incoming');
+    await page.getByLabel('Name', { exact: true }).fill('Kept through Try it');
+    await page.getByLabel('Post to channel').fill('#general');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    ids.kept = id;
+    expect(await page.getByText(/^Script revisions/).count()).toBe(0);
+
+    await page.getByLabel('Name', { exact: true }).fill('Renamed, not saved yet');
+    await page.getByLabel('Alias').fill('Alias typed');
+    await page.getByLabel('Emoji').fill(':tada:');
+    await page.getByLabel('Senders may override the channel').check();
+    await page.getByLabel('Script enabled').check();
+    await page.getByLabel(/^Secrets to set/).fill('API_KEY=typed-value');
+    const editor = page.locator('.cm-content');
+    await editor.click();
+    await editor.fill('class Script {\n  process_incoming_request({ request }) {\n    return { content: { text: "kept " + process.env.SECRET_API_KEY } };\n  }\n}\n');
+    await page.getByLabel('Sample (JSON)').fill('{"text": "x"}');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    await page.locator('#try-result').waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Renamed, not saved yet');
+    expect(await page.getByLabel('Alias').inputValue()).toBe('Alias typed');
+    expect(await page.getByLabel('Emoji').inputValue()).toBe(':tada:');
+    expect(await page.getByLabel('Senders may override the channel').isChecked()).toBe(true);
+    expect(await page.getByLabel('Script enabled').isChecked()).toBe(true);
+    expect(await page.getByLabel(/^Secrets to set/).inputValue()).toBe('API_KEY=typed-value');
+    expect(await page.locator('.cm-content').textContent()).toContain('"kept " + process.env.SECRET_API_KEY');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    const saved = (await api.get('/api/v1/integrations.get', { integrationId: id }).expect(200)).body.integration;
+    expect(saved).toMatchObject({ name: 'Renamed, not saved yet', alias: 'Alias typed', emoji: ':tada:', overrideDestinationChannelEnabled: true, scriptEnabled: true, secrets: ['API_KEY'] });
+    // The page's hint is what a real script reads: the hook answers with the secret's value.
+    const hook = await t.http.post(`/hooks/${id}/${saved.token}`).send({ text: 'x' }).expect(200);
+    expect(hook.body.success).toBe(true);
+    const messages = (await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.messages as { msg: string }[];
+    expect(messages.some((m) => m.msg === 'kept typed-value')).toBe(true);
+    expect(await page.getByText(/^Script revisions/).count()).toBe(1);
+  });
+
+  it('never repeats a post on reload or Back: create, rotate, test message and token show their once-only answer on a GET', async () => {
+    const integrationsNamed = async (name: string) =>
+      ((await api.get('/api/v1/integrations.list', { count: 100 }).expect(200)).body.integrations as { name: string }[]).filter((i) => i.name === name).length;
+    await page.goto('/ui/integrations/new/webhook-outgoing');
+    expect(await page.locator('h1').textContent()).toBe('New outgoing webhook');
+    expect(await page.locator('select[name=event] option[value=sendMessage]').textContent()).toBe('Message Sent (sendMessage)');
+    await page.getByLabel('Name', { exact: true }).fill('Made once');
+    await page.getByLabel('Channel').fill('#general');
+    await page.getByLabel('URLs (one per line)').fill(`${sink.url}/made-once`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/ui\/integrations\/[^/]+\?notice=Saved/);
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    const secret = await page.locator('#signing-secret').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    await page.reload();
+    expect(await page.locator('#signing-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(secret as string);
+    await page.goBack();
+    await page.goForward();
+    expect(await integrationsNamed('Made once')).toBe(1);
+
+    await page.goto(`/ui/integrations/${id}`);
+    await page.getByRole('button', { name: 'Rotate signing secret' }).click();
+    await page.waitForURL(new RegExp(`/ui/integrations/${id}\\?notice=`));
+    const rotated = await page.locator('#signing-secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    await page.reload();
+    expect(await page.locator('#signing-secret').count()).toBe(0);
+    // One rotation only: the previous secret (the one made at creation) still signs beside the new one.
+    await api.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'signed twice' }).expect(200);
+    const [arrival] = await eventually(async () => sink.at('/made-once'), (a) => a.length === 1);
+    expect(String(arrival.headers['webhook-signature']).split(' ')).toHaveLength(2);
+
+    await page.goto(`/ui/integrations/${ids.kept}`);
+    const countOf = async (text: string) =>
+      ((await api.get('/api/v1/channels.messages', { roomId: 'GENERAL', count: 200 }).expect(200)).body.messages as { msg: string }[]).filter((m) => m.msg === text).length;
+    await page.getByLabel('Test message').fill('once only');
+    await page.getByRole('button', { name: 'Send test message' }).click();
+    await page.waitForURL(/#test-result$/);
+    expect(await page.locator('#test-result').textContent()).toContain('The hook answered 200');
+    expect(await page.getByLabel('Test message').inputValue()).toBe('once only');
+    await page.reload();
+    await page.goBack();
+    await page.goForward();
+    expect(await countOf('kept typed-value')).toBe(2);
+
+    await page.goto('/ui/account/tokens');
+    await page.getByLabel('Name').fill('once');
+    await page.getByRole('button', { name: 'Make a token' }).click();
+    await page.waitForURL(/\/ui\/account\/tokens$/);
+    const token = (await page.locator('#made-token').textContent()) as string;
+    expect(token.length).toBeGreaterThan(20);
+    await page.reload();
+    expect(await page.content()).not.toContain(token);
+    expect((await api.get('/api/v1/users.getPersonalAccessTokens').expect(200)).body.tokens.filter((k: { name: string }) => k.name === 'once')).toHaveLength(1);
+  });
+
+  it('speaks in words: history steps, counts, the event, and a favicon', async () => {
+    await page.goto(`/ui/integrations/${ids.outgoing}/history`);
+    const steps = await page.locator('table.list tbody tr td:nth-child(3)').allTextContents();
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.join('\n')).toMatch(/Delivered|The target answered/);
+    expect(await page.locator('dl.stats').textContent()).toMatch(/\d+ calls?, \d+ failed/);
+    expect(await page.locator('dl.stats').textContent()).not.toMatch(/(^|\D)1 calls/);
+    const icon = await page.locator('link[rel=icon]').getAttribute('href');
+    expect((await t.http.get(icon as string)).status).toBe(200);
+  });
+
   it('is readable at phone width', async () => {
     const phone = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
     const p = await newPage(phone);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { isAlive, waitForExit } from '../src/core/database/process-status';
+import { databaseRunner } from '../src/core/database/postgres-user';
 import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
 import { databaseKind, startTestApp } from './support/test-app';
 
@@ -18,10 +19,10 @@ const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8
 onEmbedded('the embedded PostgreSQL', () => {
   const dirs: string[] = [];
   const servers: ServerProcess[] = [];
-  /** A DATA_DIR that does not exist yet, as on a first start (its parent lets others pass, as most folders do). */
-  const newDataDir = () => {
+  /** A DATA_DIR that does not exist yet, as on a first start (by default its parent lets others pass, as most folders do; /root does not). */
+  const newDataDir = (parentMode = 0o755) => {
     const parent = mkdtempSync(join(tmpdir(), 'hookline-embedded-'));
-    chmodSync(parent, 0o755);
+    chmodSync(parent, parentMode);
     const dir = join(parent, 'data');
     dirs.push(dir);
     return dir;
@@ -116,8 +117,8 @@ onEmbedded('the embedded PostgreSQL', () => {
     walk(join(dataDir, 'postgres-socket'));
     walk(join(dataDir, 'hookline.lock'));
     expect(loose).toEqual([]);
-    // As root the database runs as "hookline", which must pass through DATA_DIR (pass only, no listing).
-    expect(statSync(dataDir).mode & 0o777).toBe(process.getuid?.() === 0 ? 0o711 : 0o700);
+    // Only the fallback account (root without user namespaces) must pass through DATA_DIR (pass only, no listing).
+    expect(statSync(dataDir).mode & 0o777).toBe(databaseRunner().kind === 'account' ? 0o711 : 0o700);
     await t.close();
   });
 
@@ -133,5 +134,37 @@ onEmbedded('the embedded PostgreSQL', () => {
     expect(refused).toMatch(/holds a PostgreSQL 17 database, and this Hookline bundles PostgreSQL 18/);
     expect(refused).toContain('Moving the embedded database');
     expect(existsSync(join(dataDir, 'hookline.lock'))).toBe(false);
+  });
+
+  /** As root on a VPS: the clone and DATA_DIR in root's 0700 home. */
+  const asRoot = process.getuid?.() === 0 && databaseRunner().kind === 'namespace' ? it : it.skip;
+  const closedDataDir = () => newDataDir(0o700);
+
+  asRoot('as root, runs in a user namespace with DATA_DIR inside a 0700 folder, leaving every file root\'s', async () => {
+    const dataDir = closedDataDir();
+    const server = await start(dataDir);
+    const admin = await adminOf(server.url);
+    await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'from a closed folder' });
+    const owners = new Set<number>();
+    const walk = (path: string) => {
+      owners.add(statSync(path).uid);
+      if (statSync(path).isDirectory()) readdirSync(path).forEach((name) => walk(join(path, name)));
+    };
+    walk(join(dataDir, 'postgres'));
+    expect([...owners]).toEqual([0]);
+    expect(statSync(join(dataDir, '..')).mode & 0o777).toBe(0o700);
+    await server.kill('SIGTERM');
+  });
+
+  asRoot('as root without user namespaces and DATA_DIR out of reach, says what works instead of a stack trace', async () => {
+    const dataDir = closedDataDir();
+    const refused = await startServerProcess({ ...EMBEDDED, DATA_DIR: dataDir, EMBEDDED_DB_USER_NAMESPACE: 'off' }).then(
+      (server) => (servers.push(server), 'started'),
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain(`cannot reach ${dataDir}`);
+    expect(refused).toContain('DATA_DIR=/var/lib/hookline');
+    expect(refused).toContain('DATABASE_URL');
+    expect(refused).not.toMatch(/EACCES|\n\s+at /);
   });
 });

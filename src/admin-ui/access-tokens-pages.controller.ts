@@ -6,7 +6,10 @@ import { ApiError } from '../core/http/api-error';
 import { User } from '../users/entities/user.entity';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { UiPages } from './ui-pages';
+import { setFlash, takeFlash } from './ui-flash';
 import { formText, UiRequest } from './ui-request';
+
+const TOKENS_PAGE = '/ui/account/tokens';
 import { UiRoute } from './ui-route.decorator';
 
 /** The caller's personal access tokens (Rocket.Chat's users.*PersonalAccessToken), for scripts and CI. */
@@ -22,7 +25,7 @@ export class AccessTokensPagesController {
 
   @Get()
   list(@Req() request: UiRequest, @Res() reply: FastifyReply) {
-    return this.page(request, reply, {});
+    return this.page(request, reply, takeFlash(request, reply, TOKENS_PAGE) ?? {});
   }
 
   @Post()
@@ -41,15 +44,16 @@ export class AccessTokensPagesController {
   async remove(@Req() request: UiRequest, @Res() reply: FastifyReply) {
     const name = formText(request.body, 'name');
     await this.tokens.remove(request.user as User, name);
-    return this.pages.redirect(request, reply, '/ui/account/tokens', `Removed ${name}.`);
+    return this.pages.redirect(request, reply, TOKENS_PAGE, `Removed ${name}.`);
   }
 
-  /** A made token is shown on this answer only (never stored in the clear, never shown again). */
+  /** A made token is shown once, on the page the redirect leads to (never stored in the clear, never shown again). */
   private async showOnce(request: UiRequest, reply: FastifyReply, name: string, make: () => Promise<string>) {
     if (!name) return this.page(request, reply, { error: 'Name the token.' }, 400);
     try {
       const token = await make();
-      return this.page(request, reply, { made: { name, token, userId: (request.user as User).id } });
+      setFlash(request, reply, TOKENS_PAGE, { made: { name, token, userId: (request.user as User).id } });
+      return this.pages.redirect(request, reply, TOKENS_PAGE);
     } catch (error) {
       if (!ApiError.is(error) || error.status >= 500 || error.code === 'not-authorized') throw error;
       return this.page(request, reply, { error: error.message }, error.status);

@@ -19,17 +19,21 @@ import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { curlExamples } from './curl-examples';
+import { integrationKind } from './plain-words';
 import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
 import { fieldErrorOf, formFromInput, formFromIntegration, inputFromForm } from './integration-form';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
-import { formText, UiRequest } from './ui-request';
+import { setFlash, takeFlash } from './ui-flash';
+import { formList, formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 50;
 const REVISIONS_SHOWN = 20;
+/** A test message's answer is shown cut to this many characters (it travels in a cookie). */
+const TEST_BODY_SHOWN = 1_000;
 const RETRY_DELAYS = ['powers-of-ten', 'powers-of-two', 'increments-of-two'];
 const createPipe = new AjvSchemaPipe(schemas.createIntegrationSchema);
 const updatePipe = new AjvSchemaPipe(schemas.updateIntegrationSchema);
@@ -94,20 +98,19 @@ export class IntegrationsPagesController {
     const input = inputFromForm(type, request.body);
     try {
       const created = await this.integrations.create(request.user as User, createPipe.transform(withoutEmpty(input)) as typeof input);
-      // The signing secret is shown once, by the answer that makes it: this page, not a redirect.
-      if (created.type === OUTGOING) {
-        return this.editPage(request, reply, { integration: created, notice: 'Saved.', signingSecret: created.signingSecret });
-      }
-      return this.pages.redirect(request, reply, `/ui/integrations/${created.id}`, 'Saved.');
+      // The signing secret is shown once, on the integration's page the redirect leads to.
+      if (created.type === OUTGOING) setFlash(request, reply, pageOf(created.id), { signingSecret: created.signingSecret });
+      return this.pages.redirect(request, reply, pageOf(created.id), 'Saved.');
     } catch (error) {
-      return this.refused(request, reply, error, { form: formFromInput(input), isNew: true });
+      return this.refused(request, reply, error, { form: { ...formFromInput(input), ...typedSecrets(request.body) }, isNew: true });
     }
   }
 
   @Get(':id')
   async show(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const integration = await this.integrations.get(request.user as User, id);
-    return this.editPage(request, reply, { integration });
+    const once = takeFlash(request, reply, pageOf(id)) as ShownOnce | undefined;
+    return this.editPage(request, reply, { integration, ...once });
   }
 
   @Post(':id')
@@ -119,7 +122,7 @@ export class IntegrationsPagesController {
       await this.integrations.update(me, updatePipe.transform(withoutEmpty(input)) as typeof input);
       return this.pages.redirect(request, reply, `/ui/integrations/${id}`, 'Saved.');
     } catch (error) {
-      return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input) } });
+      return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input), ...typedSecrets(request.body) } });
     }
   }
 
@@ -139,7 +142,9 @@ export class IntegrationsPagesController {
     const text = formText(request.body, 'text').trim() || 'Test message from Hookline';
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
     const answer = await fastify.inject({ method: 'POST', url: `/hooks/${integration.id}/${integration.token}`, payload: { text } });
-    return this.editPage(request, reply, { integration, testResult: { ok: answer.statusCode < 400, status: answer.statusCode, body: answer.body } });
+    const testResult = { ok: answer.statusCode < 400, status: answer.statusCode, body: answer.body.slice(0, TEST_BODY_SHOWN) };
+    setFlash(request, reply, pageOf(id), { testResult, testText: text } satisfies ShownOnce);
+    return this.pages.redirect(request, reply, `${pageOf(id)}#test-result`);
   }
 
   /** "Try it": the form's script (saved or not) against the sample request, through integrations.dryRun. Nothing is posted or sent. */
@@ -148,7 +153,8 @@ export class IntegrationsPagesController {
     const me = request.user as User;
     const integration = await this.integrations.get(me, id);
     const sample = formText(request.body, 'sample');
-    const form = { ...formFromIntegration(integration), script: formText(request.body, 'script'), sample };
+    // Every field as typed, saved or not: Try it must not lose an unsaved edit.
+    const form = { ...formFromIntegration(integration), ...formFromInput(inputFromForm(integration.type, request.body)), ...typedSecrets(request.body), sample };
     let parsed: unknown;
     try {
       parsed = sample.trim() ? JSON.parse(sample) : undefined;
@@ -157,8 +163,10 @@ export class IntegrationsPagesController {
     }
     const requestSample = parsed === undefined ? undefined : integration.type === INCOMING ? { content: parsed } : { data: parsed as Record<string, unknown> };
     try {
-      const answer = await this.dryRuns.run(me, { integrationId: id, script: form.script, request: requestSample });
-      return this.editPage(request, reply, { integration, form, tryResult: answer });
+      const answer = await this.dryRuns.run(me, { integrationId: id, script: formText(request.body, 'script'), request: requestSample });
+      // A compile error names its place in the message (Babel's "(3:14)"); a run-time one beside it.
+      const tryErrorAt = answer.error ? (answer.error.line ? { line: answer.error.line, column: answer.error.column } : scriptErrorPosition(answer.error)) : null;
+      return this.editPage(request, reply, { integration, form, tryResult: answer, tryErrorAt });
     } catch (error) {
       if (!ApiError.is(error)) throw error;
       return this.editPage(request, reply, { integration, form, tryError: error.message }, error.status);
@@ -178,8 +186,8 @@ export class IntegrationsPagesController {
   async rotate(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
     const rotated = await this.integrations.rotateSigningSecret(me, id);
-    const integration = await this.integrations.get(me, id);
-    return this.editPage(request, reply, { integration, signingSecret: rotated.signingSecret, previousExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null });
+    setFlash(request, reply, pageOf(id), { signingSecret: rotated.signingSecret, previousExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null } satisfies ShownOnce);
+    return this.pages.redirect(request, reply, pageOf(id), 'A new signing secret was made.');
   }
 
   @Post(':id/remove')
@@ -218,7 +226,7 @@ export class IntegrationsPagesController {
       reply,
       'integration',
       {
-        title: page.isNew ? `New ${type} integration` : integration?.name || 'Integration',
+        title: page.isNew ? `New ${integrationKind(type)}` : integration?.name || 'Integration',
         ...page,
         type,
         incoming: type === INCOMING,
@@ -232,6 +240,8 @@ export class IntegrationsPagesController {
         scriptError,
         scriptErrorAt: scriptErrorPosition(scriptError),
         revisions: revisions.map((r) => ({ ...toApiScriptRevision(r), current: r.revision === revisions[0]?.revision })),
+        // One revision that never held a script is no history worth a section.
+        hasScriptHistory: revisions.length > 1 || revisions.some((r) => Boolean(r.script)),
         events: Object.keys(OUTGOING_EVENTS),
         retryDelays: RETRY_DELAYS,
         editor: editorBundleBuilt(),
@@ -242,18 +252,29 @@ export class IntegrationsPagesController {
   }
 }
 
-interface EditPage {
+/** What a post hands the integration's page to show once (ui-flash.ts). */
+interface ShownOnce {
+  signingSecret?: string | null;
+  previousExpiresAt?: string | null;
+  testResult?: { ok: boolean; status: number; body: string };
+  testText?: string;
+}
+
+interface EditPage extends ShownOnce {
   integration?: Integration;
   form?: Record<string, unknown>;
   isNew?: boolean;
   notice?: string;
   errors?: Record<string, string>;
-  signingSecret?: string | null;
-  previousExpiresAt?: string | null;
-  testResult?: { ok: boolean; status: number; body: string };
   tryResult?: unknown;
+  tryErrorAt?: { line: number; column?: number } | null;
   tryError?: string;
 }
+
+const pageOf = (id: string) => `/ui/integrations/${id}`;
+
+/** Secrets typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored ones never are). */
+const typedSecrets = (body: Record<string, unknown> | undefined) => ({ secrets: formText(body, 'secrets'), removeSecret: formList(body, 'removeSecret') });
 
 /** Turned off by Hookline after failing for too long (auto-disable writes rocket.cat as the last editor). */
 const disabledByFailures = (i: Integration) => !i.enabled && i.updatedById === ROCKET_CAT.id;

@@ -3,6 +3,8 @@ import type { AuthenticatedRequest } from '../auth/authenticated-user';
 /** A request to an admin page: `user` when a session is open, and the token its forms must carry. */
 export type UiRequest = AuthenticatedRequest & {
   csrfToken?: string;
+  /** Seals what a post hands the next page (ui-flash.ts); only with a session. */
+  flashKey?: Buffer;
   body?: Record<string, unknown>;
   cookies?: Record<string, string | undefined>;
 };

@@ -28,6 +28,7 @@ export class UiSessionGuard implements CanActivate {
     if (session) {
       request.user = session.user;
       request.authTokenHash = session.tokenHash;
+      request.flashKey = session.flashKey;
     }
     // An expired session sends to login before anything else: the post changes nothing either way.
     if (!session && !options.anonymous) throw new LoginRequired();

@@ -6,6 +6,7 @@ import { hashLoginToken } from '../auth/login-token';
 import { AppConfig } from '../core/config/app-config';
 import { secretsEqual } from '../core/ids/secret-compare';
 import { User } from '../users/entities/user.entity';
+import { flashKeyFor } from './ui-flash';
 import { UiRequest } from './ui-request';
 
 const SESSION_COOKIE = 'hookline_session';
@@ -25,13 +26,13 @@ export class UiSessions {
   ) {}
 
   /** The session of this request, or null (no cookie, a wrong or expired token, an inactive user). */
-  async read(request: UiRequest): Promise<{ user: User; tokenHash: string; csrfToken: string } | null> {
+  async read(request: UiRequest): Promise<{ user: User; tokenHash: string; csrfToken: string; flashKey: Buffer } | null> {
     const cookie = request.cookies?.[SESSION_COOKIE];
     const split = cookie?.indexOf(':') ?? -1;
     if (!cookie || split < 1) return null;
     const token = cookie.slice(split + 1);
     const session = await this.auth.authenticate(cookie.slice(0, split), token);
-    return session ? { ...session, csrfToken: csrfFor(token) } : null;
+    return session ? { ...session, csrfToken: csrfFor(token), flashKey: flashKeyFor(token) } : null;
   }
 
   /** Checks the credentials and sets the session cookie; false when they are wrong. */
@@ -61,6 +62,7 @@ export class UiSessions {
     request.authTokenHash = hashLoginToken(token);
     // What this response signs (a notice on the next page) belongs to the new session already.
     request.csrfToken = csrfFor(token);
+    request.flashKey = flashKeyFor(token);
     reply.setCookie(SESSION_COOKIE, `${userId}:${token}`, { ...cookieFlags(request), path: '/', maxAge: this.config.loginExpirationDays * 86_400 });
   }
 }

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { counted, eventLabel, stepWords } from './plain-words';
 
 /** The longest body a history page shows; the rest is cut, with a note saying how much. */
 export const SHOWN_BODY_CHARS = 20_000;
@@ -30,6 +31,11 @@ export function createHandlebars(): typeof Handlebars {
     const date = new Date(value);
     return Number.isNaN(date.getTime()) ? '' : date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
   });
+  hbs.registerHelper('eventLabel', (event: unknown) => eventLabel(event));
+  hbs.registerHelper('stepWords', (step: unknown) => stepWords(step));
+  hbs.registerHelper('counted', (count: unknown, singular: unknown, plural: unknown) =>
+    counted(count, String(singular), typeof plural === 'string' ? plural : undefined),
+  );
   hbs.registerHelper('seconds', (value: unknown) => (typeof value === 'number' ? `${value < 60 ? value : Math.round(value / 60)}${value < 60 ? ' s' : ' min'}` : ''));
   return hbs;
 }

@@ -31,7 +31,7 @@ function pinoOptions(config: AppConfig): Params['pinoHttp'] {
     hooks: { logMethod: flushIfUrgent },
   };
   if (process.stdout.isTTY && !process.env.JEST_WORKER_ID) {
-    return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } as PinoHttpOptions;
+    return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' } } } as PinoHttpOptions;
   }
   return [options, logDestination()] as Params['pinoHttp'];
 }

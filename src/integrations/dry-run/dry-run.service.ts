@@ -34,7 +34,8 @@ export interface DryRunAnswer {
   /** Outgoing: the request that would be sent, and what `process_outgoing_response` made of the sample answer. */
   request?: PreparedRequest | null;
   responseResult?: unknown;
-  error?: { code: string; message: string };
+  /** `line`/`column`: where in the script it failed, when known. */
+  error?: { code: string; message: string; line?: number; column?: number };
   logs: ScriptLogLine[];
   durationMs: number;
 }
@@ -74,7 +75,8 @@ export class DryRunService {
       });
     } catch (error) {
       const code = error instanceof ScriptFailure ? error.code : 'error-running-script';
-      return answer({ method, result: null, error: { code, message: (error as Error).message } });
+      const at = error instanceof ScriptFailure ? error.at : undefined;
+      return answer({ method, result: null, error: { code, message: (error as Error).message, ...at } });
     }
   }
 

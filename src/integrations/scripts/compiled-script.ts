@@ -16,10 +16,22 @@ export class ScriptFailure extends Error {
   constructor(
     readonly code: 'error-evaluating-script' | 'integration-method-not-found' | 'error-running-script' | 'script-timeout' | 'script-memory-limit',
     message: string,
+    /** Where in the user's script it failed, when the isolate's stack says. */
+    readonly at?: { line: number; column: number },
   ) {
     super(message);
     this.name = 'ScriptFailure';
   }
+}
+
+/** The user's script starts after the prelude's lines (see load). */
+const PRELUDE_LINES = SANDBOX_PRELUDE.split('\n').length;
+
+/** The first frame of the user's script in an isolate's stack, as a line and column of that script. */
+function positionInScript(stack: string | undefined): { line: number; column: number } | undefined {
+  const frame = /integration-script\.js:(\d+):(\d+)/.exec(stack ?? '');
+  const line = frame ? Number(frame[1]) - PRELUDE_LINES : 0;
+  return frame && line > 0 ? { line, column: Number(frame[2]) } : undefined;
 }
 
 /** Marks the error thrown inside the isolate for a method the script does not define. */
@@ -129,7 +141,7 @@ export class CompiledScript {
         throw new ScriptFailure('script-memory-limit', message);
       }
       if (/timed out/i.test(message)) throw new ScriptFailure('script-timeout', message);
-      throw new ScriptFailure('error-running-script', message);
+      throw new ScriptFailure('error-running-script', message, positionInScript((error as Error).stack));
     } finally {
       clearTimeout(timer);
     }
