@@ -268,7 +268,7 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
   it('renders a recorded body holding <script> as text, never as markup', async () => {
     const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     const hook = (await api.get('/api/v1/integrations.get', { integrationId: ids.incoming }).expect(200)).body.integration;
-    const calls = async () => (await api.get('/api/v1/integrations.history', { id: ids.incoming }).expect(200)).body.total as number;
+    const calls = async () => (await api.get('/api/v1/integrations.incomingHistory', { id: ids.incoming }).expect(200)).body.total as number;
     const before = await calls();
     await t.http.post(`/hooks/${ids.incoming}/${hook.token}`).send({ text: hostile });
     await eventually(calls, (total) => total === before + 1);
@@ -284,7 +284,7 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.getByRole('button', { name: 'Clear history' }).click();
     await page.waitForURL(/notice=History/);
     expect(await page.locator('table.list tbody tr').count()).toBe(0);
-    expect((await api.get('/api/v1/integrations.history', { id: ids.incoming }).expect(200)).body.total).toBe(0);
+    expect((await api.get('/api/v1/integrations.incomingHistory', { id: ids.incoming }).expect(200)).body.total).toBe(0);
   });
 
   it('refuses a form without the session\'s CSRF token, changing nothing', async () => {

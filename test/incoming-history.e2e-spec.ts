@@ -19,7 +19,7 @@ describe(`incoming call history (${databaseKind})`, () => {
   /** Calls are written in batches: flush before reading. */
   const historyOf = async (id: string, query: Record<string, unknown> = {}, client: Client = admin) => {
     await t.app.get(IncomingCallLog).flush();
-    return (await client.get('/api/v1/integrations.history', { id, ...query }).expect(200)).body;
+    return (await client.get('/api/v1/integrations.incomingHistory', { id, ...query }).expect(200)).body;
   };
 
   it('records a call: what came in, what the script did, the answer, the messages posted and the time taken', async () => {
@@ -75,7 +75,7 @@ describe(`incoming call history (${databaseKind})`, () => {
     const errors = await historyOf(hook._id, { outcome: 'error' });
     expect(errors).toMatchObject({ total: 1, count: 1 });
     expect((await historyOf(hook._id, { count: 1, offset: 1 })).history.map((h: { _id: string }) => h._id)).toEqual([all.history[1]._id]);
-    await admin.get('/api/v1/integrations.history', { id: hook._id, outcome: 'sometimes' }).expect(400);
+    await admin.get('/api/v1/integrations.incomingHistory', { id: hook._id, outcome: 'sometimes' }).expect(400);
   });
 
   it('records a body holding a NUL byte (stored as U+FFFD) without losing the calls written beside it', async () => {
@@ -122,7 +122,7 @@ describe(`incoming call history (${databaseKind})`, () => {
     const hook = await createIntegration(admin, incomingBody());
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x' }).expect(200);
     const user = await createUser(t, admin, { roles: ['user'] });
-    expect((await user.get('/api/v1/integrations.history', { id: hook._id }).expect(403)).body).toEqual(FORBIDDEN);
+    expect((await user.get('/api/v1/integrations.incomingHistory', { id: hook._id }).expect(403)).body).toEqual(FORBIDDEN);
     await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'manage-own-incoming-integrations', roles: ['admin', 'user'] }] }).expect(200);
     try {
       expect(await historyOf(hook._id, {}, user)).toMatchObject({ history: [], total: 0 });
@@ -177,7 +177,23 @@ describe.each([
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'fine' }).expect(200);
     await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x', channel: '#elsewhere' }).expect(400);
     await t.app.get(IncomingCallLog).flush();
-    const page = (await admin.get('/api/v1/integrations.history', { id: hook._id }).expect(200)).body;
+    const page = (await admin.get('/api/v1/integrations.incomingHistory', { id: hook._id }).expect(200)).body;
     expect(page.history.map((h: { status: number }) => h.status)).toEqual(expected);
+  });
+
+  it("integrations.history stays Rocket.Chat's: the outgoing permissions first (403 for an incoming id without them), and no calls for an incoming id", async () => {
+    const hook = await createIntegration(admin, incomingBody());
+    await t.http.post(`/hooks/${hook._id}/${hook.token}`).send({ text: 'x' }).expect(200);
+    await t.app.get(IncomingCallLog).flush();
+    const user = await createUser(t, admin, { roles: ['user'] });
+    await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'manage-incoming-integrations', roles: ['admin', 'user'] }] }).expect(200);
+    try {
+      expect((await user.get('/api/v1/integrations.history', { id: hook._id }).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await user.get('/api/v1/integrations.history', { id: '  ' }).expect(403)).body).toEqual(FORBIDDEN);
+      expect((await user.get('/api/v1/integrations.incomingHistory', { id: hook._id }).expect(200)).body.total).toBe(1);
+    } finally {
+      await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'manage-incoming-integrations', roles: ['admin'] }] }).expect(200);
+    }
+    expect((await admin.get('/api/v1/integrations.history', { id: hook._id }).expect(200)).body).toEqual({ history: [], offset: 0, items: 0, count: 0, total: 0, success: true });
   });
 });

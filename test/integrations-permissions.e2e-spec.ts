@@ -144,8 +144,9 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
     it('history: the permissions of the integration’s type; a foreign history is empty with the own-permission alone', async () => {
       for (const k of ['in', 'out'] as const) {
         for (const mine of [true, false]) {
-          const res = await user.get('/api/v1/integrations.history', { id: fixed[`${k}-${mine ? 'mine' : 'other'}`]._id });
-          if (!anyGrant(g) || (!all(g, k) && !own(g, k))) {
+          const route = k === 'in' ? '/api/v1/integrations.incomingHistory' : '/api/v1/integrations.history';
+          const res = await user.get(route, { id: fixed[`${k}-${mine ? 'mine' : 'other'}`]._id });
+          if (!all(g, k) && !own(g, k)) {
             expect({ k, mine, status: res.status, body: res.body }).toEqual({ k, mine, status: 403, body: FORBIDDEN });
             continue;
           }
@@ -153,6 +154,10 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
           expect({ k, mine, total: res.body.total }).toEqual({ k, mine, total: mayActOn(g, k, mine) ? 1 : 0 });
         }
       }
+      // Rocket.Chat's route for an incoming id: the outgoing permissions decide, and it holds no calls.
+      const incomingId = await user.get('/api/v1/integrations.history', { id: fixed['in-mine']._id });
+      if (!all(g, 'out') && !own(g, 'out')) expect({ status: incomingId.status, body: incomingId.body }).toEqual({ status: 403, body: FORBIDDEN });
+      else expect({ status: incomingId.status, total: incomingId.body.total }).toEqual({ status: 200, total: 0 });
     });
 
     it('revisions, revert and dryRun: the rules of update for the integration’s type', async () => {

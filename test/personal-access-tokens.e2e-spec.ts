@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Client, createUser, loginAsAdmin } from './support/api';
+import { Client, createUser, FORBIDDEN, loginAsAdmin } from './support/api';
 import { meteorError } from './support/integrations';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
 
@@ -68,7 +68,8 @@ describe(`personal access tokens (${databaseKind})`, () => {
         const res = await user.post(`/api/v1/users.${path}PersonalAccessToken`, { tokenName: 'kept' }).expect(400);
         expect(res.body).toEqual({ ...meteorError('not-authorized', 'Not Authorized'), ...method(name) });
       }
-      expect((await user.get('/api/v1/users.getPersonalAccessTokens').expect(400)).body).toEqual(meteorError('not-authorized', 'Not Authorized'));
+      // The list declares its permission on the route in Rocket.Chat: 403, not the methods' 400.
+      expect((await user.get('/api/v1/users.getPersonalAccessTokens').expect(403)).body).toEqual(FORBIDDEN);
       await admin.post('/api/v1/users.generatePersonalAccessToken', { tokenName: 'admin-ci' }).expect(200);
     } finally {
       await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'create-personal-access-tokens', roles: ['admin', 'user'] }] }).expect(200);
@@ -81,6 +82,15 @@ describe(`personal access tokens (${databaseKind})`, () => {
     ['a name that is not text', { tokenName: 42 }, "The 'tokenName' param is required"],
   ])('refuses %s', async (_, body, error) => {
     expect((await admin.post('/api/v1/users.generatePersonalAccessToken', body).expect(400)).body).toEqual({ success: false, error });
+  });
+
+  it("takes Rocket.Chat's own test body {tokenName, loginToken}: other fields are ignored, and the token logs in", async () => {
+    const user = await createUser(t, admin);
+    const made = await user.post('/api/v1/users.generatePersonalAccessToken', { tokenName: 'from-rc-tests', loginToken: 'anything' }).expect(200);
+    expect(made.body).toEqual({ token: expect.any(String), success: true });
+    await t.http.get('/api/v1/me').set('X-User-Id', user.userId).set('X-Auth-Token', made.body.token).expect(200);
+    await user.post('/api/v1/users.regeneratePersonalAccessToken', { tokenName: 'from-rc-tests', loginToken: 'anything' }).expect(200);
+    await user.post('/api/v1/users.removePersonalAccessToken', { tokenName: 'from-rc-tests', loginToken: 'anything' }).expect(200);
   });
 
   it('refuses a bypassTwoFactor that is not a boolean, and anyone not logged in', async () => {

@@ -11,9 +11,9 @@ import * as schemas from './dto/integration-schemas';
 import { toApiHistory } from './history/history.mapper';
 import { HistoryService } from './history/history.service';
 import { IntegrationInput } from './integration-input';
-import { ALL_MANAGE_PERMISSIONS } from './integration-permissions';
+import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-permissions';
 import { toApiIntegration } from './integration.mapper';
-import { INCOMING } from './entities/integration.entity';
+import { INCOMING, IntegrationType, OUTGOING } from './entities/integration.entity';
 import { toApiIncomingCall } from './incoming/incoming-call.mapper';
 import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
 import { IntegrationStats } from './stats/integration-stats';
@@ -24,6 +24,8 @@ interface ListQuery extends PageQuery {
   name?: string;
   type?: string;
 }
+
+type HistoryQuery = ListQuery & { id: string; outcome?: 'ok' | 'error' };
 
 const INTEGRATION_SORT = { name: 'name', type: 'type', enabled: 'enabled', _createdAt: 'createdAt', _updatedAt: 'updatedAt' };
 const HISTORY_SORT = { _updatedAt: 'updatedAt', _createdAt: 'createdAt', step: 'step' };
@@ -77,12 +79,25 @@ export class IntegrationsController {
     return { integration: toApiIntegration(await this.integrations.removeRequested(me, body)), success: true };
   }
 
+  /** Rocket.Chat's: outgoing deliveries only, behind the outgoing permissions (an incoming id has none). */
   @Get('integrations.history')
   @ApiQuerySchema(schemas.integrationHistorySchema)
-  @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
-  async listHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: ListQuery & { id: string; outcome?: 'ok' | 'error' }, @CurrentUser() me: User) {
+  @RequirePermissions(MANAGE.allOutgoing, MANAGE.ownOutgoing)
+  listHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: HistoryQuery, @CurrentUser() me: User) {
+    return this.historyPage(me, query, OUTGOING);
+  }
+
+  /** Hookline's own: an incoming integration's calls, behind the incoming permissions. */
+  @Get('integrations.incomingHistory')
+  @ApiQuerySchema(schemas.integrationHistorySchema)
+  @RequirePermissions(MANAGE.allIncoming, MANAGE.ownIncoming)
+  listIncomingHistory(@Query(new AjvSchemaPipe(schemas.integrationHistorySchema, { query: true })) query: HistoryQuery, @CurrentUser() me: User) {
+    return this.historyPage(me, query, INCOMING);
+  }
+
+  private async historyPage(me: User, query: HistoryQuery, kind: IntegrationType) {
     const p = resolvePage(query, HISTORY_SORT, { updatedAt: 'DESC' });
-    const found = await this.history.list(me, query.id, p, query.outcome);
+    const found = await this.history.list(me, query.id, p, query.outcome, kind);
     const history = found.kind === INCOMING ? found.rows.map(toApiIncomingCall) : found.rows.map(toApiHistory);
     return { history, offset: p.offset, items: history.length, count: history.length, total: found.total, success: true };
   }

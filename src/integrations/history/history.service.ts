@@ -13,7 +13,7 @@ import { HISTORY_COUNTS, HistoryRecorder } from './history-recorder';
 import { FAILED_STEP_PATTERN } from './history-steps';
 import { IncomingCallLog } from '../incoming/incoming-call-log';
 import { IncomingCall } from '../incoming/incoming-call.entity';
-import { INCOMING, OUTGOING } from '../entities/integration.entity';
+import { INCOMING, IntegrationType, OUTGOING } from '../entities/integration.entity';
 
 /** A page of an integration's history, of its type's kind. */
 export type HistoryPage =
@@ -42,13 +42,16 @@ export class HistoryService {
    * only). Totals come from per-day counts; in the default order (newest first) a deep page
    * starts at its day through the index instead of walking every newer record.
    */
-  async list(caller: User, integrationId: string, page: Page, outcome?: 'ok' | 'error'): Promise<HistoryPage> {
-    if (!integrationId.trim()) throw ApiError.failure('Invalid integration id.');
+  async list(caller: User, integrationId: string, page: Page, outcome?: 'ok' | 'error', only?: IntegrationType): Promise<HistoryPage> {
     const grants = await this.grantsOf.of(caller);
+    // Asked for one kind (the API's routes), its permissions come before anything else, as Rocket.Chat checks them.
+    if (only && !grants.all(only) && !grants.own(only)) throw ApiError.forbidden();
+    if (!integrationId.trim()) throw ApiError.failure('Invalid integration id.');
     const integration = await this.integrations.findById(integrationId);
-    const type = integration?.type ?? OUTGOING;
+    const type = only ?? integration?.type ?? OUTGOING;
     if (!grants.all(type) && !grants.own(type)) throw ApiError.forbidden();
-    const visible = grants.all(type) || integration?.createdById === caller.id;
+    // Another kind's integration has no history of this kind (Rocket.Chat's history holds only outgoing records).
+    const visible = (grants.all(type) || integration?.createdById === caller.id) && (!integration || integration.type === type);
     if (type === INCOMING) {
       if (!visible) return { kind: INCOMING, rows: [], total: 0 };
       const [rows, total] = await this.calls.list(integrationId, page, outcome);
