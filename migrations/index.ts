@@ -18,6 +18,7 @@ import { ScriptRevisions1763886400000 } from './1763886400000-script-revisions';
 import { IncomingCalls1763886500000 } from './1763886500000-incoming-calls';
 import { IntegrationStats1763886600000 } from './1763886600000-integration-stats';
 import { HookHistorySetting1763886700000 } from './1763886700000-hook-history-setting';
+import { RecordedHeaders1763886800000 } from './1763886800000-recorded-headers';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -44,4 +45,5 @@ export const migrations: Function[] = [
   IncomingCalls1763886500000,
   IntegrationStats1763886600000,
   HookHistorySetting1763886700000,
+  RecordedHeaders1763886800000,
 ];

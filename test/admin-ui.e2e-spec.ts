@@ -498,6 +498,43 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect((await t.http.get(icon as string)).status).toBe(200);
   });
 
+  it('shows in the history what was sent and answered, the decoded body, the posted message in its room, and resends failures', async () => {
+    await page.goto(`/ui/integrations/${ids.outgoing}/history`);
+    await page.locator('table.list tbody a').first().click();
+    const headers = (await page.locator('#entry-headers').textContent()) as string;
+    expect(headers).toContain('webhook-signature');
+    expect(headers).toContain('webhook-id');
+    expect(await page.locator('#entry-response').textContent()).toBe('{\n  "ok": true\n}');
+
+    const hook = (await api.get('/api/v1/integrations.get', { integrationId: ids.kept }).expect(200)).body.integration;
+    await t.http
+      .post(`/hooks/${ids.kept}/${hook.token}`)
+      .type('form')
+      .set('Authorization', 'Bearer never-shown')
+      .send({ payload: JSON.stringify({ text: 'from a form' }) })
+      .expect(200);
+    await page.goto(`/ui/integrations/${ids.kept}/history`);
+    await eventually(
+      async () => (await page.reload(), page.locator('table.list tbody tr').count()),
+      (rows) => rows >= 3,
+    );
+    await page.locator('table.list tbody a').first().click();
+    expect(await page.locator('#entry-request').textContent()).toBe('{\n  "text": "from a form"\n}');
+    expect(await page.locator('#entry-headers').textContent()).toContain('Bearer ***');
+    expect(await page.content()).not.toContain('never-shown');
+    const posted = page.locator('#entry-messages li');
+    expect(await posted.textContent()).toContain('#general: kept typed-value');
+    await posted.getByRole('link').click();
+    await page.waitForURL(/\/ui\/rooms\/GENERAL#m-/);
+    const target = new URL(page.url()).hash;
+    expect(await page.locator(`${target} .message-text`).textContent()).toBe('kept typed-value');
+
+    await page.goto(`/ui/integrations/${ids.outgoing}/history`);
+    await page.getByRole('button', { name: 'Resend failed deliveries' }).click();
+    await page.waitForURL(/notice=/);
+    expect(await page.locator('.notice, [role=status]').first().textContent()).toMatch(/No failed delivery since then|queued again/);
+  });
+
   it('is readable at phone width', async () => {
     const phone = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
     const p = await newPage(phone);

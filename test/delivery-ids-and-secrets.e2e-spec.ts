@@ -1,11 +1,12 @@
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { Client, loginAsAdmin } from './support/api';
+import { Client } from './support/api';
+import { DeliveringApp, outgoingInNewRoom, startDeliveringApp, stopDeliveringApp } from './support/delivering-app';
 import { eventually } from './support/eventually';
 import { rerunMigrationsFrom } from './support/migrations';
-import { createIntegration, outgoingBody } from './support/integrations';
+import { outgoingBody } from './support/integrations';
 import { Sink } from './support/sink';
-import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { databaseKind, TestApp } from './support/test-app';
 import { openDeliveries } from './support/outbox';
 
 /**
@@ -13,28 +14,18 @@ import { openDeliveries } from './support/outbox';
  * installations; and a signing secret is shown once, when it is made, and kept nowhere else.
  */
 describe(`webhook ids and signing secrets (${databaseKind})`, () => {
+  let app: DeliveringApp;
   let t: TestApp;
   let admin: Client;
   let sink: Sink;
-  let n = 0;
 
   beforeAll(async () => {
-    sink = await Sink.start();
+    ({ t, admin, sink } = app = await startDeliveringApp());
     sink.reply = () => ({ status: 200, body: 'ok' });
-    t = await startTestApp({ delivery: { timeoutMs: 2000, retryDelayScale: 0.01, concurrency: 8, perUrlConcurrency: 4 } });
-    admin = await loginAsAdmin(t);
   });
-  afterAll(async () => {
-    await t.close();
-    await sink.close();
-  });
+  afterAll(() => stopDeliveringApp(app));
 
-  const setUp = async () => {
-    n += 1;
-    const room = (await admin.post('/api/v1/channels.create', { name: `ids-${n}` }).expect(200)).body.channel;
-    const integration = await createIntegration(admin, outgoingBody({ channel: `#${room._id}`, urls: [`${sink.url}/ids-${n}`] }));
-    return { room, integration, path: `/ids-${n}` };
-  };
+  const setUp = () => outgoingInNewRoom(app, 'ids');
 
   it('gives every delivery a random, time-ordered id of its own, and a replay a new one', async () => {
     const { room, integration, path } = await setUp();

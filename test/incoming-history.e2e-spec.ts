@@ -36,6 +36,7 @@ describe(`incoming call history (${databaseKind})`, () => {
       outcome: 'ok',
       method: 'POST',
       contentType: 'application/json',
+      headers: expect.objectContaining({ 'content-type': 'application/json', 'content-length': '22' }),
       bodySize: Buffer.byteLength('{"text":"deploy done"}'),
       body: '{"text":"deploy done"}',
       bodyTruncated: false,

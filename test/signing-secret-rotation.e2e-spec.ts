@@ -1,34 +1,27 @@
 import { Webhook } from 'standardwebhooks';
-import { Client, loginAsAdmin } from './support/api';
+import { Client } from './support/api';
+import { DeliveringApp, outgoingInNewRoom, startDeliveringApp, stopDeliveringApp } from './support/delivering-app';
 import { eventually } from './support/eventually';
-import { createIntegration, meteorError, outgoingBody } from './support/integrations';
+import { meteorError } from './support/integrations';
 import { Sink } from './support/sink';
-import { databaseKind, startTestApp, TestApp } from './support/test-app';
+import { databaseKind, TestApp } from './support/test-app';
 
 /** integrations.rotateSigningSecret: receivers switch secrets without losing a delivery. */
 describe(`signing-secret rotation (${databaseKind})`, () => {
+  let app: DeliveringApp;
   let t: TestApp;
   let admin: Client;
   let sink: Sink;
-  let n = 0;
 
   beforeAll(async () => {
-    sink = await Sink.start();
-    t = await startTestApp({ delivery: { timeoutMs: 2000, retryDelayScale: 0.01, concurrency: 8, perUrlConcurrency: 4 } });
-    admin = await loginAsAdmin(t);
+    ({ t, admin, sink } = app = await startDeliveringApp());
   });
-  afterAll(async () => {
-    await t.close();
-    await sink.close();
-  });
+  afterAll(() => stopDeliveringApp(app));
 
   const setUp = async () => {
-    n += 1;
-    const room = (await admin.post('/api/v1/channels.create', { name: `rotating-${n}` }).expect(200)).body.channel;
-    const integration = await createIntegration(admin, outgoingBody({ channel: `#${room._id}`, urls: [`${sink.url}/rotating-${n}`] }));
+    const { room, integration, path } = await outgoingInNewRoom(app, 'rotating');
     const deliver = async (text: string) => {
-      const before = sink.at(`/rotating-${n}`).length;
-      const path = `/rotating-${n}`;
+      const before = sink.at(path).length;
       await admin.post('/api/v1/chat.postMessage', { roomId: room._id, text }).expect(200);
       const arrivals = await eventually(async () => sink.at(path), (a) => a.length === before + 1);
       return arrivals[before];

@@ -4,6 +4,10 @@ import { AccessTokensPagesController } from './access-tokens-pages.controller';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { UsersModule } from '../users/users.module';
+import { MessagesModule } from '../messages/messages.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { PostedMessages } from './posted-messages';
+import { RoomsPagesController } from './rooms-pages.controller';
 import { HistoryPagesController } from './history-pages.controller';
 import { IntegrationsPagesController } from './integrations-pages.controller';
 import { SessionController } from './session.controller';
@@ -15,9 +19,9 @@ import { UsersPagesController } from './users-pages.controller';
 
 /** The admin web UI at /ui: server-rendered pages over the same services (and permissions) as the API. */
 @Module({
-  imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule],
-  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController],
-  providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter],
+  imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule, RoomsModule, MessagesModule],
+  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController, RoomsPagesController],
+  providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter, PostedMessages],
   exports: [UiSessionGuard],
 })
 export class AdminUiModule {}

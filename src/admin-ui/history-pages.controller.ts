@@ -15,11 +15,22 @@ import { User } from '../users/entities/user.entity';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
-import { UiRequest } from './ui-request';
+import { formText, UiRequest } from './ui-request';
+import { counted } from './plain-words';
+import { PostedMessages } from './posted-messages';
+import { requestBodyDecoded, responseAsSent } from './shown-bodies';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 50;
 const FAILED_STEP = new RegExp(FAILED_STEP_PATTERN);
+const DAY_MS = 86_400_000;
+
+/** A `datetime-local` field's value, read as UTC (the page says so); undefined when it is not one. */
+function sinceOf(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
+  const since = new Date(`${value}Z`);
+  return Number.isNaN(since.getTime()) ? undefined : since;
+}
 
 /**
  * One row of the history list, whichever direction: when, outcome, status (incoming: the answer;
@@ -45,6 +56,7 @@ export class HistoryPagesController {
     private readonly integrations: IntegrationsService,
     private readonly history: HistoryService,
     private readonly stats: IntegrationStats,
+    private readonly posted: PostedMessages,
   ) {}
 
   @Get()
@@ -65,6 +77,7 @@ export class HistoryPagesController {
       total: found.total,
       outcome: outcome ?? '',
       stats: (await this.stats.of([integration])).get(integration.id),
+      recoverSince: new Date(Date.now() - DAY_MS).toISOString().slice(0, 16),
       ...pageLinks(offset, PAGE_SIZE, found.total, outcome ? { outcome } : {}),
     });
   }
@@ -76,11 +89,16 @@ export class HistoryPagesController {
     const found = await this.history.entry(me, id, entryId);
     if (!found) throw ApiError.failure('There is no such history entry (it may have been cleared or pruned).', 404);
     const entry = found.kind === INCOMING ? toApiIncomingCall(found.row) : toApiHistory(found.row);
+    const headers = (found.kind === INCOMING ? found.row.headers : found.row.requestHeaders) ?? null;
     return this.pages.render(request, reply, 'history-entry', {
       title: 'History entry',
       integration: { id: integration.id, name: integration.name, type: integration.type },
       incoming: found.kind === INCOMING,
       entry,
+      headers: headers ? Object.entries(headers).map(([name, value]) => ({ name, value })) : null,
+      requestShown: found.kind === INCOMING ? requestBodyDecoded(found.row.body, found.row.contentType) : null,
+      responseShown: found.kind === INCOMING ? null : responseAsSent(found.row.httpResult),
+      posted: found.kind === INCOMING ? await this.posted.of(me, found.row.messageIds) : [],
       summary: summaryOf(entry, found.kind === INCOMING),
       mayReplay: found.kind !== INCOMING && Boolean(entry.data),
     });
@@ -90,6 +108,16 @@ export class HistoryPagesController {
   async replay(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string) {
     await this.history.replay(request.user as User, id, entryId);
     return this.pages.redirect(request, reply, `/ui/integrations/${id}/history`, 'Replay queued: the delivery is made again and appears here as a new entry.');
+  }
+
+  /** Every delivery that failed for good since the chosen time, sent again (integrations.recover's service). */
+  @Post('recover')
+  async recover(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
+    const since = sinceOf(formText(request.body, 'since'));
+    if (!since) throw ApiError.failure('Choose the date and time (UTC) to resend failed deliveries from.');
+    const count = await this.history.recover(request.user as User, id, since);
+    const notice = count ? `${counted(count, 'failed delivery', 'failed deliveries')} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC queued again.` : 'No failed delivery since then.';
+    return this.pages.redirect(request, reply, `/ui/integrations/${id}/history`, notice);
   }
 
   @Post('clear')

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
+import { ApiError } from '../core/http/api-error';
 import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
 import { ApiBodySchema, ApiQuerySchema } from '../core/http/api-schema-docs';
 import { PageQuery, resolvePage } from '../core/http/pagination';
@@ -135,6 +136,13 @@ export class IntegrationsController {
     return { ...(await this.dryRuns.run(me, body)), success: true };
   }
 
+  /** Hookline's own: every delivery that failed for good since `since` (an ISO date), sent again as new deliveries. */
+  @Post('integrations.recover')
+  @ApiBodySchema(schemas.recoverOutgoingSchema)
+  async recover(@Body(new AjvSchemaPipe(schemas.recoverOutgoingSchema)) body: { integrationId: string; since: string }, @CurrentUser() me: User) {
+    return { count: await this.history.recover(me, body.integrationId, parseSince(body.since)), success: true };
+  }
+
   /** Hookline's own: a new signing secret; the old one signs beside it for `keepOldForSeconds` (default a day). */
   @Post('integrations.rotateSigningSecret')
   @ApiBodySchema(schemas.rotateSigningSecretSchema)
@@ -152,4 +160,11 @@ export class IntegrationsController {
     await this.history.replay(me, body.integrationId, body.historyId);
     return { success: true };
   }
+}
+
+/** A point in time the caller names (ISO 8601). */
+function parseSince(text: string): Date {
+  const since = new Date(text);
+  if (Number.isNaN(since.getTime())) throw ApiError.failure('`since` must be a date and time (ISO 8601), for example 2026-12-07T10:00:00Z.');
+  return since;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { CoalescedWrites } from '../core/background/coalesced-writes';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
@@ -144,6 +144,11 @@ export class MessagesService {
   async post(author: User, room: Room, draft: MessageDraft): Promise<Message> {
     await this.assertCanPost(author, room);
     return this.dataSource.transaction((m) => this.insert(m, author, room, draft));
+  }
+
+  /** The messages of these ids that exist (any room: callers check who may read them). */
+  findByIds(ids: string[]): Promise<Message[]> {
+    return ids.length ? this.dataSource.manager.findBy(Message, { id: In(ids) }) : Promise.resolve([]);
   }
 
   async findInRoom(roomId: string, msgId: string): Promise<Message> {

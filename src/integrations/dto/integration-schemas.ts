@@ -195,6 +195,13 @@ export const replayOutgoingSchema: Schema = {
   additionalProperties: false,
 };
 
+export const recoverOutgoingSchema: Schema = {
+  type: 'object',
+  properties: { integrationId: { type: 'string', minLength: 1 }, since: { type: 'string', minLength: 1 } },
+  required: ['integrationId', 'since'],
+  additionalProperties: false,
+};
+
 export const roomIntegrationsSchema: Schema = {
   type: 'object',
   properties: {

@@ -58,6 +58,10 @@ export class IntegrationHistory {
   @Column({ name: 'http_error', type: 'jsonb', nullable: true })
   httpError: unknown | null;
 
+  /** Hookline's addition: the headers the call was sent with, sensitive values masked (recorded-headers.ts). */
+  @Column({ name: 'request_headers', type: 'jsonb', nullable: true })
+  requestHeaders: Record<string, string> | null;
+
   @Column({ name: 'http_result', type: 'text', nullable: true })
   httpResult: string | null;
 

@@ -15,6 +15,7 @@ export type HistoryFields = Partial<
   Pick<
     IntegrationHistory,
     | 'data'
+    | 'requestHeaders'
     | 'triggerWord'
     | 'ranPrepareScript'
     | 'prepareSentMessage'

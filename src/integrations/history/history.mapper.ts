@@ -12,6 +12,8 @@ export function toApiHistory(h: IntegrationHistory): Record<string, unknown> {
     finished: h.finished,
     url: h.url,
     httpCallData: h.httpCallData,
+    // Hookline's addition beside Rocket.Chat's fields: the headers sent, credentials masked.
+    requestHeaders: h.requestHeaders,
     httpError: h.httpError,
     httpResult: h.httpResult,
     error: h.error,

@@ -20,6 +20,9 @@ export type HistoryPage =
   | { kind: typeof OUTGOING; rows: IntegrationHistory[]; total: number }
   | { kind: typeof INCOMING; rows: IncomingCall[]; total: number };
 
+/** The most deliveries one recover queues; a larger outage is recovered in steps (the answer says how many went). */
+export const RECOVER_LIMIT = 10_000;
+
 const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteor('error-invalid-integration', 'Invalid integration', details);
 
 /** Reading, clearing and replaying outgoing-integration history (spec §2.5, §2.8, §2.9). */
@@ -128,5 +131,31 @@ export class HistoryService {
     if (!history.url) return;
     await this.deliveries.enqueue([{ integrationId, event: history.event, url: history.url, payload: history.data }]);
     this.deliveries.announce();
+  }
+
+  /**
+   * Hookline's own, Svix's "recover": every delivery of an outgoing integration that failed for
+   * good since `since` (not one still waiting for a retry) is queued again, each a new delivery
+   * with a new `webhook-id`, to its recorded url with its recorded data, as a replay is. At most
+   * RECOVER_LIMIT at once, oldest first; answers how many were queued.
+   */
+  async recover(caller: User, integrationId: string, since: Date): Promise<number> {
+    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    if (!integration) throw invalidIntegration({ method: 'recoverOutgoingIntegration' });
+    if (integration.type !== OUTGOING) {
+      throw ApiError.meteor('integration-type-must-be-outgoing', 'The integration type to recover must be an outgoing webhook.', { method: 'recoverOutgoingIntegration' });
+    }
+    const failed = await this.dataSource.manager
+      .createQueryBuilder(IntegrationHistory, 'h')
+      .where('h.integrationId = :integrationId AND h.createdAt >= :since', { integrationId, since })
+      .andWhere('(h.error IS TRUE OR h.step ~ :failed)', { failed: FAILED_STEP_PATTERN })
+      .andWhere(`h.step !~ '^going-to-retry-' AND h.url IS NOT NULL AND h.data IS NOT NULL`)
+      .orderBy('h.createdAt', 'ASC')
+      .limit(RECOVER_LIMIT)
+      .getMany();
+    if (!failed.length) return 0;
+    await this.deliveries.enqueue(failed.map((h) => ({ integrationId, event: h.event, url: h.url as string, payload: h.data as Record<string, unknown> })));
+    this.deliveries.announce();
+    return failed.length;
   }
 }

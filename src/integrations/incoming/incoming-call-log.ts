@@ -37,6 +37,8 @@ export interface IncomingCallFacts {
   at: Date;
   method: string;
   contentType: string | undefined;
+  /** As the history keeps them (recordedHeaders). */
+  headers: Record<string, string>;
   rawBody: string;
   script: 'ok' | 'error' | 'skipped';
   scriptError?: string;
@@ -94,6 +96,7 @@ export class IncomingCallLog implements OnApplicationShutdown {
       created_at: call.at.toISOString(),
       method: call.method.slice(0, 8),
       content_type: call.contentType ?? null,
+      headers: call.headers,
       body_bytes: bytes.length,
       body: bytes.subarray(0, KEPT_BODY_BYTES).toString('utf8'),
       body_truncated: bytes.length > KEPT_BODY_BYTES,
@@ -157,9 +160,9 @@ export class IncomingCallLog implements OnApplicationShutdown {
     try {
       await this.dataSource.query(
         `WITH ${counted.with.join(', ')}
-         INSERT INTO incoming_calls (id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms)
-         SELECT id, integration_id, created_at, method, content_type, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms
-         FROM jsonb_to_recordset($1::jsonb) AS r (id varchar, integration_id varchar, created_at timestamptz, method varchar, content_type text, body_bytes int,
+         INSERT INTO incoming_calls (id, integration_id, created_at, method, content_type, headers, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms)
+         SELECT id, integration_id, created_at, method, content_type, headers, body_bytes, body, body_truncated, script, script_error, status, error, message_ids, duration_ms
+         FROM jsonb_to_recordset($1::jsonb) AS r (id varchar, integration_id varchar, created_at timestamptz, method varchar, content_type text, headers jsonb, body_bytes int,
            body text, body_truncated boolean, script varchar, script_error text, status int, error text, message_ids text[], duration_ms real)`,
         [JSON.stringify(rows), ...counted.params],
       );

@@ -23,6 +23,10 @@ export class IncomingCall {
   @Column({ name: 'body_bytes', type: 'int' })
   bodyBytes: number;
 
+  /** The request's headers, sensitive values masked (recorded-headers.ts); null for calls recorded before they were kept. */
+  @Column({ type: 'jsonb', nullable: true })
+  headers: Record<string, string> | null;
+
   /** The first 8 kB of the body. */
   @Column({ type: 'text' })
   body: string;

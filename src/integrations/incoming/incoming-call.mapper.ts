@@ -9,6 +9,7 @@ export function toApiIncomingCall(c: IncomingCall): Record<string, unknown> {
     outcome: callFailed(c) ? 'error' : 'ok',
     method: c.method,
     ...(c.contentType !== null ? { contentType: c.contentType } : {}),
+    ...(c.headers !== null ? { headers: c.headers } : {}),
     bodySize: c.bodyBytes,
     body: c.body,
     bodyTruncated: c.bodyTruncated,

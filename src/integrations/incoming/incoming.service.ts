@@ -1,3 +1,4 @@
+import { recordedHeaders } from '../history/recorded-headers';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '../../core/http/api-error';
 import { secretsEqual } from '../../core/ids/secret-compare';
@@ -84,6 +85,7 @@ export class IncomingService {
         at,
         method: request.method,
         contentType: typeof contentType === 'string' ? contentType : undefined,
+        headers: recordedHeaders(request.headers),
         rawBody: request.rawBody,
         ...notes,
         status,

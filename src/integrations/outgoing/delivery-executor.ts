@@ -1,3 +1,4 @@
+import { recordedHeaders } from '../history/recorded-headers';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { storableString, toStorable } from '../../core/http/storable-text';
@@ -146,13 +147,13 @@ export class DeliveryExecutor {
       entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
       return undefined;
     }
-    entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null });
     const secrets = signingSecrets(integration);
     if (!secrets.length) {
       const made = await this.integrations.ensureSigningSecret(integration.id);
       if (made) secrets.push(made);
     }
     if (secrets.length) Object.assign(headers, signatureHeaders(secrets, delivery.messageId, body ?? ''));
+    entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null, requestHeaders: recordedHeaders(headers) });
     return { prepared, url: prepared.url, method: prepared.method, headers, body };
   }
 
