@@ -19,6 +19,7 @@ import { IncomingCalls1763886500000 } from './1763886500000-incoming-calls';
 import { IntegrationStats1763886600000 } from './1763886600000-integration-stats';
 import { HookHistorySetting1763886700000 } from './1763886700000-hook-history-setting';
 import { RecordedHeaders1763886800000 } from './1763886800000-recorded-headers';
+import { ImportJobs1763886900000 } from './1763886900000-import-jobs';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -46,4 +47,5 @@ export const migrations: Function[] = [
   IntegrationStats1763886600000,
   HookHistorySetting1763886700000,
   RecordedHeaders1763886800000,
+  ImportJobs1763886900000,
 ];

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { ConfigurationError, loadConfig } from './core/config/app-config';
-import { StartupError } from './core/startup-error';
-import { createApp } from './create-app';
+import { CommandFailure, openCommandApp, runCommand } from './cli/command-app';
 import { ImportLine, RocketChatImportService } from './integrations/import/rocketchat-import.service';
 import { fetchIntegrations, ImportSourceError, readExportFile, SourceDocument } from './integrations/import/rocketchat-source';
 import { User } from './users/entities/user.entity';
@@ -22,36 +20,25 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({ options: { url: { type: 'string' }, 'user-id': { type: 'string' }, token: { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, as: { type: 'string' } } }).values;
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
+    throw new CommandFailure(`${(error as Error).message}\n${USAGE}`);
   }
-  if (!args.file && !(args.url && args['user-id'] && args.token)) return fail(USAGE);
+  if (!args.file && !(args.url && args['user-id'] && args.token)) throw new CommandFailure(USAGE);
   let documents: SourceDocument[];
   try {
     documents = args.file ? readExportFile(args.file) : await fetchIntegrations(args.url as string, args['user-id'] as string, args.token as string);
   } catch (error) {
-    if (error instanceof ImportSourceError) return fail(error.message);
+    if (error instanceof ImportSourceError) throw new CommandFailure(error.message);
     throw error;
   }
-  let config;
+  const { app } = await openCommandApp(
+    (config) => `Import through it instead: the admin UI's page ${config.rootUrl}/ui/import, or POST ${config.rootUrl}/api/v1/integrations.import (README, "Moving from Rocket.Chat").`,
+  );
   try {
-    // The importer only writes: it makes no deliveries (a running server makes them).
-    config = loadConfig({ ...process.env, DELIVERY_CONCURRENCY: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  } catch (error) {
-    if (error instanceof ConfigurationError) return fail(error.message);
-    throw error;
-  }
-  const app = await createApp(config).catch((error: unknown) => {
-    if (error instanceof StartupError) return error;
-    throw error;
-  });
-  if (app instanceof StartupError) return fail(`${app.message} (with the embedded database, stop the server first)`);
-  try {
-    await app.init();
     const dryRun = args['dry-run'] === true;
+    // Without --as, the first administrator writes; on a fresh install with none, each integration
+    // is written as the user its document names (made without a password), keeping the original names.
     const actor = await importingUser(app.get(UsersService), app.get(DataSource), args.as);
-    if (args.as && !actor) return fail(`no user ${args.as} here`);
-    // A dry run writes nothing, so it needs nobody to write as.
-    if (!actor && !dryRun) return fail('no administrator here to import as: start the server once, or give --as <username>');
+    if (args.as && !actor) throw new CommandFailure(`no user ${args.as} here`);
     const lines = await app.get(RocketChatImportService).run(documents, { dryRun, actor });
     report(lines, dryRun);
     return lines.some((l) => l.outcome === 'fail' || l.outcome === 'conflict') ? 1 : 0;
@@ -80,15 +67,4 @@ function report(lines: ImportLine[], dryRun: boolean): void {
   );
 }
 
-function fail(message: string): number {
-  process.stderr.write(`import:rocketchat: ${message}\n`);
-  return 2;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`import:rocketchat failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runCommand('import:rocketchat', main);

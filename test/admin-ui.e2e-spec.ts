@@ -535,6 +535,42 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(await page.locator('.notice, [role=status]').first().textContent()).toMatch(/No failed delivery since then|queued again/);
   });
 
+  it('imports from Rocket.Chat in the running server: an uploaded export, its plan, Apply with progress, and the export download', async () => {
+    await page.goto('/ui/integrations');
+    await page.getByRole('link', { name: 'Import from Rocket.Chat' }).click();
+    await page.waitForURL(/\/ui\/import$/);
+    await page.getByLabel('Server URL').fill('http://127.0.0.1:9');
+    await page.getByLabel('User id (an administrator\'s)').fill('someone');
+    await page.getByLabel('Personal access token').fill('nothing');
+    await page.getByRole('button', { name: 'Show the plan' }).first().click();
+    expect(await page.locator('#import-error').textContent()).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+
+    await page.getByLabel(/^Export/).setInputFiles(join(__dirname, 'fixtures', 'rocketchat-integrations.json'));
+    await page.getByRole('button', { name: 'Show the plan' }).nth(1).click();
+    await page.waitForURL(/\/ui\/import\/[^/]+$/);
+    expect(await page.locator('#import-summary').textContent()).toContain('Nothing is written yet: 2 to create');
+    expect(await page.locator('#import-lines tbody tr').count()).toBe(3);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: 'QyTTfGyH8pGHmyRr3' })).status).toBe(400);
+    await shot(page, 'import-plan');
+
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually(
+      async () => page.locator('#import-summary').textContent(),
+      (text) => /2 created, 0 updated, 0 unchanged, 0 conflicts, 1 failed/.test(text ?? ''),
+      30_000,
+    );
+    const job = page.url();
+    await page.reload();
+    expect(await page.locator('#import-summary').textContent()).toMatch(/2 created/);
+    expect(page.url()).toBe(job);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: 'QyTTfGyH8pGHmyRr3' }).expect(200)).body.integration.name).toBe('GitHub pushes');
+
+    const download = await page.request.get('/ui/import/export.json');
+    expect(download.headers()['content-disposition']).toMatch(/^attachment; filename="hookline-integrations-/);
+    const exported = (await download.json()) as { _id: string; token?: string }[];
+    expect(exported.find((d) => d._id === 'QyTTfGyH8pGHmyRr3')).toMatchObject({ token: expect.any(String) });
+  });
+
   it('is readable at phone width', async () => {
     const phone = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
     const p = await newPage(phone);

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RocketChatImportService } from '../src/integrations/import/rocketchat-import.service';
 import { fetchIntegrations, readExportFile } from '../src/integrations/import/rocketchat-source';
 import { User } from '../src/users/entities/user.entity';
 import { UsersService } from '../src/users/users.service';
-import { Client, loginAsAdmin, TEST_ADMIN } from './support/api';
+import { Client, createUser, FORBIDDEN, loginAsAdmin, TEST_ADMIN } from './support/api';
 import { eventually } from './support/eventually';
 import { createIntegration, incomingBody, outgoingBody } from './support/integrations';
 import { adminOf, freePort, ROOT, ServerProcess, startServerProcess } from './support/server-process';
@@ -42,7 +42,7 @@ describe(`import from Rocket.Chat (${databaseKind})`, () => {
   });
 
   const importer = () => target.app.get(RocketChatImportService);
-  const fromSource = () => fetchIntegrations(source.url, sourceAdmin.userId, sourceAdmin.authToken, 2);
+  const fromSource = () => fetchIntegrations(source.url, sourceAdmin.userId, sourceAdmin.authToken, undefined, 2);
   const createAtSource = async (body: Record<string, unknown>) => {
     const res = await sourceAdmin.post('/api/v1/integrations.create', body);
     if (!res.success) throw new Error(`integrations.create at the source failed: ${JSON.stringify(res)}`);
@@ -174,6 +174,108 @@ describe(`import from Rocket.Chat (${databaseKind})`, () => {
       ]);
     } finally {
       await scratch?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Runs a command (src/<name>.ts) on its own database, as `npm run` would; TEST_MODE off unless given. */
+  const command = (name: string, args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--no-node-snapshot', '-r', 'ts-node/register/transpile-only', `src/${name}.ts`, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', TEST_MODE: '', DATABASE_URL: '', ...env },
+    });
+
+  it('imports through the running server: integrations.import plans, applies, and needs both all-integrations permissions', async () => {
+    const created = await createAtSource(incomingBody({ name: 'through the API' }));
+    const server = { url: source.url, userId: sourceAdmin.userId, token: sourceAdmin.authToken };
+    const planned = (await admin.post('/api/v1/integrations.import', { ...server, dryRun: true }).expect(200)).body;
+    expect(planned).toMatchObject({ dryRun: true, success: true });
+    const line = planned.integrations.find((l: { _id: string }) => l._id === created._id);
+    expect(line).toMatchObject({ outcome: 'create', type: 'webhook-incoming', name: 'through the API' });
+    expect(planned.summary.create).toBeGreaterThanOrEqual(1);
+    await admin.get('/api/v1/integrations.get', { integrationId: created._id }).expect(400);
+
+    const applied = (await admin.post('/api/v1/integrations.import', server).expect(200)).body;
+    expect(applied.integrations.find((l: { _id: string }) => l._id === created._id).outcome).toBe('create');
+    expect((await admin.get('/api/v1/integrations.get', { integrationId: created._id }).expect(200)).body.integration.token).toBe(created.token);
+    const again = (await admin.post('/api/v1/integrations.import', server).expect(200)).body;
+    expect(again.summary).toMatchObject({ create: 0, update: 0, conflict: 0, fail: 0 });
+
+    // Exported documents work as a source too.
+    const documents = readExportFile(join(ROOT, 'test', 'fixtures', 'rocketchat-integrations.json'));
+    const fromFile = (await admin.post('/api/v1/integrations.import', { documents, dryRun: true }).expect(200)).body;
+    expect(fromFile.integrations.map((l: { _id: string; outcome: string }) => [l._id, l.outcome])).toEqual([
+      ['QyTTfGyH8pGHmyRr3', expect.stringMatching(/^(create|skip)$/)],
+      ['Nw7jK2qWb8RtEvXy4', expect.stringMatching(/^(create|skip)$/)],
+      ['Broken1234567890x', 'fail'],
+    ]);
+
+    expect((await admin.post('/api/v1/integrations.import', { ...server, documents }).expect(400)).body.error).toContain('either url, userId and token');
+    expect((await admin.post('/api/v1/integrations.import', { url: source.url }).expect(400)).body.error).toContain('url, userId and token together');
+    expect((await admin.post('/api/v1/integrations.import', { url: 'http://127.0.0.1:9', userId: 'x', token: 'y', dryRun: true }).expect(400)).body.error).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9/);
+
+    const user = await createUser(target, admin, { roles: ['user'] });
+    expect((await user.post('/api/v1/integrations.import', { documents, dryRun: true }).expect(403)).body).toEqual(FORBIDDEN);
+    await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'manage-incoming-integrations', roles: ['admin', 'user'] }] }).expect(200);
+    try {
+      // One of the two is not enough: an import writes both kinds, for any creator.
+      expect((await user.post('/api/v1/integrations.import', { documents, dryRun: true }).expect(403)).body).toEqual(FORBIDDEN);
+      await user.get('/api/v1/integrations.export').expect(403);
+    } finally {
+      await admin.post('/api/v1/permissions.update', { permissions: [{ _id: 'manage-incoming-integrations', roles: ['admin'] }] }).expect(200);
+    }
+  });
+
+  it("round trip: Hookline's export, imported into an empty Hookline by the command with no administrator there, gives the same integrations", async () => {
+    await createAtSource(incomingBody({ name: 'round trip in', alias: 'RT', emoji: ':tada:' }));
+    await createAtSource(outgoingBody({ name: 'round trip out', urls: [`${sink.url}/round`], triggerWords: ['!rt'], token: 'rt-token', scriptEnabled: true, script: 'class Script { prepare_outgoing_request({ request }) { return request; } }' }));
+    const exported = (await sourceAdmin.get('/api/v1/integrations.export')) as { integrations: Record<string, any>[]; success: boolean };
+    expect(exported.success).toBe(true);
+    expect(exported.integrations.length).toBeGreaterThanOrEqual(2);
+    for (const document of exported.integrations) {
+      expect(document._createdAt).toEqual({ $date: expect.any(String) });
+      expect(document).not.toHaveProperty('signingSecret');
+      expect(document).not.toHaveProperty('stats');
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-round-trip-'));
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    try {
+      writeFileSync(join(dir, 'export.json'), JSON.stringify(exported.integrations));
+      const env = { DATA_DIR: join(dir, 'data'), DATABASE_URL: scratch?.url ?? '' };
+      const imported = command('import-rocketchat', ['--file', join(dir, 'export.json')], env);
+      expect({ status: imported.status, stderr: imported.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(imported.stdout).toMatch(/created user rocketchat\.internal\.admin\.test \(no password\) to write it as/);
+      const again = command('export-rocketchat', ['--file', join(dir, 'again.json')], env);
+      expect(again.status).toBe(0);
+      const back = JSON.parse(readFileSync(join(dir, 'again.json'), 'utf8')) as Record<string, any>[];
+      // The same integrations: ids, tokens, scripts, names, creators and every setting; only the
+      // last edit (now, by the user the document names) and the post-as users' new ids differ.
+      const comparable = ({ _updatedAt: _a, _updatedBy: _b, userId: _u, ...rest }: Record<string, any>) => rest;
+      expect(back.map(comparable)).toEqual(exported.integrations.map(comparable));
+      const editor = (d: Record<string, any>) => d._updatedBy?.username ?? d._createdBy.username;
+      expect(back.map((d) => d._updatedBy.username)).toEqual(exported.integrations.map(editor));
+    } finally {
+      await scratch?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const onEmbedded = databaseKind === 'embedded' ? it : it.skip;
+  onEmbedded('the command points to the running server that holds its DATA_DIR instead of failing on the lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-held-'));
+    const server = await startServerProcess({ DATABASE_URL: undefined as unknown as string, DATA_DIR: dir, ROOT_URL: 'http://hookline.example:3000' });
+    try {
+      const held = command('import-rocketchat', ['--file', join(ROOT, 'test', 'fixtures', 'rocketchat-integrations.json'), '--dry-run'], { DATA_DIR: dir, ROOT_URL: 'http://hookline.example:3000' });
+      expect(held.status).toBe(2);
+      expect(held.stderr.trim().split('\n')).toEqual([expect.stringContaining(`a Hookline server (pid ${server.child.pid}) is running on ${dir}`)]);
+      expect(held.stderr).toContain('http://hookline.example:3000/ui/import');
+      expect(held.stderr).toContain('POST http://hookline.example:3000/api/v1/integrations.import');
+      const exporting = command('export-rocketchat', [], { DATA_DIR: dir, ROOT_URL: 'http://hookline.example:3000' });
+      expect(exporting.status).toBe(2);
+      expect(exporting.stderr).toContain('GET http://hookline.example:3000/api/v1/integrations.export');
+    } finally {
+      await server.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }
   });

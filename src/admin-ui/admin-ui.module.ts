@@ -8,6 +8,7 @@ import { MessagesModule } from '../messages/messages.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { PostedMessages } from './posted-messages';
 import { RoomsPagesController } from './rooms-pages.controller';
+import { ImportPagesController } from './import-pages.controller';
 import { HistoryPagesController } from './history-pages.controller';
 import { IntegrationsPagesController } from './integrations-pages.controller';
 import { SessionController } from './session.controller';
@@ -20,7 +21,7 @@ import { UsersPagesController } from './users-pages.controller';
 /** The admin web UI at /ui: server-rendered pages over the same services (and permissions) as the API. */
 @Module({
   imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule, RoomsModule, MessagesModule],
-  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController, RoomsPagesController],
+  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController, RoomsPagesController, ImportPagesController],
   providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter, PostedMessages],
   exports: [UiSessionGuard],
 })

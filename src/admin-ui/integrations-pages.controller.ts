@@ -78,6 +78,7 @@ export class IntegrationsPagesController {
       total,
       filter: { type: type ?? '', name: query.name ?? '' },
       mayCreate: { incoming: grants.allIncoming || grants.ownIncoming, outgoing: grants.allOutgoing || grants.ownOutgoing },
+      mayImport: grants.allIncoming && grants.allOutgoing,
       ...pageLinks(offset, PAGE_SIZE, total, { ...(type ? { type } : {}), ...(query.name ? { name: query.name } : {}) }),
     });
   }

@@ -7,6 +7,12 @@ export const UI_ROUTE = Symbol('UI_ROUTE');
 export interface UiRouteOptions {
   /** The page works without a session (setup, login). */
   anonymous?: boolean;
+  /**
+   * Takes multipart/form-data (a file upload), whose fields the guard cannot read before the
+   * handler streams them: the handler checks the form token itself (`checkMultipartCsrf`), from
+   * the first part, before it reads a file.
+   */
+  multipart?: boolean;
 }
 
 /**

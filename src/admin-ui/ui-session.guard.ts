@@ -33,7 +33,8 @@ export class UiSessionGuard implements CanActivate {
     // An expired session sends to login before anything else: the post changes nothing either way.
     if (!session && !options.anonymous) throw new LoginRequired();
     const expected = session?.csrfToken ?? request.cookies?.[ANONYMOUS_CSRF_COOKIE];
-    if (!SAFE_METHODS.has(request.method) && !(expected && csrfMatches(request, expected))) throw new CsrfRefused();
+    const checkedByHandler = options.multipart === true && request.isMultipart();
+    if (!SAFE_METHODS.has(request.method) && !checkedByHandler && !(expected && csrfMatches(request, expected))) throw new CsrfRefused();
     request.csrfToken = session?.csrfToken ?? this.sessions.anonymousCsrf(request, context.switchToHttp().getResponse<FastifyReply>());
     return true;
   }

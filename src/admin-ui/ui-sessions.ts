@@ -77,3 +77,8 @@ export function csrfMatches(request: UiRequest, expected: string): boolean {
   const sent = typeof request.body?._csrf === 'string' ? request.body._csrf : typeof header === 'string' ? header : '';
   return sent.length > 0 && secretsEqual(sent, expected);
 }
+
+/** A multipart form's token: its first part must be `_csrf` with this session's token (see UiRouteOptions.multipart). */
+export function multipartCsrfMatches(part: { type: string; fieldname: string; value?: unknown } | undefined, expected: string | undefined): boolean {
+  return Boolean(expected) && part?.type === 'field' && part.fieldname === '_csrf' && typeof part.value === 'string' && secretsEqual(part.value, expected as string);
+}

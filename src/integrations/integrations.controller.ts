@@ -20,6 +20,8 @@ import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
 import { IntegrationStats } from './stats/integration-stats';
 import { toApiScriptRevision } from './revisions/script-revision.mapper';
 import { IntegrationsService } from './integrations.service';
+import { ImportIntegrations, ImportSource, toApiImportLine } from './import/import-integrations';
+import { IntegrationExport } from './import/integration-export';
 
 interface ListQuery extends PageQuery {
   name?: string;
@@ -41,6 +43,8 @@ export class IntegrationsController {
     private readonly history: HistoryService,
     private readonly dryRuns: DryRunService,
     private readonly stats: IntegrationStats,
+    private readonly imports: ImportIntegrations,
+    private readonly exports: IntegrationExport,
   ) {}
 
   @Post('integrations.create')
@@ -136,6 +140,24 @@ export class IntegrationsController {
     return { ...(await this.dryRuns.run(me, body)), success: true };
   }
 
+  /** Hookline's own: Rocket.Chat's integrations (its REST API, or exported documents) imported here; `dryRun` plans only. */
+  @Post('integrations.import')
+  @ApiBodySchema(schemas.importIntegrationsSchema)
+  @RequirePermissions(MANAGE.allIncoming, MANAGE.allOutgoing)
+  async import(@Body(new AjvSchemaPipe(schemas.importIntegrationsSchema)) body: ImportBody, @CurrentUser() me: User) {
+    await this.imports.assertMayImport(me);
+    const { lines, summary } = await this.imports.run(me, await this.imports.documentsOf(importSourceOf(body)), body.dryRun === true);
+    return { dryRun: body.dryRun === true, integrations: lines.map(toApiImportLine), summary, success: true };
+  }
+
+  /** Hookline's own: every integration in Rocket.Chat's stored shape (ids, tokens, scripts), to move back or to another Hookline. */
+  @Get('integrations.export')
+  @RequirePermissions(MANAGE.allIncoming, MANAGE.allOutgoing)
+  async export(@CurrentUser() me: User) {
+    await this.imports.assertMayImport(me);
+    return { integrations: await this.exports.all(), success: true };
+  }
+
   /** Hookline's own: every delivery that failed for good since `since` (an ISO date), sent again as new deliveries. */
   @Post('integrations.recover')
   @ApiBodySchema(schemas.recoverOutgoingSchema)
@@ -167,4 +189,15 @@ function parseSince(text: string): Date {
   const since = new Date(text);
   if (Number.isNaN(since.getTime())) throw ApiError.failure('`since` must be a date and time (ISO 8601), for example 2026-12-07T10:00:00Z.');
   return since;
+}
+
+type ImportBody = { url?: string; userId?: string; token?: string; documents?: unknown[]; dryRun?: boolean };
+
+/** Exactly one source: a server (url, userId and token together) or the documents of an export. */
+function importSourceOf(body: ImportBody): ImportSource {
+  const server = body.url !== undefined || body.userId !== undefined || body.token !== undefined;
+  if (server === (body.documents !== undefined)) throw ApiError.failure('Give either url, userId and token of a Rocket.Chat server, or documents (an export of its integrations).');
+  if (body.documents) return { documents: body.documents };
+  if (!body.url || !body.userId || !body.token) throw ApiError.failure('A Rocket.Chat server needs url, userId and token together.');
+  return { url: body.url, userId: body.userId, token: body.token };
 }

@@ -30,14 +30,18 @@ import { DryRunService } from './dry-run/dry-run.service';
 import { IncomingCallLog } from './incoming/incoming-call-log';
 import { IntegrationStats } from './stats/integration-stats';
 import { RocketChatImportService } from './import/rocketchat-import.service';
+import { ImportIntegrations } from './import/import-integrations';
+import { IntegrationExport } from './import/integration-export';
+import { ImportJobs } from './import/import-jobs';
+import { ImportJob } from './import/import-job.entity';
 import { IncomingCall } from './incoming/incoming-call.entity';
 import { ScriptRevisionLog } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
 
 @Module({
-  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall])],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall, ImportJob])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService],
-  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs],
+  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs],
 })
 export class IntegrationsModule {}

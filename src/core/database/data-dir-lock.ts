@@ -8,6 +8,17 @@ interface Holder {
   startedAt: string;
 }
 
+/** Another live Hookline holds this DATA_DIR (the commands point to that server instead). */
+export class DataDirInUse extends StartupError {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+    readonly startedAt: string,
+  ) {
+    super(`DATA_DIR ${dir} is in use by another Hookline server (pid ${pid}, running since ${startedAt}). Stop that server first, or give this one another DATA_DIR.`);
+  }
+}
+
 /** Locks taken by this process: a second server in the same process must be refused too. */
 const heldHere = new Set<string>();
 
@@ -32,12 +43,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readHolder(path);
-      if (holder && isHolding(path, holder)) {
-        throw new StartupError(
-          `DATA_DIR ${dir} is in use by another Hookline server (pid ${holder.pid}, running since ${holder.startedAt}). ` +
-            'Stop that server first, or give this one another DATA_DIR.',
-        );
-      }
+      if (holder && isHolding(path, holder)) throw new DataDirInUse(dir, holder.pid, holder.startedAt);
       try {
         unlinkSync(path);
       } catch {

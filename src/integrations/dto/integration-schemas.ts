@@ -202,6 +202,18 @@ export const recoverOutgoingSchema: Schema = {
   additionalProperties: false,
 };
 
+export const importIntegrationsSchema: Schema = {
+  type: 'object',
+  properties: {
+    url: { type: 'string', minLength: 1 },
+    userId: { type: 'string', minLength: 1 },
+    token: { type: 'string', minLength: 1 },
+    documents: { type: 'array', items: { type: 'object' } },
+    dryRun: { type: 'boolean' },
+  },
+  additionalProperties: false,
+};
+
 export const roomIntegrationsSchema: Schema = {
   type: 'object',
   properties: {

@@ -49,7 +49,16 @@ export class RocketChatImportService {
     private readonly rooms: RoomsService,
   ) {}
 
-  async run(documents: SourceDocument[], { dryRun = false, actor }: { dryRun?: boolean; actor: User | null }): Promise<ImportLine[]> {
+  /**
+   * `actor` writes the integrations; without one (a command run on a fresh install), each is
+   * written by the user its document names as last editor or creator, made without a password
+   * when missing, so the original names stay. `onProgress` hears how many are done, every
+   * PROGRESS_EVERY and at the end.
+   */
+  async run(
+    documents: SourceDocument[],
+    { dryRun = false, actor, onProgress }: { dryRun?: boolean; actor: User | null; onProgress?: (done: number) => Promise<void> },
+  ): Promise<ImportLine[]> {
     const lines: ImportLine[] = [];
     // Text as PostgreSQL can store it (a NUL or a lone surrogate becomes U+FFFD), as the API stores bodies.
     for (const doc of documents.map(toStorable)) {
@@ -61,6 +70,7 @@ export class RocketChatImportService {
         line.reason = (error as Error).message;
       }
       lines.push(line);
+      if (onProgress && (lines.length % PROGRESS_EVERY === 0 || lines.length === documents.length)) await onProgress(lines.length);
     }
     return lines;
   }
@@ -95,10 +105,15 @@ export class RocketChatImportService {
       Object.assign(fields, compiled);
       if (compiled.scriptError) line.notes.push(`script does not compile: ${compiled.scriptError.message}`);
     }
-    if (dryRun) return;
-    if (!actor) throw new Problem('nobody to import as');
+    const author = actor ? null : originalAuthor(doc);
+    if (!actor && !author) throw new Problem('no administrator to import as, and the document names no _createdBy: give --as <username>');
+    if (dryRun) {
+      if (author && !(await this.users.findByExactUsername(author))) line.notes.push(`would create user ${author} (no password) to write it as`);
+      return;
+    }
+    const writer = actor ?? (await this.authorUser(author as string, line));
     fields.userId = postAs?.id ?? (fields.username as string);
-    await this.integrations.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, actor);
+    await this.integrations.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, writer);
   }
 
   /** The Hookline fields of a source document; throws a Problem naming what is wrong. */
@@ -154,6 +169,14 @@ export class RocketChatImportService {
     return fields;
   }
 
+  /** The user an integration's document names as its author, made without a password when missing. */
+  private async authorUser(username: string, line: ImportLine): Promise<User> {
+    const found = await this.users.findByExactUsername(username);
+    if (found) return found;
+    line.notes.push(`created user ${username} (no password) to write it as`);
+    return this.users.create({ username, name: username, roles: ['user'] });
+  }
+
   /** The post-as user, made (without a password: nobody logs in as it until an admin sets one) when missing. */
   private async postAsUser(username: string, line: ImportLine, dryRun: boolean): Promise<User | null> {
     const found = await this.users.findByExactUsername(username);
@@ -173,6 +196,18 @@ export class RocketChatImportService {
       if (!dryRun && owner) await this.rooms.create(owner, { type: 'c', name: ref });
     }
   }
+}
+
+/** How often a long import reports its progress. */
+const PROGRESS_EVERY = 10;
+
+/** The username of the document's last editor, else its creator. */
+function originalAuthor(doc: SourceDocument): string | null {
+  for (const key of ['_updatedBy', '_createdBy']) {
+    const who = doc[key] as { username?: unknown } | undefined;
+    if (who && typeof who.username === 'string' && who.username.trim()) return who.username.trim();
+  }
+  return null;
 }
 
 /** Equal as stored: arrays by their items, absent and null alike. */

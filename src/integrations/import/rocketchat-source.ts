@@ -27,7 +27,7 @@ export function plainJson(value: unknown): unknown {
   return value;
 }
 
-/** `mongoexport --jsonArray` of `rocketchat_integrations`. */
+/** `mongoexport --jsonArray` of `rocketchat_integrations`, read from a file. */
 export function readExportFile(path: string): SourceDocument[] {
   let text: string;
   try {
@@ -35,33 +35,54 @@ export function readExportFile(path: string): SourceDocument[] {
   } catch (error) {
     throw new ImportSourceError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  return parseExport(text, path);
+}
+
+/** The documents of an export's text (`name` says where it came from, in errors). */
+export function parseExport(text: string, name: string): SourceDocument[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ImportSourceError(`${path} is not JSON (${(error as Error).message}); export with mongoexport --jsonArray`);
+    throw new ImportSourceError(`${name} is not JSON (${(error as Error).message}); export with mongoexport --jsonArray`);
   }
-  if (!Array.isArray(parsed)) throw new ImportSourceError(`${path} holds no JSON array; export with mongoexport --jsonArray`);
+  if (!Array.isArray(parsed)) throw new ImportSourceError(`${name} holds no JSON array; export with mongoexport --jsonArray`);
   return parsed.map((d) => plainJson(d) as SourceDocument);
 }
 
+/** A GET with headers, answering the status and the body's text (the command uses Node's fetch; the server, its URL policy's client). */
+export type HttpGet = (url: string, headers: Record<string, string>) => Promise<{ status: number; body: string }>;
+
+const fetchGet: HttpGet = async (url, headers) => {
+  const response = await fetch(url, { headers });
+  return { status: response.status, body: await response.text() };
+};
+
 /** Every integration of a Rocket.Chat server (or another Hookline) through its REST API, a page at a time. */
-export async function fetchIntegrations(baseUrl: string, userId: string, token: string, pageSize = 100): Promise<SourceDocument[]> {
+export async function fetchIntegrations(baseUrl: string, userId: string, token: string, get: HttpGet = fetchGet, pageSize = 100): Promise<SourceDocument[]> {
   const all: SourceDocument[] = [];
   for (let offset = 0; ; offset += pageSize) {
     const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/integrations.list?count=${pageSize}&offset=${offset}`;
-    let response: Response;
+    let response: { status: number; body: string };
     try {
-      response = await fetch(url, { headers: { 'x-user-id': userId, 'x-auth-token': token } });
+      response = await get(url, { 'x-user-id': userId, 'x-auth-token': token });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new ImportSourceError(`cannot reach ${baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     if (response.status === 401) throw new ImportSourceError(`${baseUrl} refused the user id and token (401): give a Rocket.Chat admin's personal access token`);
     if (response.status === 403) throw new ImportSourceError(`${baseUrl} answered 403: the user needs the manage-incoming-integrations and manage-outgoing-integrations permissions`);
-    const body = (await response.json().catch(() => undefined)) as { integrations?: unknown; total?: number } | undefined;
-    if (!response.ok || !body || !Array.isArray(body.integrations)) throw new ImportSourceError(`${url} answered ${response.status} without a list of integrations`);
+    const body = parseJson(response.body) as { integrations?: unknown; total?: number } | undefined;
+    if (response.status >= 300 || !body || !Array.isArray(body.integrations)) throw new ImportSourceError(`${url} answered ${response.status} without a list of integrations`);
     all.push(...(body.integrations as SourceDocument[]));
     if (body.integrations.length < pageSize || (typeof body.total === 'number' && all.length >= body.total)) return all;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
