@@ -428,6 +428,43 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     const messages = (await api.get('/api/v1/channels.messages', { roomId: 'GENERAL' }).expect(200)).body.messages as { msg: string }[];
     expect(messages.some((m) => m.msg === 'kept typed-value')).toBe(true);
     expect(await page.getByText(/^Script revisions/).count()).toBe(1);
+    // Without scripts, Try it posts the page, and the answer shows every field as typed.
+    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, storageState: await admin.storageState() });
+    const p = await newPage(plain);
+    await p.goto(`/ui/integrations/${id}`);
+    await p.getByLabel('Name', { exact: true }).fill('Typed without scripts');
+    await p.getByLabel('Alias').fill('No-JS alias');
+    await p.getByLabel('Script enabled').uncheck();
+    await p.getByLabel('Script (JavaScript)').fill('class Script { process_incoming_request() { return { content: { text: "plain" } }; } }');
+    await p.getByRole('button', { name: 'Try it' }).click();
+    await p.locator('#try-result').waitFor();
+    expect(await p.getByLabel('Name', { exact: true }).inputValue()).toBe('Typed without scripts');
+    expect(await p.getByLabel('Alias').inputValue()).toBe('No-JS alias');
+    expect(await p.getByLabel('Script enabled').isChecked()).toBe(false);
+    expect(await p.getByLabel('Script (JavaScript)').inputValue()).toContain('text: "plain"');
+    await plain.close();
+
+    // Reloading after the edit posts nothing again.
+    await page.reload();
+    await page.goBack();
+    await page.goForward();
+    expect((await api.get('/api/v1/integrations.get', { integrationId: id }).expect(200)).body.integration._updatedAt).toBe(saved._updatedAt);
+
+    // A script that fails when it runs: Try it names the line and column.
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await editor.fill('class Script {\n  process_incoming_request({ request }) {\n    return request.content.missing.deeper;\n  }\n}\n');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    expect(await page.locator('#try-script-error').textContent()).toMatch(/^Line 3, column \d+: error-running-script: /);
+    // A compile error too.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.locator('.cm-content').fill('class Script {\n  process_incoming_request({ request }) {\n    return { content: { text: ) } };\n  }\n}\n');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    // Try it answers in place: wait for the new answer to replace the last one.
+    await eventually(async () => page.locator('#try-script-error').textContent(), (text) => /^Line 3, column \d+: error-evaluating-script: /.test(text ?? ''));
   });
 
   it('never repeats a post on reload or Back: create, rotate, test message and token show their once-only answer on a GET', async () => {

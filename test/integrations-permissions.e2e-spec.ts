@@ -141,7 +141,7 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
       }
     });
 
-    it('history: the permissions of the integration’s type; a foreign history is empty with the own-permission alone', async () => {
+    it('history: outgoing on Rocket.Chat’s route, incoming on integrations.incomingHistory, each behind its type’s permissions; a foreign history is empty with the own-permission alone', async () => {
       for (const k of ['in', 'out'] as const) {
         for (const mine of [true, false]) {
           const route = k === 'in' ? '/api/v1/integrations.incomingHistory' : '/api/v1/integrations.history';

@@ -1,5 +1,6 @@
 import { eventually } from './support/eventually';
-import { adminOf, ServerProcess, startServerProcess } from './support/server-process';
+import { spawn } from 'node:child_process';
+import { adminOf, freePort, ROOT, ServerProcess, startServerProcess } from './support/server-process';
 import { Sink } from './support/sink';
 import { createScratchDatabase, databaseKind } from './support/test-app';
 
@@ -63,6 +64,31 @@ describe(`delivery logs for operators (${databaseKind})`, () => {
       expect(Date.now() - sent).toBeLessThan(1000);
     } finally {
       await info.kill('SIGTERM');
+      await scratch?.drop();
+    }
+  });
+
+  it('in a terminal, prints readable lines, the first-administrator hint among them, instead of JSON', async () => {
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : undefined;
+    // `script` gives the server a terminal as stdout, as `npm start` in a shell does.
+    const { JEST_WORKER_ID: _worker, ...env } = process.env;
+    const main = `${JSON.stringify(process.execPath)} --no-node-snapshot -r ts-node/register/transpile-only src/main.ts`;
+    const child = spawn('script', ['-qfec', main, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...env, NODE_OPTIONS: '', TEST_MODE: '', LOG_LEVEL: 'info', PORT: String(await freePort()), ...(scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: 'memory://', DATABASE_URL: '' }) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await eventually(async () => output, (out) => out.includes('No administrator yet'), 30_000);
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '').split(/\r?\n/);
+      expect(plain.find((l) => l.includes('No administrator yet'))).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: \[Hookline\] No administrator yet: open http:\/\/localhost:\d+\/ui to create the first one/);
+      expect(plain.filter((l) => l.startsWith('{'))).toEqual([]);
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      await new Promise((done) => child.once('exit', done));
       await scratch?.drop();
     }
   });

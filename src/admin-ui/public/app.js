@@ -15,6 +15,34 @@
     });
   });
 
+  // Try it runs in place: the form stays exactly as typed and no history entry is added, so Back
+  // and reload behave as before it. Without scripts (or if the answer is not the page, such as a
+  // login form after the session ended), the button posts the form as usual.
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('button[data-try]');
+    if (!button || button.hasAttribute('data-posting') || !window.fetch || !window.DOMParser) return;
+    event.preventDefault();
+    var form = button.form;
+    button.disabled = true;
+    fetch(button.getAttribute('formaction'), { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = page.getElementById('try-output');
+        var current = document.getElementById('try-output');
+        if (!fresh || !current) throw new Error('not the page');
+        current.replaceWith(document.importNode(fresh, true));
+        // The saved script's compile error describes the saved text, not the one tried.
+        var savedError = document.getElementById('script-error');
+        if (savedError && !page.getElementById('script-error')) savedError.remove();
+      })
+      .catch(function () {
+        button.setAttribute('data-posting', '');
+        button.click();
+      })
+      .then(function () { button.disabled = false; });
+  });
+
   // Forms that destroy or resend something ask first.
   document.addEventListener('submit', function (event) {
     var form = event.target;

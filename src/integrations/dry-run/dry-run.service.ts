@@ -11,7 +11,7 @@ import { incomingScriptRequest } from '../incoming/script-request';
 import { IntegrationsService } from '../integrations.service';
 import { defaultRequest, PreparedRequest } from '../outgoing/outgoing-request';
 import { CompiledScript, ScriptFailure } from '../scripts/compiled-script';
-import { compileScript } from '../scripts/script-compiler';
+import { compileScript, sourcePosition } from '../scripts/script-compiler';
 import { ScriptLogLine, ScriptSandbox } from '../scripts/script-sandbox';
 import { readIncomingScriptResult } from '../incoming/incoming-script-result';
 
@@ -75,9 +75,17 @@ export class DryRunService {
       });
     } catch (error) {
       const code = error instanceof ScriptFailure ? error.code : 'error-running-script';
-      const at = error instanceof ScriptFailure ? error.at : undefined;
+      const at = error instanceof ScriptFailure ? this.placeInSource(integration, input.script, error.at) : undefined;
       return answer({ method, result: null, error: { code, message: (error as Error).message, ...at } });
     }
+  }
+
+  /** A failure's place in the compiled script, as a place in the script as written. */
+  private placeInSource(integration: Integration, script: string | undefined, at: { line: number; column: number } | undefined) {
+    if (!at) return undefined;
+    if (integration.skipTranspile === true) return at;
+    const source = script ?? integration.script;
+    return source ? sourcePosition(source, at) : undefined;
   }
 
   /** The compiled script to run: the given one compiled as a save would, or the stored one. */

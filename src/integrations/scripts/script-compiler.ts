@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TransformOptions } from '@babel/core';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { Script } from 'node:vm';
 import { AppConfig } from '../../core/config/app-config';
 import { ScriptError } from '../entities/integration.entity';
@@ -8,7 +9,7 @@ export type CompileResult = { scriptCompiled: string; scriptError: null } | { sc
 
 export const DEFAULT_SCRIPT_ENGINE = 'isolated-vm';
 
-type Transform = (source: string) => string;
+type Transform = (source: string, withMap?: boolean) => { code: string; map?: unknown };
 
 /**
  * Babel and its preset weigh about 50 MB once loaded, and only saving a script needs them: they
@@ -22,7 +23,10 @@ function transpiler(): Transform {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const presetEnv = require('@babel/preset-env') as unknown;
     const options: TransformOptions = { presets: [presetEnv as string], compact: true, minified: true, comments: false, babelrc: false, configFile: false };
-    babelTransform = (source) => babel.transformSync(source, options)?.code ?? source;
+    babelTransform = (source, withMap = false) => {
+      const result = babel.transformSync(source, withMap ? { ...options, sourceMaps: true } : options);
+      return { code: result?.code ?? source, map: result?.map ?? undefined };
+    };
   }
   return babelTransform;
 }
@@ -47,9 +51,24 @@ export function compileScript(source: string, { transpile = true }: { transpile?
       new Script(`(function () {\n${source}\n})`, { filename: 'integration-script.js' });
       return { scriptCompiled: source, scriptError: null };
     }
-    return { scriptCompiled: transpiler()(source), scriptError: null };
+    return { scriptCompiled: transpiler()(source).code, scriptError: null };
   } catch (error) {
     return { scriptCompiled: null, scriptError: asScriptError(error) };
+  }
+}
+
+/**
+ * Where a place in a transpiled script (Babel's output is one minified line) was in its source:
+ * Babel compiles the source again with a source map, only when a run failed and someone asks.
+ */
+export function sourcePosition(source: string, compiled: { line: number; column: number }): { line: number; column: number } | undefined {
+  try {
+    const { map } = transpiler()(source, true);
+    if (!map) return undefined;
+    const found = originalPositionFor(new TraceMap(map as ConstructorParameters<typeof TraceMap>[0]), { line: compiled.line, column: compiled.column - 1 });
+    return found.line === null ? undefined : { line: found.line, column: found.column + 1 };
+  } catch {
+    return undefined;
   }
 }
 

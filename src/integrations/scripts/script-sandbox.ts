@@ -153,7 +153,7 @@ export class ScriptSandbox implements OnModuleDestroy {
       });
       return await work(script, mask);
     } catch (error) {
-      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, mask(error.message));
+      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, mask(error.message), error.at);
       throw error;
     } finally {
       script?.dispose();
