@@ -25,13 +25,14 @@ describe(`history details and recovery (${databaseKind})`, () => {
   it('records the headers a delivery was sent with: the signature headers whole, a credential the script set masked', async () => {
     const script = `class Script {
       prepare_outgoing_request({ request }) {
-        return { ...request, headers: { ...request.headers, Authorization: 'Bearer sk_live_kept_out', 'X-Trace': 'visible' } };
+        return { ...request, headers: { ...request.headers, Authorization: 'Bearer sk_live_kept_out', 'X-Trace': 'visible', 'X-Custom': process.env.SECRET_API_KEY } };
       }
     }`;
-    const { room, integration, path } = await outgoingIn({ scriptEnabled: true, script });
+    const { room, integration, path } = await outgoingIn({ scriptEnabled: true, script, secrets: { API_KEY: 'secret-in-a-plain-header' } });
     await admin.post('/api/v1/chat.postMessage', { roomId: room._id, text: 'with headers' }).expect(200);
     const [arrival] = await eventually(async () => sink.at(path), (a) => a.length === 1);
     expect(arrival.headers.authorization).toBe('Bearer sk_live_kept_out');
+    expect(arrival.headers['x-custom']).toBe('secret-in-a-plain-header');
     const [record] = await eventually(
       () => historyOf(integration._id),
       (h) => h.length === 1 && h[0].step === 'after-http-call',
@@ -39,12 +40,14 @@ describe(`history details and recovery (${databaseKind})`, () => {
     expect(record.requestHeaders).toMatchObject({
       authorization: 'Bearer ***',
       'x-trace': 'visible',
+      // A script secret is masked whatever header it went in.
+      'x-custom': '***',
       'webhook-id': arrival.headers['webhook-id'],
       'webhook-timestamp': arrival.headers['webhook-timestamp'],
       'webhook-signature': arrival.headers['webhook-signature'],
     });
     // (The script's own text, in the integration snapshot, is the script's business: secrets belong in process.env.)
-    expect(JSON.stringify(record.requestHeaders)).not.toContain('sk_live_kept_out');
+    expect(JSON.stringify(record.requestHeaders)).not.toMatch(/sk_live_kept_out|secret-in-a-plain-header/);
   });
 
   it('records the headers an incoming call came with, credentials masked', async () => {

@@ -153,7 +153,9 @@ export class DeliveryExecutor {
       if (made) secrets.push(made);
     }
     if (secrets.length) Object.assign(headers, signatureHeaders(secrets, delivery.messageId, body ?? ''));
-    entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null, requestHeaders: recordedHeaders(headers) });
+    // A script may have put one of its secrets in any header: the history keeps none of them.
+    const recorded = Object.fromEntries(Object.entries(recordedHeaders(headers)).map(([name, value]) => [name, this.sandbox.maskSecrets(integration, value)]));
+    entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null, requestHeaders: recorded });
     return { prepared, url: prepared.url, method: prepared.method, headers, body };
   }
 

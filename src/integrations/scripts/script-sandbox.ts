@@ -64,6 +64,11 @@ export class ScriptSandbox implements OnModuleDestroy {
     return this.using(integration, (script) => script.hasMethod(method));
   }
 
+  /** Masks the integration's script secrets in a text (what its loaded script could have put there); unchanged when no script is loaded. */
+  maskSecrets(integration: Integration, text: string): string {
+    return this.cache.get(integration.id)?.masking.mask(text) ?? text;
+  }
+
   /** How many isolates are alive (or being compiled) now. */
   get size(): number {
     return this.cache.size;
@@ -77,7 +82,7 @@ export class ScriptSandbox implements OnModuleDestroy {
       return await work(await entry.script);
     } catch (error) {
       // A failure's message goes to logs and history: a secret the script put in it does not.
-      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, entry.masking.mask(error.message));
+      if (error instanceof ScriptFailure) throw new ScriptFailure(error.code, entry.masking.mask(error.message), error.at);
       throw error;
     } finally {
       entry.calls -= 1;
