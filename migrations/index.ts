@@ -20,6 +20,7 @@ import { IntegrationStats1763886600000 } from './1763886600000-integration-stats
 import { HookHistorySetting1763886700000 } from './1763886700000-hook-history-setting';
 import { RecordedHeaders1763886800000 } from './1763886800000-recorded-headers';
 import { ImportJobs1763886900000 } from './1763886900000-import-jobs';
+import { CustomHeaders1763887000000 } from './1763887000000-custom-headers';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -48,4 +49,5 @@ export const migrations: Function[] = [
   HookHistorySetting1763886700000,
   RecordedHeaders1763886800000,
   ImportJobs1763886900000,
+  CustomHeaders1763887000000,
 ];

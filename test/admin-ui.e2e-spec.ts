@@ -476,11 +476,15 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.getByLabel('Name', { exact: true }).fill('Made once');
     await page.getByLabel('Channel').fill('#general');
     await page.getByLabel('URLs (one per line)').fill(`${sink.url}/made-once`);
+    await page.getByLabel(/^Headers to send/).fill('X-Team: blue-team-value');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/ui\/integrations\/[^/]+\?notice=Saved/);
     const id = new URL(page.url()).pathname.split('/').pop() as string;
     const secret = await page.locator('#signing-secret').textContent();
     expect(secret).toMatch(/^whsec_/);
+    // The header's name is listed, its value never shown again.
+    expect(await page.locator('#header-names').textContent()).toContain('x-team: ***');
+    expect(await page.content()).not.toContain('blue-team-value');
     await page.reload();
     expect(await page.locator('#signing-secret').count()).toBe(0);
     expect(await page.content()).not.toContain(secret as string);
@@ -499,6 +503,7 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await api.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'signed twice' }).expect(200);
     const [arrival] = await eventually(async () => sink.at('/made-once'), (a) => a.length === 1);
     expect(String(arrival.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(arrival.headers['x-team']).toBe('blue-team-value');
 
     await page.goto(`/ui/integrations/${ids.kept}`);
     const countOf = async (text: string) =>

@@ -25,6 +25,17 @@ function secretsOf(form: Form): Record<string, string | null> | undefined {
   return Object.keys(secrets).length ? secrets : undefined;
 }
 
+/** `Name: value` lines set an outgoing integration's own headers; each ticked `removeHeader` removes one (values never come back to the page). */
+function headersOf(form: Form): Record<string, string | null> | undefined {
+  const headers: Record<string, string | null> = {};
+  for (const line of lines(formText(form, 'headers'))) {
+    const at = line.indexOf(':');
+    headers[at < 0 ? line : line.slice(0, at).trim()] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  for (const name of formList(form, 'removeHeader')) headers[name] = null;
+  return Object.keys(headers).length ? headers : undefined;
+}
+
 /** The API body a create or edit form stands for: the same fields, the same services, the same checks. */
 export function inputFromForm(type: IntegrationType, form: Form): IntegrationInput & Record<string, unknown> {
   const checked = Object.fromEntries(CHECKBOXES.map((name) => [name, formText(form, name) !== ''])) as Record<(typeof CHECKBOXES)[number], boolean>;
@@ -69,6 +80,7 @@ export function inputFromForm(type: IntegrationType, form: Form): IntegrationInp
     retryCount: retryCount === '' || !Number.isFinite(Number(retryCount)) ? undefined : Number(retryCount),
     retryDelay: optional(formText(form, 'retryDelay')),
     impersonateUser: checked.impersonateUser,
+    headers: headersOf(form),
   };
 }
 
@@ -81,12 +93,14 @@ export function formFromIntegration(i: Integration): Record<string, unknown> {
     triggerWords: (i.triggerWords ?? []).join(', '),
     secretNames: i.secretNames ?? [],
     secrets: '',
+    headerNames: i.headerNames ?? [],
+    headers: '',
   };
 }
 
 /** A refused form shown again as it was typed (lists back in their text areas). */
 export function formFromInput(input: IntegrationInput): Record<string, unknown> {
-  return { ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', '), secrets: '' };
+  return { ...input, urls: (input.urls ?? []).join('\n'), triggerWords: (input.triggerWords ?? []).join(', '), secrets: '', headers: '' };
 }
 
 /** Which form field an API error is about, so the page can show it there (unknown: at the top). */
@@ -105,6 +119,7 @@ const FIELD_OF_ERROR: Record<string, string> = {
   'integration-scripts-disabled': 'script',
   'integration-scripts-isolated-vm-disabled': 'script',
   'integration-scripts-vm2-disabled': 'script',
+  'error-invalid-header': 'headers',
 };
 
 export function fieldErrorOf(error: ApiError): { field: string; message: string } {

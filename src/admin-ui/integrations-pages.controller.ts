@@ -275,7 +275,12 @@ interface EditPage extends ShownOnce {
 const pageOf = (id: string) => `/ui/integrations/${id}`;
 
 /** Secrets typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored ones never are). */
-const typedSecrets = (body: Record<string, unknown> | undefined) => ({ secrets: formText(body, 'secrets'), removeSecret: formList(body, 'removeSecret') });
+const typedSecrets = (body: Record<string, unknown> | undefined) => ({
+  secrets: formText(body, 'secrets'),
+  removeSecret: formList(body, 'removeSecret'),
+  headers: formText(body, 'headers'),
+  removeHeader: formList(body, 'removeHeader'),
+});
 
 /** Turned off by Hookline after failing for too long (auto-disable writes rocket.cat as the last editor). */
 const disabledByFailures = (i: Integration) => !i.enabled && i.updatedById === ROCKET_CAT.id;

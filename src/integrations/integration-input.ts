@@ -28,6 +28,8 @@ export interface IntegrationInput {
   target_url?: string | null;
   /** Hookline's script secrets: name → value, or null to delete (names only ever come back). */
   secrets?: Record<string, string | null> | null;
+  /** Hookline's: an outgoing integration's own headers, name → value, or null to remove (names only ever come back). */
+  headers?: Record<string, string | null> | null;
   /** Hookline's own, incoming only: which calls the history keeps; null follows HOOK_HISTORY. */
   hookHistory?: 'all' | 'errors' | 'off' | null;
 }

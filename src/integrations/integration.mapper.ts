@@ -32,6 +32,7 @@ export function toApiIntegration(i: Integration, { withSigningSecret = false, st
     signingSecret: withSigningSecret ? i.signingSecret : null,
     // Names only: a secret's value never leaves the server.
     secrets: i.secretNames?.length ? i.secretNames : null,
+    headers: i.headerNames?.length ? i.headerNames : null,
     stats,
   };
   return {

@@ -33,6 +33,7 @@ import { RocketChatImportService } from './import/rocketchat-import.service';
 import { ImportIntegrations } from './import/import-integrations';
 import { IntegrationExport } from './import/integration-export';
 import { ImportJobs } from './import/import-jobs';
+import { CustomHeaders } from './outgoing/custom-headers';
 import { ImportJob } from './import/import-job.entity';
 import { IncomingCall } from './incoming/incoming-call.entity';
 import { ScriptRevisionLog } from './revisions/script-revision-log';
@@ -41,7 +42,7 @@ import { ScriptRevision } from './revisions/script-revision.entity';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall, ImportJob])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs],
-  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs],
+  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
+  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
 })
 export class IntegrationsModule {}

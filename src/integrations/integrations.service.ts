@@ -16,6 +16,7 @@ import { HistoryRecorder } from './history/history-recorder';
 import { IntegrationInput } from './integration-input';
 import { IntegrationGrants, IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator, ValidOutgoing, isBlank } from './integration-validator';
+import { planHeaders } from './secrets/header-rules';
 import { planSecrets, SecretChanges } from './secrets/secret-rules';
 import { SecretsVault } from './secrets/secrets-vault';
 import { ScriptRevisionLog, scriptChanged, scriptStateOf } from './revisions/script-revision-log';
@@ -142,6 +143,7 @@ export class IntegrationsService {
     if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user');
     const compiled = this.validator.compileIfEnabled(input, engine);
     await this.validator.assertTargets(caller, channel, grants.allIncoming && grants.ownIncoming);
+    refuseHeaders(input);
     const secrets = planSecrets(input.secrets, []);
     return this.insert(caller, {
       type: INCOMING,
@@ -173,19 +175,20 @@ export class IntegrationsService {
     if (!isBlank(input.script)) this.assertEngine(engine);
     const valid = await this.validator.validateOutgoing(grants, input);
     const secrets = planSecrets(input.secrets, []);
+    const headers = planHeaders(input.headers, [], secrets.names);
     return this.insert(caller, {
       type: OUTGOING,
       ...this.outgoingFields(input, valid),
       scriptEngine: engine,
       signingSecret: newSigningSecret(),
-    }, secrets);
+    }, secrets, undefined, headers);
   }
 
   /**
    * Inserts a new integration created by `caller` (an import brings its own id and creator), its
    * secrets and its first script revision, in one transaction.
    */
-  private async insert(caller: User, fields: Partial<Integration>, secrets: SecretChanges, botUserId?: string): Promise<Integration> {
+  private async insert(caller: User, fields: Partial<Integration>, secrets: SecretChanges, botUserId?: string, headers?: SecretChanges): Promise<Integration> {
     const id = fields.id ?? randomId();
     await this.dataSource.transaction(async (m) => {
       // Incoming integrations post as a bot: the post-as user gets the bot role (spec §3.1 step 11).
@@ -195,9 +198,11 @@ export class IntegrationsService {
         createdByUsername: caller.username,
         ...fields,
         secretNames: secrets.names.length ? secrets.names : null,
+        headerNames: headers?.names.length ? headers.names : null,
         id,
       } as QueryDeepPartialEntity<Integration>);
       await this.vault.write(m, id, secrets);
+      if (headers) await this.vault.writeHeaders(m, id, headers);
       await this.revisions.record(m, id, scriptStateOf(fields), caller);
     });
     return (await this.findById(id)) as Integration;
@@ -238,6 +243,7 @@ export class IntegrationsService {
     const hasUsername = Object.prototype.hasOwnProperty.call(input, 'username');
     const postAs = await this.users.findByExactUsername(String(hasUsername ? input.username : current.username));
     if (!postAs) throw ApiError.meteor('error-invalid-post-as-user', 'Invalid Post As User');
+    refuseHeaders(input);
     const secrets = planSecrets(input.secrets, current.secretNames ?? []);
 
     const changes: Partial<Integration> = {
@@ -278,7 +284,8 @@ export class IntegrationsService {
       for (const key of ['script', 'scriptEnabled', 'skipTranspile', 'scriptCompiled', 'scriptError'] as const) delete fields[key];
     }
     const secrets = planSecrets(input.secrets, current.secretNames ?? []);
-    return this.save(caller, current.id, { ...fields, scriptEngine: engine }, { secrets, before: current });
+    const headers = planHeaders(input.headers, current.headerNames ?? [], secrets.names);
+    return this.save(caller, current.id, { ...fields, scriptEngine: engine }, { secrets, headers, before: current });
   }
 
   private outgoingFields(input: IntegrationInput, valid: ValidOutgoing) {
@@ -331,15 +338,17 @@ export class IntegrationsService {
     caller: User,
     id: string,
     changes: Partial<Integration>,
-    { secrets, botUser, before, forceRevision = false }: { secrets?: SecretChanges; botUser?: User; before?: Integration; forceRevision?: boolean } = {},
+    { secrets, headers, botUser, before, forceRevision = false }: { secrets?: SecretChanges; headers?: SecretChanges; botUser?: User; before?: Integration; forceRevision?: boolean } = {},
   ): Promise<Integration> {
     let resumed = false;
     await this.dataSource.transaction(async (m: EntityManager) => {
       if (botUser) await this.users.addRoles(botUser.id, ['bot'], m);
       if (secrets) await this.vault.write(m, id, secrets);
+      if (headers) await this.vault.writeHeaders(m, id, headers);
       await m.update(Integration, { id }, {
         ...changes,
         ...(secrets ? { secretNames: secrets.names.length ? secrets.names : null } : {}),
+        ...(headers ? { headerNames: headers.names.length ? headers.names : null } : {}),
         updatedAt: new Date(),
         updatedById: caller.id,
         updatedByUsername: caller.username,
@@ -619,4 +628,9 @@ export class IntegrationsService {
       throw error;
     }
   }
+}
+
+/** Own headers are sent by outgoing integrations only; an incoming one with some is refused, not silently stripped. */
+function refuseHeaders(input: IntegrationInput): void {
+  if (input.headers && Object.keys(input.headers).length) throw ApiError.meteor('error-invalid-header', 'Only outgoing integrations send headers of their own');
 }

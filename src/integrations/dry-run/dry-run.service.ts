@@ -9,9 +9,10 @@ import { HookBody } from '../incoming/hook-body';
 import { sampleOutgoingPayloads } from '../incoming/hook-samples';
 import { incomingScriptRequest } from '../incoming/script-request';
 import { IntegrationsService } from '../integrations.service';
-import { defaultRequest, PreparedRequest } from '../outgoing/outgoing-request';
+import { DEFAULT_HEADERS, defaultRequest, PreparedRequest } from '../outgoing/outgoing-request';
 import { CompiledScript, ScriptFailure } from '../scripts/compiled-script';
 import { compileScript, sourcePosition } from '../scripts/script-compiler';
+import { withCustomHeaders } from '../secrets/header-rules';
 import { ScriptLogLine, ScriptSandbox } from '../scripts/script-sandbox';
 import { readIncomingScriptResult } from '../incoming/incoming-script-result';
 
@@ -122,7 +123,10 @@ export class DryRunService {
     const data = input.request?.data ?? (toStorable(sampleOutgoingPayloads()[0]) as Record<string, unknown>);
     const fallback = defaultRequest(integration.urls?.[0] ?? 'https://example.invalid/hook', data);
     const prepared = (await script.hasMethod(method)) ? toStorable(await script.call(method, { request: fallback })) : fallback;
-    const request = prepared && typeof prepared === 'object' ? (prepared as PreparedRequest) : null;
+    const scripted = prepared && typeof prepared === 'object' ? (prepared as PreparedRequest) : null;
+    // The integration's own headers would go too; their values are write-only, so they show as ***.
+    const own = Object.fromEntries((integration.headerNames ?? []).map((name) => [name, '***']));
+    const request = scripted && Object.keys(own).length ? { ...scripted, headers: withCustomHeaders(scripted.headers ?? {}, DEFAULT_HEADERS, own) } : scripted;
     let responseResult: unknown;
     if (input.response && request && (await script.hasMethod('process_outgoing_response'))) {
       const { status_code = 200, content = '', headers = {} } = input.response;

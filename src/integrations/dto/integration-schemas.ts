@@ -13,8 +13,8 @@ const strings: Schema = { type: 'array', items: { type: 'string', minLength: 1 }
 const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable: false });
 
 /** Optional fields both integration types accept. */
-// `secrets` is Hookline's own (names and values are checked by planSecrets, whose messages name the secret).
-const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true), secrets: { type: 'object', nullable: true } as Schema };
+// `secrets` and `headers` are Hookline's own (checked by planSecrets and planHeaders, whose messages name the secret or header).
+const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true), secrets: { type: 'object', nullable: true } as Schema, headers: { type: 'object', nullable: true } as Schema };
 
 /** Hookline's own, incoming only: which calls the integration's history keeps (null: HOOK_HISTORY). */
 const hookHistory: Schema = { type: 'string', enum: ['all', 'errors', 'off', null], nullable: true };

@@ -121,6 +121,10 @@ export class Integration {
   @Column({ name: 'secret_names', type: 'text', array: true, nullable: true })
   secretNames: string[] | null;
 
+  /** Outgoing: the names of its own headers (values live sealed in integration_secrets as `header:<name>`). */
+  @Column({ name: 'header_names', type: 'text', array: true, nullable: true })
+  headerNames: string[] | null;
+
   /** The secret a rotation replaced: it signs beside the new one until `previousSigningSecretExpiresAt`. */
   @Column({ name: 'previous_signing_secret', type: 'text', nullable: true })
   previousSigningSecret: string | null;

@@ -1,4 +1,6 @@
 import { recordedHeaders } from '../history/recorded-headers';
+import { withCustomHeaders } from '../secrets/header-rules';
+import { CustomHeaders } from './custom-headers';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { storableString, toStorable } from '../../core/http/storable-text';
@@ -9,7 +11,7 @@ import { IntegrationsService } from '../integrations.service';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 import { ClaimedDelivery } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
-import { defaultRequest, PreparedRequest, requestBody, requestHeaders } from './outgoing-request';
+import { DEFAULT_HEADERS, defaultRequest, PreparedRequest, requestBody, requestHeaders } from './outgoing-request';
 import { OutgoingReplies } from './outgoing-replies';
 import { signatureHeaders, signingSecrets } from './request-signer';
 import { classify } from './response-verdict';
@@ -64,6 +66,7 @@ export class DeliveryExecutor {
     private readonly replies: OutgoingReplies,
     private readonly integrations: IntegrationsService,
     private readonly config: AppConfig,
+    private readonly customHeaders: CustomHeaders,
   ) {}
 
   /** `integration` is the delivery's integration as it is now; null when it no longer exists. */
@@ -142,7 +145,8 @@ export class DeliveryExecutor {
       return undefined;
     }
     const body = requestBody(prepared.data);
-    const headers = requestHeaders(prepared, body);
+    const own = await this.customHeaders.of(integration);
+    const headers = requestHeaders({ ...prepared, headers: withCustomHeaders(prepared.headers ?? {}, DEFAULT_HEADERS, own) }, body);
     if (!headers) {
       entry.step('after-prepare-no-url_or_method', { finished: true, error: true, errorStack: 'auth must be "user:password"' });
       return undefined;
@@ -153,8 +157,12 @@ export class DeliveryExecutor {
       if (made) secrets.push(made);
     }
     if (secrets.length) Object.assign(headers, signatureHeaders(secrets, delivery.messageId, body ?? ''));
-    // A script may have put one of its secrets in any header: the history keeps none of them.
-    const recorded = Object.fromEntries(Object.entries(recordedHeaders(headers)).map(([name, value]) => [name, this.sandbox.maskSecrets(integration, value)]));
+    // The integration's own header values are write-only, and a script may have put one of its
+    // secrets in any header: the history keeps none of them.
+    const ownNames = new Set(integration.headerNames ?? []);
+    const recorded = Object.fromEntries(
+      Object.entries(recordedHeaders(headers)).map(([name, value]) => [name, ownNames.has(name) ? '***' : this.sandbox.maskSecrets(integration, value)]),
+    );
     entry.step('pre-http-call', { url: prepared.url, httpCallData: prepared.data ?? null, requestHeaders: recorded });
     return { prepared, url: prepared.url, method: prepared.method, headers, body };
   }

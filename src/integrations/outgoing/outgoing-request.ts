@@ -13,9 +13,12 @@ export interface PreparedRequest {
   params?: Record<string, unknown>;
 }
 
+/** The headers of the default request, which an integration's own headers replace. */
+export const DEFAULT_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'User-Agent': USER_AGENT });
+
 /** The request made when no script changes it: POST the data to the url. */
 export function defaultRequest(url: string, data: Record<string, unknown>): PreparedRequest {
-  return { params: {}, method: 'POST', url, data, headers: { 'User-Agent': USER_AGENT } };
+  return { params: {}, method: 'POST', url, data, headers: { ...DEFAULT_HEADERS } };
 }
 
 /**

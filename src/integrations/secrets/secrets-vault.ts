@@ -8,9 +8,11 @@ import { SecretChanges } from './secret-rules';
 import { loadSecretsKey } from './secrets-key';
 
 const slot = (integrationId: string, name: string) => `${integrationId}/${name}`;
+/** Header rows share the table; script secret names (capitals) never start like this. */
+const HEADER_PREFIX = 'header:';
 
 /**
- * The owner of `integration_secrets`: values are sealed (AES-256-GCM) before they are written and
+ * The owner of `integration_secrets` (script secrets, and outgoing integrations' own headers): values are sealed (AES-256-GCM) before they are written and
  * opened only for the script sandbox. Nothing here logs a value.
  */
 @Injectable()
@@ -47,9 +49,25 @@ export class SecretsVault implements OnModuleInit {
     );
   }
 
+  /** Writes an outgoing integration's own headers (`header:<name>` rows) inside the caller's transaction. */
+  writeHeaders(m: EntityManager, integrationId: string, changes: SecretChanges): Promise<void> {
+    const prefixed = (name: string) => `${HEADER_PREFIX}${name}`;
+    return this.write(m, integrationId, {
+      set: new Map([...changes.set].map(([name, value]) => [prefixed(name), value])),
+      remove: changes.remove.map(prefixed),
+      names: changes.names.map(prefixed),
+    });
+  }
+
   /** The integration's secrets as its scripts see them: `SECRET_<NAME>` → value. */
   async environment(integrationId: string): Promise<Record<string, string>> {
-    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1`, [integrationId])) as { name: string; value: string }[];
+    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1 AND name NOT LIKE 'header:%'`, [integrationId])) as { name: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [`SECRET_${r.name}`, this.cipher.open(r.value, slot(integrationId, r.name))]));
+  }
+
+  /** An outgoing integration's own headers, opened: name → value as stored (`{{secret:…}}` not yet filled in). */
+  async headers(integrationId: string): Promise<Record<string, string>> {
+    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1 AND name LIKE 'header:%'`, [integrationId])) as { name: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.name.slice(HEADER_PREFIX.length), this.cipher.open(r.value, slot(integrationId, r.name))]));
   }
 }
