@@ -505,6 +505,15 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(String(arrival.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(arrival.headers['x-team']).toBe('blue-team-value');
 
+    // The page's Node.js snippet, run as a receiver would, accepts the real delivery and refuses a changed one.
+    await page.goto(`/ui/integrations/${id}`);
+    const snippet = (await page.locator('pre[data-language="Node.js"]').textContent()) as string;
+    expect(await page.content()).not.toContain(secret as string);
+    const verifiedDelivery = new Function('require', 'process', `${snippet}\nreturn verifiedDelivery;`)(require, { env: { HOOKLINE_SIGNING_SECRET: secret } }) as (body: string, headers: Record<string, unknown>) => { text: string };
+    expect(verifiedDelivery(arrival.body, arrival.headers).text).toBe('signed twice');
+    expect(() => verifiedDelivery(arrival.body.replace('signed twice', 'signed thrice'), arrival.headers)).toThrow();
+    for (const language of ['Python', 'Go', 'PHP']) expect(await page.locator(`pre[data-language="${language}"]`).textContent()).toContain('HOOKLINE_SIGNING_SECRET');
+
     await page.goto(`/ui/integrations/${ids.kept}`);
     const countOf = async (text: string) =>
       ((await api.get('/api/v1/channels.messages', { roomId: 'GENERAL', count: 200 }).expect(200)).body.messages as { msg: string }[]).filter((m) => m.msg === text).length;
@@ -527,6 +536,20 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.reload();
     expect(await page.content()).not.toContain(token);
     expect((await api.get('/api/v1/users.getPersonalAccessTokens').expect(200)).body.tokens.filter((k: { name: string }) => k.name === 'once')).toHaveLength(1);
+  });
+
+  it('shows the event catalog, the chosen event’s example on the outgoing form, and starts Try it from it', async () => {
+    await page.goto('/ui/integrations');
+    await page.getByRole('link', { name: 'Outgoing events' }).click();
+    expect(await page.locator('section.event h2').allTextContents()).toEqual([
+      'Message Sent sendMessage', 'File Uploaded fileUploaded', 'Room Archived roomArchived', 'Room Created roomCreated',
+      'User Joined Room roomJoined', 'User Left Room roomLeft', 'User Created userCreated',
+    ]);
+    await page.goto(`/ui/integrations/${ids.outgoing}`);
+    expect(await page.locator('#event-example pre').textContent()).toContain('"channel_name"');
+    const sample = JSON.parse(await page.getByLabel('Sample (JSON)').inputValue()) as Record<string, unknown>;
+    expect(sample).toMatchObject({ text: expect.any(String), channel_id: expect.any(String), user_name: expect.any(String) });
+    expect(sample).not.toHaveProperty('token');
   });
 
   it('speaks in words: history steps, counts, the event, and a favicon', async () => {

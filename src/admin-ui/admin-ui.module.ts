@@ -9,6 +9,7 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { PostedMessages } from './posted-messages';
 import { RoomsPagesController } from './rooms-pages.controller';
 import { ImportPagesController } from './import-pages.controller';
+import { EventsPageController } from './events-page.controller';
 import { HistoryPagesController } from './history-pages.controller';
 import { IntegrationsPagesController } from './integrations-pages.controller';
 import { SessionController } from './session.controller';
@@ -21,7 +22,7 @@ import { UsersPagesController } from './users-pages.controller';
 /** The admin web UI at /ui: server-rendered pages over the same services (and permissions) as the API. */
 @Module({
   imports: [AuthModule, AuthorizationModule, UsersModule, IntegrationsModule, RoomsModule, MessagesModule],
-  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController, RoomsPagesController, ImportPagesController],
+  controllers: [SessionController, IntegrationsPagesController, HistoryPagesController, UsersPagesController, AccessTokensPagesController, RoomsPagesController, ImportPagesController, EventsPageController],
   providers: [UiSessions, UiSessionGuard, UiPages, UiExceptionFilter, PostedMessages],
   exports: [UiSessionGuard],
 })

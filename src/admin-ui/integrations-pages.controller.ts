@@ -13,6 +13,7 @@ import { ALL_MANAGE_PERMISSIONS, IntegrationPermissions } from '../integrations/
 import { toApiIntegration } from '../integrations/integration.mapper';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { OUTGOING_EVENTS } from '../integrations/outgoing-events';
+import { eventEntry } from '../integrations/outgoing/event-catalog';
 import { toApiScriptRevision } from '../integrations/revisions/script-revision.mapper';
 import { IntegrationStats } from '../integrations/stats/integration-stats';
 import { randomId } from '../core/ids/random-id';
@@ -20,6 +21,7 @@ import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
 import { curlExamples } from './curl-examples';
 import { integrationKind } from './plain-words';
+import { SECRET_VARIABLE, VERIFICATION_SNIPPETS } from './verification-snippets';
 import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
 import { fieldErrorOf, formFromInput, formFromIntegration, inputFromForm } from './integration-form';
@@ -246,7 +248,11 @@ export class IntegrationsPagesController {
         events: Object.keys(OUTGOING_EVENTS),
         retryDelays: RETRY_DELAYS,
         editor: editorBundleBuilt(),
-        sample: form.sample ?? (type === INCOMING ? '{\n  "text": "Hello from Try it"\n}' : ''),
+        eventExample: type === OUTGOING ? exampleOf(form.event) : null,
+        snippets: type === OUTGOING ? VERIFICATION_SNIPPETS : [],
+        snippetSecret: SECRET_VARIABLE,
+        // Try it starts from what this event really sends (the token is added at send time).
+        sample: form.sample ?? (type === INCOMING ? '{\n  "text": "Hello from Try it"\n}' : JSON.stringify(exampleOf(form.event) ?? {}, null, 2)),
       },
       status,
     );
@@ -294,4 +300,12 @@ function withoutEmpty<T extends Record<string, unknown>>(input: T): T {
 function sameScript(a: unknown, b: unknown): boolean {
   const text = (script: unknown) => (typeof script === 'string' ? script.replace(/\r\n?/g, '\n') : '');
   return text(a) === text(b);
+}
+
+/** The catalog's example body of an outgoing event, without the token the integration adds. */
+function exampleOf(event: unknown): Record<string, unknown> | null {
+  const entry = typeof event === 'string' ? eventEntry(event) : undefined;
+  if (!entry) return null;
+  const { token: _token, ...example } = entry.example;
+  return example;
 }

@@ -22,6 +22,7 @@ import { toApiScriptRevision } from './revisions/script-revision.mapper';
 import { IntegrationsService } from './integrations.service';
 import { ImportIntegrations, ImportSource, toApiImportLine } from './import/import-integrations';
 import { IntegrationExport } from './import/integration-export';
+import { EVENT_CATALOG } from './outgoing/event-catalog';
 
 interface ListQuery extends PageQuery {
   name?: string;
@@ -138,6 +139,13 @@ export class IntegrationsController {
   @ApiBodySchema(schemas.dryRunSchema)
   async dryRun(@Body(new AjvSchemaPipe(schemas.dryRunSchema)) body: DryRunInput, @CurrentUser() me: User) {
     return { ...(await this.dryRuns.run(me, body)), success: true };
+  }
+
+  /** Hookline's own: the seven outgoing events, each with a description, the JSON Schema of its body and an example. */
+  @Get('integrations.events')
+  @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
+  events() {
+    return { events: EVENT_CATALOG, success: true };
   }
 
   /** Hookline's own: Rocket.Chat's integrations (its REST API, or exported documents) imported here; `dryRun` plans only. */
