@@ -141,6 +141,19 @@ const entry = (event: DomainEventName, label: string, description: string, requi
   example: { ...TOKEN_EXAMPLE, ...example },
 });
 
+/** A user joining or leaving a room: the same body, the same example. */
+const membershipEntry = (event: 'roomJoined' | 'roomLeft', label: string, what: string): EventEntry =>
+  entry(event, label, `A user ${what} a room the integration listens to.`, ROOM_EVENT_FIELDS, { channel_name: text('absent for direct messages') }, {
+    bot: false,
+    timestamp: '2026-12-07T10:15:00.000Z',
+    channel_id: 'GENERAL',
+    channel_name: 'general',
+    user_id: USER_EXAMPLE._id,
+    user_name: 'jane',
+    user: USER_EXAMPLE,
+    room: ROOM_EXAMPLE,
+  });
+
 /**
  * The seven outgoing events with the body Hookline sends for each (Rocket.Chat's field names),
  * which fields appear when, and an example. Tested against real deliveries of every event
@@ -198,22 +211,8 @@ export const EVENT_CATALOG: readonly EventEntry[] = [
     { channel_name: text('absent for direct messages') },
     { bot: false, channel_id: 'k8Tc3ZSbQdDBv7yXn', channel_name: 'new-project', timestamp: '2026-12-07T10:15:00.000Z', user_id: USER_EXAMPLE._id, user_name: 'jane', owner: USER_EXAMPLE, room: { ...ROOM_EXAMPLE, _id: 'k8Tc3ZSbQdDBv7yXn', name: 'new-project', default: undefined, u: { _id: USER_EXAMPLE._id, username: 'jane' } } },
   ),
-  entry(
-    'roomJoined',
-    'User Joined Room',
-    'A user joined, or was added to, a room the integration listens to.',
-    ROOM_EVENT_FIELDS,
-    { channel_name: text('absent for direct messages') },
-    { bot: false, timestamp: '2026-12-07T10:15:00.000Z', channel_id: 'GENERAL', channel_name: 'general', user_id: USER_EXAMPLE._id, user_name: 'jane', user: USER_EXAMPLE, room: ROOM_EXAMPLE },
-  ),
-  entry(
-    'roomLeft',
-    'User Left Room',
-    'A user left, or was removed from, a room the integration listens to.',
-    ROOM_EVENT_FIELDS,
-    { channel_name: text('absent for direct messages') },
-    { bot: false, timestamp: '2026-12-07T10:15:00.000Z', channel_id: 'GENERAL', channel_name: 'general', user_id: USER_EXAMPLE._id, user_name: 'jane', user: USER_EXAMPLE, room: ROOM_EXAMPLE },
-  ),
+  membershipEntry('roomJoined', 'User Joined Room', 'joined, or was added to'),
+  membershipEntry('roomLeft', 'User Left Room', 'left, or was removed from'),
   entry(
     'userCreated',
     'User Created',
