@@ -8,6 +8,5 @@ if (!url) throw new Error('Set DATABASE_URL to a PostgreSQL database to generate
 
 export default new DataSource({
   ...dataSourceOptions({ url }, 2),
-  migrationsRun: false,
   entities: [`${__dirname}/../../**/*.entity.{ts,js}`],
 });

@@ -15,7 +15,8 @@ export function dataSourceOptions(target: DatabaseTarget, poolSize: number): Pos
     type: 'postgres',
     ...target,
     synchronize: false,
-    migrationsRun: true,
+    // The application migrates under a lock of its own (locked-migrations.ts).
+    migrationsRun: false,
     migrations,
     migrationsTransactionMode: 'each',
     // Names this process's connections: change notifications carry it, so a process skips its own.

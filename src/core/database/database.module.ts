@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { runMigrationsLocked } from './locked-migrations';
 import { AppConfig } from '../config/app-config';
 import { ChangeFeed } from './change-feed';
 import { DatabaseAvailability } from './database-availability';
@@ -62,6 +63,16 @@ export class DatabaseModule {
             retryAttempts: 3,
             retryDelay: 1000,
           }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            try {
+              await runMigrationsLocked(dataSource);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
         }),
       ],
       providers: [EmbeddedDatabaseLifecycle, ChangeFeed, DatabaseAvailability, RowCountsFolder, PreparedStatements],
