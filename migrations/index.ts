@@ -21,6 +21,7 @@ import { HookHistorySetting1763886700000 } from './1763886700000-hook-history-se
 import { RecordedHeaders1763886800000 } from './1763886800000-recorded-headers';
 import { ImportJobs1763886900000 } from './1763886900000-import-jobs';
 import { CustomHeaders1763887000000 } from './1763887000000-custom-headers';
+import { SharedLoginLimits1763887100000 } from './1763887100000-shared-login-limits';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -50,4 +51,5 @@ export const migrations: Function[] = [
   RecordedHeaders1763886800000,
   ImportJobs1763886900000,
   CustomHeaders1763887000000,
+  SharedLoginLimits1763887100000,
 ];

@@ -19,7 +19,8 @@ import { postsAnswer200 } from './core/http/post-answers-200';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './core/http/json-depth';
 import { documentValidatedDtos } from './core/http/dto-openapi';
 import { withReadableOperationIds } from './core/http/openapi-operation-ids';
-import { SharedRateStore } from './core/http/shared-rate-store';
+import { sharedRateStore } from './core/http/shared-rate-store';
+import { RateWindows } from './auth/rate-windows';
 import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
@@ -93,7 +94,9 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
       timeWindow: (request) => limits(request).windowMs,
       allowList: (request) => limits(request).limit === 0,
       keyGenerator: (request) => (isLogin(request) ? `login:${request.ip}` : `hook:${integrationIdOf(request) ?? request.url.split('?')[0]}`),
-      store: SharedRateStore,
+      store: sharedRateStore((key, windowMs) => app.get(RateWindows).hit(key, windowMs)),
+      // A counter that cannot be reached lets the request through: the login itself then answers the outage.
+      skipOnError: true,
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, {
           success: false,

@@ -80,16 +80,16 @@ export class SessionController {
     const refuse = (error: string, status: number) => this.pages.render(request, reply, 'login', { title: 'Log in', next, username, error }, status);
     if (!username) return refuse('Enter your username or e-mail.', 400);
     try {
-      this.throttle.assertAllowed(username, address);
+      await this.throttle.assertAllowed(username, address);
     } catch (error) {
       if (ApiError.is(error)) return refuse(error.message, error.status);
       throw error;
     }
     if (!(await this.sessions.open(request, reply, username, formText(request.body, 'password')))) {
-      this.throttle.failed(username, address);
+      await this.throttle.failed(username, address);
       return refuse('Wrong username or password.', 401);
     }
-    this.throttle.succeeded(username);
+    await this.throttle.succeeded(username);
     return reply.redirect(next, 303);
   }
 

@@ -28,13 +28,13 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Ip() address: string) {
     const identifier = body.user ?? body.username ?? body.email;
     if (!identifier) throw ApiError.invalidParams([ajv.required('user'), ajv.required('username'), ajv.oneOf]);
-    this.throttle.assertAllowed(identifier, address);
+    await this.throttle.assertAllowed(identifier, address);
     const session = await this.auth.login(identifier, body.password);
     if (!session) {
-      this.throttle.failed(identifier, address);
+      await this.throttle.failed(identifier, address);
       throw new ApiError(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' });
     }
-    this.throttle.succeeded(identifier);
+    await this.throttle.succeeded(identifier);
     return { status: 'success', data: { userId: session.user.id, authToken: session.authToken, me: toApiMe(session.user) } };
   }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoginFailure } from './entities/login-failure.entity';
+import { RateWindow } from './entities/rate-window.entity';
+import { RateWindows } from './rate-windows';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -12,9 +15,9 @@ import { TokenAuthGuard } from './token-auth.guard';
 import { TokenStrategy } from './token.strategy';
 
 @Module({
-  imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken])],
+  imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken, LoginFailure, RateWindow])],
   controllers: [AuthController, PersonalAccessTokensController],
-  providers: [AuthService, LoginThrottle, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
-  exports: [AuthService, TokenAuthGuard, LoginThrottle, PersonalAccessTokensService],
+  providers: [AuthService, LoginThrottle, RateWindows, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
+  exports: [AuthService, TokenAuthGuard, LoginThrottle, RateWindows, PersonalAccessTokensService],
 })
 export class AuthModule {}

@@ -1,75 +1,71 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { ApiError } from '../core/http/api-error';
 
-interface Failures {
-  count: number;
-  last: number;
-}
-
-/** At most this many names and addresses are remembered; the oldest are forgotten first. */
-const MAX_TRACKED = 100_000;
+/** Rows older than the block are deleted with every this-many failures. */
+const PRUNE_EVERY = 100;
 
 /**
  * Rocket.Chat's "block failed login attempts": after `perUser` failed logins for one user name,
  * or `perAddress` from one address, further logins for it are refused until `blockMs` have passed
- * since the last failure, even with the right password. A success clears the user's count.
- * Counted in this process.
+ * since the last failure, even with the right password. A success clears the user's count. The
+ * owner of `login_failures`: counted in PostgreSQL, so every process of a cluster holds the same
+ * count (logins are rare; a statement per attempt is cheap).
  */
 @Injectable()
 export class LoginThrottle {
   private readonly logger = new Logger('Login');
-  private readonly byUser = new Map<string, Failures>();
-  private readonly byAddress = new Map<string, Failures>();
+  private failuresSincePrune = 0;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /** Throws Rocket.Chat's `error-login-blocked-for-…` while the user or the address is blocked. */
-  assertAllowed(identifier: string, address: string): void {
-    const { perUser, perAddress } = this.config.loginBlock;
-    if (this.blocked(this.byAddress, address, perAddress)) {
+  async assertAllowed(identifier: string, address: string): Promise<void> {
+    const { perUser, perAddress, blockMs } = this.config.loginBlock;
+    if (perUser <= 0 && perAddress <= 0) return;
+    const rows = (await this.dataSource.query(
+      `SELECT key, failures FROM login_failures WHERE key = ANY($1) AND last_failed_at > now() - $2 * interval '1 millisecond'`,
+      [[addressKey(address), userKey(identifier)], blockMs],
+    )) as { key: string; failures: number }[];
+    const failures = (key: string) => rows.find((r) => r.key === key)?.failures ?? 0;
+    if (perAddress > 0 && failures(addressKey(address)) >= perAddress) {
       throw new ApiError(401, { status: 'error', error: 'error-login-blocked-for-ip', message: 'Login has been temporarily blocked for this IP' });
     }
-    if (this.blocked(this.byUser, userKey(identifier), perUser)) {
+    if (perUser > 0 && failures(userKey(identifier)) >= perUser) {
       throw new ApiError(401, { status: 'error', error: 'error-login-blocked-for-user', message: 'Login has been temporarily blocked for this User' });
     }
   }
 
-  failed(identifier: string, address: string): void {
-    const { perUser, perAddress } = this.config.loginBlock;
-    if (this.count(this.byUser, userKey(identifier), perUser) === perUser) {
-      this.logger.warn(`logins for user "${identifier}" blocked for ${this.config.loginBlock.blockMs / 1000} s after ${perUser} failures`);
+  async failed(identifier: string, address: string): Promise<void> {
+    const { perUser, perAddress, blockMs } = this.config.loginBlock;
+    const counted = [...(perUser > 0 ? [userKey(identifier)] : []), ...(perAddress > 0 ? [addressKey(address)] : [])];
+    if (!counted.length) return;
+    // A failure after the block has run out starts a new count.
+    const rows = (await this.dataSource.query(
+      `INSERT INTO login_failures AS f (key, failures, last_failed_at) SELECT k, 1, now() FROM unnest($1::text[]) AS k
+       ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN f.last_failed_at > now() - $2 * interval '1 millisecond' THEN f.failures + 1 ELSE 1 END, last_failed_at = now()
+       RETURNING key, failures`,
+      [counted, blockMs],
+    )) as { key: string; failures: number }[];
+    for (const { key, failures } of rows) {
+      if (key === userKey(identifier) && failures === perUser) this.logger.warn(`logins for user "${identifier}" blocked for ${blockMs / 1000} s after ${perUser} failures`);
+      if (key === addressKey(address) && failures === perAddress) this.logger.warn(`logins from ${address} blocked for ${blockMs / 1000} s after ${perAddress} failures`);
     }
-    if (this.count(this.byAddress, address, perAddress) === perAddress) {
-      this.logger.warn(`logins from ${address} blocked for ${this.config.loginBlock.blockMs / 1000} s after ${perAddress} failures`);
+    if (++this.failuresSincePrune >= PRUNE_EVERY) {
+      this.failuresSincePrune = 0;
+      await this.dataSource.query(`DELETE FROM login_failures WHERE last_failed_at < now() - $1 * interval '1 millisecond'`, [blockMs]);
     }
   }
 
-  succeeded(identifier: string): void {
-    this.byUser.delete(userKey(identifier));
-  }
-
-  private blocked(map: Map<string, Failures>, key: string, limit: number): boolean {
-    if (limit <= 0) return false;
-    const entry = map.get(key);
-    if (!entry) return false;
-    if (Date.now() - entry.last >= this.config.loginBlock.blockMs) {
-      map.delete(key);
-      return false;
-    }
-    return entry.count >= limit;
-  }
-
-  private count(map: Map<string, Failures>, key: string, limit: number): number {
-    if (limit <= 0) return 0;
-    const now = Date.now();
-    const entry = map.get(key);
-    const count = entry && now - entry.last < this.config.loginBlock.blockMs ? entry.count + 1 : 1;
-    map.delete(key);
-    map.set(key, { count, last: now });
-    if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as string);
-    return count;
+  async succeeded(identifier: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_failures WHERE key = $1`, [userKey(identifier)]);
   }
 }
 
-const userKey = (identifier: string) => identifier.trim().toLowerCase();
+const userKey = (identifier: string) => `user:${identifier.trim().toLowerCase()}`;
+const addressKey = (address: string) => `address:${address}`;

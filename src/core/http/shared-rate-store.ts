@@ -5,13 +5,24 @@ interface Window {
   endsAt: number;
 }
 
+/** A counter every process shares (RateWindows), for keys that must hold cluster-wide. */
+export type ClusterCounter = (key: string, windowMs: number) => Promise<{ current: number; ttl: number }>;
+
 /**
  * A fixed-window counter store for `@fastify/rate-limit` that every route shares. The plugin
  * gives each route a store of its own (`child`), so the two URL forms of one hook would count
  * apart; here `child` returns the same store, and the key alone (the integration id) decides.
- * Counts live in this process, like the plugin's own store.
+ * Keys starting `login:` are counted in PostgreSQL through `counter`, so the login rate holds for
+ * the cluster; the rest (hook calls, thousands a second) live in this process.
  */
+export function sharedRateStore(counter: ClusterCounter) {
+  return class extends SharedRateStore {
+    protected override readonly cluster = counter;
+  };
+}
+
 export class SharedRateStore implements FastifyRateLimitStore {
+  protected readonly cluster: ClusterCounter | undefined = undefined;
   private readonly windows = new Map<string, Window>();
   private readonly windowMs: number;
   private sweepAt = 0;
@@ -23,6 +34,10 @@ export class SharedRateStore implements FastifyRateLimitStore {
 
   /** `timeWindow`: the window of the route being counted (the plugin passes it; routes may differ). */
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = this.windowMs): void {
+    if (this.cluster && key.startsWith('login:')) {
+      this.cluster(key, timeWindow).then((result) => callback(null, result), (error: Error) => callback(error));
+      return;
+    }
     const now = Date.now();
     this.sweep(now);
     let window = this.windows.get(key);
