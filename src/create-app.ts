@@ -21,6 +21,7 @@ import { documentValidatedDtos } from './core/http/dto-openapi';
 import { withReadableOperationIds } from './core/http/openapi-operation-ids';
 import { sharedRateStore } from './core/http/shared-rate-store';
 import { RateWindows } from './auth/rate-windows';
+import { FoldedRateCounter } from './auth/folded-rate-counter';
 import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
@@ -87,6 +88,9 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     // Only routes that ask for it are limited: the /hooks URLs per integration (every URL form of a
     // hook, whatever its ignored user segment says, shares one count), and login per address.
     const isLogin = (request: FastifyRequest) => LOGIN_ROUTES.has(request.routeOptions.url ?? '');
+    // Looked up once, on the first counted request (a hook call must not pay a container lookup).
+    const rateWindows = once(() => app.get(RateWindows));
+    const foldedCounter = once(() => app.get(FoldedRateCounter));
     const limits = (request: FastifyRequest) => (isLogin(request) ? config.loginRateLimit : config.hookRateLimit);
     await app.register(fastifyRateLimit, {
       global: false,
@@ -94,7 +98,10 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
       timeWindow: (request) => limits(request).windowMs,
       allowList: (request) => limits(request).limit === 0,
       keyGenerator: (request) => (isLogin(request) ? `login:${request.ip}` : `hook:${integrationIdOf(request) ?? request.url.split('?')[0]}`),
-      store: sharedRateStore((key, windowMs) => app.get(RateWindows).hit(key, windowMs)),
+      store: sharedRateStore(
+        (key, windowMs) => rateWindows().hit(key, windowMs),
+        (key, windowMs) => foldedCounter().hit(key, windowMs),
+      ),
       // A counter that cannot be reached lets the request through: the login itself then answers the outage.
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
@@ -152,4 +159,10 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   SwaggerModule.setup('api/docs', app, () => withReadableOperationIds(SwaggerModule.createDocument(app, openApi)));
 
   return app;
+}
+
+/** `make`'s value, made on the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoginFailure } from './entities/login-failure.entity';
 import { RateWindow } from './entities/rate-window.entity';
 import { RateWindows } from './rate-windows';
+import { FoldedRateCounter } from './folded-rate-counter';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -17,7 +18,7 @@ import { TokenStrategy } from './token.strategy';
 @Module({
   imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken, LoginFailure, RateWindow])],
   controllers: [AuthController, PersonalAccessTokensController],
-  providers: [AuthService, LoginThrottle, RateWindows, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
-  exports: [AuthService, TokenAuthGuard, LoginThrottle, RateWindows, PersonalAccessTokensService],
+  providers: [AuthService, LoginThrottle, RateWindows, FoldedRateCounter, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService],
+  exports: [AuthService, TokenAuthGuard, LoginThrottle, RateWindows, FoldedRateCounter, PersonalAccessTokensService],
 })
 export class AuthModule {}

@@ -6,14 +6,34 @@ import { DataSource } from 'typeorm';
 const PRUNE_EVERY = 500;
 
 /**
- * The owner of `rate_windows`: fixed-window counters every process shares, one statement a hit
- * (for the login rate per address: logins are rare). Hook calls keep their in-process counter.
+ * The owner of `rate_windows`: fixed-window counters every process shares. The login rate per
+ * address takes one statement a hit (logins are rare); hook calls are folded in by each process
+ * every few hundred milliseconds (FoldedRateCounter).
  */
 @Injectable()
 export class RateWindows {
   private hitsSincePrune = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Adds hits counted elsewhere (FoldedRateCounter) to windows that end at a known time, in one
+   * statement; answers each window's total for the cluster.
+   */
+  async addHits(windows: { key: string; hits: number; endsAt: number }[]): Promise<Map<string, number>> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO rate_windows AS w (key, hits, ends_at)
+       SELECT k, h, to_timestamp(e / 1000.0) FROM unnest($1::text[], $2::int[], $3::float8[]) AS t (k, h, e)
+       ON CONFLICT (key) DO UPDATE SET hits = w.hits + EXCLUDED.hits
+       RETURNING key, hits`,
+      [windows.map((w) => w.key), windows.map((w) => w.hits), windows.map((w) => w.endsAt)],
+    )) as { key: string; hits: number }[];
+    if ((this.hitsSincePrune += windows.length) >= PRUNE_EVERY) {
+      this.hitsSincePrune = 0;
+      await this.dataSource.query(`DELETE FROM rate_windows WHERE ends_at < now()`);
+    }
+    return new Map(rows.map((r) => [r.key, r.hits]));
+  }
 
   /** Counts a hit on `key`; answers the hits in its current window and the milliseconds the window has left. */
   async hit(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {

@@ -7,22 +7,27 @@ interface Window {
 
 /** A counter every process shares (RateWindows), for keys that must hold cluster-wide. */
 export type ClusterCounter = (key: string, windowMs: number) => Promise<{ current: number; ttl: number }>;
+/** A cluster-wide counter judged from memory (FoldedRateCounter), for keys hit thousands of times a second. */
+export type FoldedCounter = (key: string, windowMs: number) => { current: number; ttl: number };
 
 /**
  * A fixed-window counter store for `@fastify/rate-limit` that every route shares. The plugin
  * gives each route a store of its own (`child`), so the two URL forms of one hook would count
  * apart; here `child` returns the same store, and the key alone (the integration id) decides.
- * Keys starting `login:` are counted in PostgreSQL through `counter`, so the login rate holds for
- * the cluster; the rest (hook calls, thousands a second) live in this process.
+ * Keys starting `login:` are counted in PostgreSQL through `counter`, a statement each (logins are
+ * rare); `hook:` keys through `folded` (hook calls, thousands a second: counted in memory, folded
+ * into PostgreSQL every few hundred milliseconds). Both hold for the cluster.
  */
-export function sharedRateStore(counter: ClusterCounter) {
+export function sharedRateStore(counter: ClusterCounter, folded: FoldedCounter) {
   return class extends SharedRateStore {
     protected override readonly cluster = counter;
+    protected override readonly folded = folded;
   };
 }
 
 export class SharedRateStore implements FastifyRateLimitStore {
   protected readonly cluster: ClusterCounter | undefined = undefined;
+  protected readonly folded: FoldedCounter | undefined = undefined;
   private readonly windows = new Map<string, Window>();
   private readonly windowMs: number;
   private sweepAt = 0;
@@ -36,6 +41,10 @@ export class SharedRateStore implements FastifyRateLimitStore {
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = this.windowMs): void {
     if (this.cluster && key.startsWith('login:')) {
       this.cluster(key, timeWindow).then((result) => callback(null, result), (error: Error) => callback(error));
+      return;
+    }
+    if (this.folded && key.startsWith('hook:')) {
+      callback(null, this.folded(key, timeWindow));
       return;
     }
     const now = Date.now();
