@@ -16,7 +16,7 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
     await cleanup();
   });
 
-  it('never prints passwords, login tokens, hook tokens, outgoing tokens or script secrets, even at debug level', async () => {
+  it('never prints passwords, login tokens, hook tokens, outgoing tokens, script secrets or custom header values, even at debug level', async () => {
     const admin = await adminOf(server.url);
     const password = 'Sup3r-Secret-Passw0rd';
     await admin.post('/api/v1/users.create', { username: 'logged', name: 'L', email: 'l@example.com', password });
@@ -30,7 +30,10 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
     const outgoing = (await admin.post('/api/v1/integrations.create', {
       type: 'webhook-outgoing', name: 'o', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
       urls: ['http://127.0.0.1:9/x'], scriptEnabled: false, token: 'outgoing-token-value-123',
+      headers: { Authorization: 'Bearer header-value-kept-out-of-logs' },
     })).integration;
+    // A delivery with that header is attempted (and fails, logging a warning).
+    await admin.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: 'to nowhere' });
     const scriptSecret = 'sk-live-logged-by-a-script';
     const scripted = (await admin.post('/api/v1/integrations.create', {
       type: 'webhook-incoming', name: 's', enabled: true, username: 'rocket.cat', channel: '#general', scriptEnabled: true,
@@ -42,7 +45,7 @@ describe(`secrets stay out of the logs (${databaseKind})`, () => {
     const output = server.output();
     expect(output).toContain('the key is ***');
     expect(output).toContain('request completed');
-    for (const secret of [password, authToken, hook.token, hook.token.slice(0, 40), 'outgoing-token-value-123', outgoing.signingSecret, scriptSecret]) {
+    for (const secret of [password, authToken, hook.token, hook.token.slice(0, 40), 'outgoing-token-value-123', outgoing.signingSecret, scriptSecret, 'header-value-kept-out-of-logs']) {
       expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
     }
   });

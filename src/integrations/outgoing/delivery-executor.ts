@@ -35,6 +35,17 @@ const PAUSED: AttemptOutcome = { retryInMs: Number.POSITIVE_INFINITY, paused: tr
 export type Attempt = { outcome: AttemptOutcome; history?: HistoryEntry } | { broken: Error; history: HistoryEntry };
 
 const FINISHED: AttemptOutcome = { finished: true };
+
+/** An attempt cut short because this process is stopping: the delivery is handed back, not failed. */
+export class ProcessStopping extends Error {
+  constructor(reason: string) {
+    super(`not sent: this process is stopping (${reason})`);
+    this.name = 'ProcessStopping';
+  }
+}
+
+/** undici's errors for a client that was closed or destroyed before or while the request went. */
+const clientClosed = (error: Error) => ['UND_ERR_CLOSED', 'UND_ERR_DESTROYED'].includes((error as Error & { code?: string }).code ?? '');
 /** An HTTP call still waiting after this long gets its `pre-http-call` step written, so the history shows it. */
 const SHOW_RUNNING_AFTER_MS = 1000;
 const PARSED_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
@@ -95,6 +106,9 @@ export class DeliveryExecutor {
     if (!request) return FINISHED;
 
     const sent = await this.send(entry, request);
+    // This process's HTTP client closed under the attempt (it is stopping): nothing went out, so
+    // nothing failed; another process makes the delivery, with the same webhook-id.
+    if ('error' in sent && clientClosed(sent.error)) throw new ProcessStopping(sent.error.message);
     if ('error' in sent) {
       // Rocket.Chat stops here; we retry network errors and timeouts like failed calls.
       entry.step('after-http-call', { httpError: { name: sent.error.name, message: sent.error.message }, httpResult: null });

@@ -5,7 +5,7 @@ import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/datab
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { MetricsService } from '../../metrics/metrics.service';
 import { IntegrationsService } from '../integrations.service';
-import { AttemptOutcome, DeliveryExecutor } from './delivery-executor';
+import { AttemptOutcome, DeliveryExecutor, ProcessStopping } from './delivery-executor';
 import { HistoryEntry } from '../history/history-recorder';
 import { AttemptFact } from '../stats/integration-stats';
 import { ClaimedDelivery, DeliveryQueue, LEASE_MS } from './delivery-queue';
@@ -262,6 +262,12 @@ export class DeliveryWorker extends PollingLoop {
     try {
       // Read as the attempt starts (from memory while unchanged): it may have been disabled while the row waited.
       const attempt = await this.executor.attempt(delivery, await this.integrations.cachedById(delivery.integrationId));
+      if ('broken' in attempt && attempt.broken instanceof ProcessStopping) {
+        // Handed back at once: another process makes it now (the same row, so the same webhook-id).
+        this.logger.log(`delivery ${delivery.id}: ${attempt.broken.message}; handed back`);
+        this.leased.delete(delivery.id);
+        return { written: this.queue.release([delivery.id]).then(() => this.queue.announce(), failed) };
+      }
       if ('broken' in attempt) {
         // The lease stays until it runs out: the delivery is made again then.
         failed(attempt.broken);

@@ -80,6 +80,13 @@ export class OutgoingDispatcher extends PollingLoop {
   override async onApplicationShutdown(): Promise<void> {
     this.gathering?.();
     await super.onApplicationShutdown();
+    // Events this process committed and had not dispatched yet (its last requests) would wait for
+    // another process's start-up or busy-time check: queue their deliveries now, for any process.
+    const events = this.local.splice(0);
+    if (!events.length) return;
+    await this.queueDeliveries(events, { forThisProcess: false }).catch((error: Error) =>
+      this.logger.warn(`${events.length} events left for another process to dispatch: ${error.message}`),
+    );
   }
 
   /**
@@ -142,9 +149,9 @@ export class OutgoingDispatcher extends PollingLoop {
   }
 
   /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
-  private async queueDeliveries(events: PendingEvent[]): Promise<void> {
+  private async queueDeliveries(events: PendingEvent[], { forThisProcess = true } = {}): Promise<void> {
     const jobs = await this.dispatch(events);
-    const takes = this.worker.wouldTake(jobs.map((job) => job.url));
+    const takes = forThisProcess ? this.worker.wouldTake(jobs.map((job) => job.url)) : jobs.map(() => false);
     jobs.forEach((job, i) => (job.leased = takes[i]));
     const queued = await this.outbox.takeWith<QueuedRow>(
       events.map((e) => e.id),
