@@ -8,9 +8,9 @@ import { UiExceptionFilter } from './ui-exception.filter';
 import { UiPages } from './ui-pages';
 import { setFlash, takeFlash } from './ui-flash';
 import { formText, UiRequest } from './ui-request';
+import { UiRoute } from './ui-route.decorator';
 
 const TOKENS_PAGE = '/ui/account/tokens';
-import { UiRoute } from './ui-route.decorator';
 
 /** The caller's personal access tokens (Rocket.Chat's users.*PersonalAccessToken), for scripts and CI. */
 @UiRoute()

@@ -105,7 +105,7 @@ export class IntegrationsPagesController {
       if (created.type === OUTGOING) setFlash(request, reply, pageOf(created.id), { signingSecret: created.signingSecret });
       return this.pages.redirect(request, reply, pageOf(created.id), 'Saved.');
     } catch (error) {
-      return this.refused(request, reply, error, { form: { ...formFromInput(input), ...typedSecrets(request.body) }, isNew: true });
+      return this.refused(request, reply, error, { form: { ...formFromInput(input), ...typedWriteOnly(request.body) }, isNew: true });
     }
   }
 
@@ -125,7 +125,7 @@ export class IntegrationsPagesController {
       await this.integrations.update(me, updatePipe.transform(withoutEmpty(input)) as typeof input);
       return this.pages.redirect(request, reply, `/ui/integrations/${id}`, 'Saved.');
     } catch (error) {
-      return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input), ...typedSecrets(request.body) } });
+      return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input), ...typedWriteOnly(request.body) } });
     }
   }
 
@@ -157,7 +157,7 @@ export class IntegrationsPagesController {
     const integration = await this.integrations.get(me, id);
     const sample = formText(request.body, 'sample');
     // Every field as typed, saved or not: Try it must not lose an unsaved edit.
-    const form = { ...formFromIntegration(integration), ...formFromInput(inputFromForm(integration.type, request.body)), ...typedSecrets(request.body), sample };
+    const form = { ...formFromIntegration(integration), ...formFromInput(inputFromForm(integration.type, request.body)), ...typedWriteOnly(request.body), sample };
     let parsed: unknown;
     try {
       parsed = sample.trim() ? JSON.parse(sample) : undefined;
@@ -280,8 +280,8 @@ interface EditPage extends ShownOnce {
 
 const pageOf = (id: string) => `/ui/integrations/${id}`;
 
-/** Secrets typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored ones never are). */
-const typedSecrets = (body: Record<string, unknown> | undefined) => ({
+/** Secrets and headers typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored values never are). */
+const typedWriteOnly = (body: Record<string, unknown> | undefined) => ({
   secrets: formText(body, 'secrets'),
   removeSecret: formList(body, 'removeSecret'),
   headers: formText(body, 'headers'),

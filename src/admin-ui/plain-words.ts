@@ -1,17 +1,8 @@
 import { INCOMING, IntegrationType } from '../integrations/entities/integration.entity';
+import { eventEntry } from '../integrations/outgoing/event-catalog';
 
-/** Rocket.Chat's admin names for the outgoing events, shown beside the API value. */
-const EVENT_LABELS: Record<string, string> = {
-  sendMessage: 'Message Sent',
-  fileUploaded: 'File Uploaded',
-  roomArchived: 'Room Archived',
-  roomCreated: 'Room Created',
-  roomJoined: 'User Joined Room',
-  roomLeft: 'User Left Room',
-  userCreated: 'User Created',
-};
-
-export const eventLabel = (event: unknown): string => (typeof event === 'string' ? (EVENT_LABELS[event] ?? event) : '');
+/** Rocket.Chat's admin name for an outgoing event (the event catalog's label), shown beside the API value; unknown ones as they are. */
+export const eventLabel = (event: unknown): string => (typeof event === 'string' ? (eventEntry(event)?.label ?? event) : '');
 
 export const integrationKind = (type: IntegrationType): string => (type === INCOMING ? 'incoming webhook' : 'outgoing webhook');
 

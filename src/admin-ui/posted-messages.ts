@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MessagesService } from '../messages/messages.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { User } from '../users/entities/user.entity';
+import { shownRoomName } from './rooms-pages.controller';
 
 /** A message an incoming call posted, as the history page shows it: its text and room, if the reader may see that room. */
 export interface PostedMessage {
@@ -29,7 +30,7 @@ export class PostedMessages {
         // Nobody reads a room through the history that their own access would not open.
         const room = await this.rooms.findAccessible(reader, { roomId: message.roomId }).catch(() => null);
         if (!room) return { id, readable: false };
-        return { id, readable: true, text: message.msg, roomId: room.id, roomName: room.name ?? room.fname ?? room.id, at: message.ts };
+        return { id, readable: true, text: message.msg, roomId: room.id, roomName: shownRoomName(room), at: message.ts };
       }),
     );
   }

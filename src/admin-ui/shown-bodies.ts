@@ -1,3 +1,5 @@
+import { jsonOrUndefined } from '../core/http/json-or-undefined';
+
 /**
  * Bodies as a person reads them in the history. The API keeps Rocket.Chat's stored formats
  * (`httpResult` is the answer as JSON text, so a text answer arrives quoted and escaped); the page
@@ -7,7 +9,7 @@
 /** The target's answer as it sent it: a JSON text holding a string is that string; JSON, pretty. */
 export function responseAsSent(httpResult: unknown): string {
   if (typeof httpResult !== 'string') return '';
-  const parsed = parseJson(httpResult);
+  const parsed = jsonOrUndefined(httpResult);
   if (parsed === undefined) return httpResult;
   if (typeof parsed === 'string') return pretty(parsed);
   return JSON.stringify(parsed, null, 2);
@@ -27,14 +29,6 @@ export function requestBodyDecoded(body: unknown, contentType: unknown): string 
 }
 
 function pretty(text: string): string {
-  const parsed = parseJson(text);
+  const parsed = jsonOrUndefined(text);
   return parsed !== undefined && typeof parsed === 'object' && parsed !== null ? JSON.stringify(parsed, null, 2) : text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

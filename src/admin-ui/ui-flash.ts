@@ -1,9 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { SecretCipher } from '../integrations/secrets/secret-cipher';
 import { UiRequest } from './ui-request';
 
 const FLASH_COOKIE = 'hookline_flash';
 const FLASH_MAX_AGE_S = 300;
+/** The cipher's authenticated slot: a value sealed for anything else does not open as a flash. */
+const FLASH_SLOT = 'hookline-ui-flash';
 
 /** What one page hands the next after a redirect: things to show once (a new secret or token, a test's answer). */
 export type Flash = Record<string, unknown>;
@@ -19,10 +22,7 @@ export const flashKeyFor = (sessionToken: string): Buffer => createHmac('sha256'
  */
 export function setFlash(request: UiRequest, reply: FastifyReply, path: string, flash: Flash): void {
   if (!request.flashKey) return;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', request.flashKey, iv);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify({ path, flash }), 'utf8'), cipher.final()]);
-  const value = [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
+  const value = new SecretCipher(request.flashKey).seal(JSON.stringify({ path, flash }), FLASH_SLOT);
   reply.setCookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/ui', maxAge: FLASH_MAX_AGE_S });
 }
 
@@ -38,10 +38,7 @@ export function takeFlash(request: UiRequest, reply: FastifyReply, path: string)
 
 function open(value: string, key: Buffer): { path: string; flash: Flash } | undefined {
   try {
-    const [iv, tag, sealed] = value.split('.').map((part) => Buffer.from(part, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAuthTag(tag);
-    return JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8')) as { path: string; flash: Flash };
+    return JSON.parse(new SecretCipher(key).open(value, FLASH_SLOT)) as { path: string; flash: Flash };
   } catch {
     // Another session's, tampered with or cut: nothing to show.
     return undefined;

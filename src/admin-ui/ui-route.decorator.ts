@@ -9,7 +9,7 @@ export interface UiRouteOptions {
   anonymous?: boolean;
   /**
    * Takes multipart/form-data (a file upload), whose fields the guard cannot read before the
-   * handler streams them: the handler checks the form token itself (`checkMultipartCsrf`), from
+   * handler streams them: the handler checks the form token itself (`multipartCsrfMatches`), from
    * the first part, before it reads a file.
    */
   multipart?: boolean;

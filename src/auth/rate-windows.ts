@@ -28,10 +28,7 @@ export class RateWindows {
        RETURNING key, hits`,
       [windows.map((w) => w.key), windows.map((w) => w.hits), windows.map((w) => w.endsAt)],
     )) as { key: string; hits: number }[];
-    if ((this.hitsSincePrune += windows.length) >= PRUNE_EVERY) {
-      this.hitsSincePrune = 0;
-      await this.dataSource.query(`DELETE FROM rate_windows WHERE ends_at < now()`);
-    }
+    await this.pruneAfter(windows.length);
     return new Map(rows.map((r) => [r.key, r.hits]));
   }
 
@@ -45,10 +42,14 @@ export class RateWindows {
        RETURNING hits, greatest(0, ceil(extract(epoch FROM (ends_at - now())) * 1000))::int AS ttl`,
       [key, windowMs],
     )) as { hits: number; ttl: number }[];
-    if (++this.hitsSincePrune >= PRUNE_EVERY) {
-      this.hitsSincePrune = 0;
-      await this.dataSource.query(`DELETE FROM rate_windows WHERE ends_at < now()`);
-    }
+    await this.pruneAfter(1);
     return { current: row.hits, ttl: row.ttl };
+  }
+
+  /** Deletes ended windows once every PRUNE_EVERY hits counted. */
+  private async pruneAfter(hits: number): Promise<void> {
+    if ((this.hitsSincePrune += hits) < PRUNE_EVERY) return;
+    this.hitsSincePrune = 0;
+    await this.dataSource.query(`DELETE FROM rate_windows WHERE ends_at < now()`);
   }
 }

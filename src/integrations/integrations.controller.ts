@@ -153,8 +153,7 @@ export class IntegrationsController {
   @ApiBodySchema(schemas.importIntegrationsSchema)
   @RequirePermissions(MANAGE.allIncoming, MANAGE.allOutgoing)
   async import(@Body(new AjvSchemaPipe(schemas.importIntegrationsSchema)) body: ImportBody, @CurrentUser() me: User) {
-    await this.imports.assertMayImport(me);
-    const { lines, summary } = await this.imports.run(me, await this.imports.documentsOf(importSourceOf(body)), body.dryRun === true);
+    const { lines, summary } = await this.imports.importFrom(me, () => importSourceOf(body), body.dryRun === true);
     return { dryRun: body.dryRun === true, integrations: lines.map(toApiImportLine), summary, success: true };
   }
 

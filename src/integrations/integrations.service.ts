@@ -197,8 +197,8 @@ export class IntegrationsService {
         createdById: caller.id,
         createdByUsername: caller.username,
         ...fields,
-        secretNames: secrets.names.length ? secrets.names : null,
-        headerNames: headers?.names.length ? headers.names : null,
+        secretNames: storedNames(secrets),
+        headerNames: headers ? storedNames(headers) : null,
         id,
       } as QueryDeepPartialEntity<Integration>);
       await this.vault.write(m, id, secrets);
@@ -347,8 +347,8 @@ export class IntegrationsService {
       if (headers) await this.vault.writeHeaders(m, id, headers);
       await m.update(Integration, { id }, {
         ...changes,
-        ...(secrets ? { secretNames: secrets.names.length ? secrets.names : null } : {}),
-        ...(headers ? { headerNames: headers.names.length ? headers.names : null } : {}),
+        ...(secrets ? { secretNames: storedNames(secrets) } : {}),
+        ...(headers ? { headerNames: storedNames(headers) } : {}),
         updatedAt: new Date(),
         updatedById: caller.id,
         updatedByUsername: caller.username,
@@ -634,3 +634,6 @@ export class IntegrationsService {
 function refuseHeaders(input: IntegrationInput): void {
   if (input.headers && Object.keys(input.headers).length) throw ApiError.meteor('error-invalid-header', 'Only outgoing integrations send headers of their own');
 }
+
+/** The names a plan leaves, as the integration row keeps them (none: null). */
+const storedNames = (changes: SecretChanges): string[] | null => (changes.names.length ? changes.names : null);

@@ -44,8 +44,25 @@ export class ImportIntegrations {
     if (!grants.allIncoming || !grants.allOutgoing) throw ApiError.forbidden();
   }
 
+  /**
+   * Imports (or, with `dryRun`, plans) what the source holds. The permission comes first, before
+   * the request is read (`sourceOf`) and before any request is made to a server on the caller's behalf.
+   */
+  async importFrom(caller: User, sourceOf: () => ImportSource, dryRun: boolean): Promise<{ documents: SourceDocument[]; lines: ImportLine[]; summary: ImportSummary }> {
+    await this.assertMayImport(caller);
+    const documents = await this.documentsOf(sourceOf());
+    const lines = await this.importer.run(documents, { dryRun, actor: caller });
+    return { documents, lines, summary: summaryOf(lines) };
+  }
+
+  /** The admin UI's first step: the plan (a dry run), kept as a job with its documents until applied. */
+  async planJob(caller: User, source: ImportSource, label: string): Promise<string> {
+    const { documents, lines } = await this.importFrom(caller, () => source, true);
+    return this.jobs.plan(caller, label, documents, lines);
+  }
+
   /** The source's documents; a source that cannot be read is a 400 saying why in one line. */
-  async documentsOf(source: ImportSource): Promise<SourceDocument[]> {
+  private async documentsOf(source: ImportSource): Promise<SourceDocument[]> {
     try {
       if ('documents' in source) return source.documents.map((d) => plainJson(d) as SourceDocument);
       if ('exportText' in source) return parseExport(source.exportText, source.name);
@@ -54,19 +71,6 @@ export class ImportIntegrations {
       if (error instanceof ImportSourceError) throw ApiError.failure(error.message);
       throw error;
     }
-  }
-
-  async run(caller: User, documents: SourceDocument[], dryRun: boolean, onProgress?: (done: number) => Promise<void>): Promise<{ lines: ImportLine[]; summary: ImportSummary }> {
-    await this.assertMayImport(caller);
-    const lines = await this.importer.run(documents, { dryRun, actor: caller, onProgress });
-    return { lines, summary: summaryOf(lines) };
-  }
-
-  /** The admin UI's first step: the plan (a dry run), kept as a job with its documents until applied. */
-  async planJob(caller: User, source: ImportSource, label: string): Promise<string> {
-    const documents = await this.documentsOf(source);
-    const { lines } = await this.run(caller, documents, true);
-    return this.jobs.plan(caller, label, documents, lines);
   }
 
   /**

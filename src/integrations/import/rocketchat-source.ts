@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { jsonOrUndefined } from '../../core/http/json-or-undefined';
 
 /** A failure to read the source, said in one line. */
 export class ImportSourceError extends Error {
@@ -72,17 +73,9 @@ export async function fetchIntegrations(baseUrl: string, userId: string, token: 
     }
     if (response.status === 401) throw new ImportSourceError(`${baseUrl} refused the user id and token (401): give a Rocket.Chat admin's personal access token`);
     if (response.status === 403) throw new ImportSourceError(`${baseUrl} answered 403: the user needs the manage-incoming-integrations and manage-outgoing-integrations permissions`);
-    const body = parseJson(response.body) as { integrations?: unknown; total?: number } | undefined;
+    const body = jsonOrUndefined(response.body) as { integrations?: unknown; total?: number } | undefined;
     if (response.status >= 300 || !body || !Array.isArray(body.integrations)) throw new ImportSourceError(`${url} answered ${response.status} without a list of integrations`);
     all.push(...(body.integrations as SourceDocument[]));
     if (body.integrations.length < pageSize || (typeof body.total === 'number' && all.length >= body.total)) return all;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -23,7 +23,7 @@ export class CustomHeaders {
     const version = integration.updatedAt.getTime();
     const cached = this.cache.get(integration.id);
     if (cached?.version === version) return cached.headers;
-    const headers = Promise.all([this.vault.headers(integration.id), this.vault.environment(integration.id)]).then(([own, environment]) => withSecretsFilledIn(own, environment));
+    const headers = this.vault.headersAndEnvironment(integration.id).then(({ headers: own, environment }) => withSecretsFilledIn(own, environment));
     this.cache.delete(integration.id);
     this.cache.set(integration.id, { version, headers });
     headers.catch(() => this.cache.delete(integration.id));

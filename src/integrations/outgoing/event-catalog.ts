@@ -85,6 +85,8 @@ const MESSAGE_FIELDS = {
   user_name: text('the author'),
   text: text('the message text'),
 };
+/** Rooms of direct messages have no name. */
+const CHANNEL_NAME = { channel_name: text('absent for direct messages') };
 const MESSAGE_OPTIONAL = { channel_name: text('absent in direct messages'), alias: text('when the message has one') };
 
 const ROOM_EVENT_FIELDS = {
@@ -143,7 +145,7 @@ const entry = (event: DomainEventName, label: string, description: string, requi
 
 /** A user joining or leaving a room: the same body, the same example. */
 const membershipEntry = (event: 'roomJoined' | 'roomLeft', label: string, what: string): EventEntry =>
-  entry(event, label, `A user ${what} a room the integration listens to.`, ROOM_EVENT_FIELDS, { channel_name: text('absent for direct messages') }, {
+  entry(event, label, `A user ${what} a room the integration listens to.`, ROOM_EVENT_FIELDS, CHANNEL_NAME, {
     bot: false,
     timestamp: '2026-12-07T10:15:00.000Z',
     channel_id: 'GENERAL',
@@ -200,7 +202,7 @@ export const EVENT_CATALOG: readonly EventEntry[] = [
     'Room Archived',
     'A room was archived (every archived room: the event has no channel filter).',
     ROOM_EVENT_FIELDS,
-    { channel_name: text('absent for direct messages') },
+    CHANNEL_NAME,
     { bot: false, timestamp: '2026-12-07T10:15:00.000Z', channel_id: 'k8Tc3ZSbQdDBv7yXn', channel_name: 'old-project', user_id: USER_EXAMPLE._id, user_name: 'jane', user: USER_EXAMPLE, room: { ...ROOM_EXAMPLE, _id: 'k8Tc3ZSbQdDBv7yXn', name: 'old-project', default: undefined, archived: true } },
   ),
   entry(
@@ -208,7 +210,7 @@ export const EVENT_CATALOG: readonly EventEntry[] = [
     'Room Created',
     'A channel or private group was created (every new room: the event has no channel filter).',
     { bot: { const: false }, channel_id: text(), timestamp: time('created'), user_id: text('the owner'), user_name: text('the owner'), owner: USER, room: ROOM },
-    { channel_name: text('absent for direct messages') },
+    CHANNEL_NAME,
     { bot: false, channel_id: 'k8Tc3ZSbQdDBv7yXn', channel_name: 'new-project', timestamp: '2026-12-07T10:15:00.000Z', user_id: USER_EXAMPLE._id, user_name: 'jane', owner: USER_EXAMPLE, room: { ...ROOM_EXAMPLE, _id: 'k8Tc3ZSbQdDBv7yXn', name: 'new-project', default: undefined, u: { _id: USER_EXAMPLE._id, username: 'jane' } } },
   ),
   membershipEntry('roomJoined', 'User Joined Room', 'joined, or was added to'),

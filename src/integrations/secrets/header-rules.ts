@@ -1,5 +1,5 @@
 import { ApiError } from '../../core/http/api-error';
-import { SecretChanges } from './secret-rules';
+import { planNamedValues, SecretChanges } from './secret-rules';
 
 /** RFC 9110's token: the characters a header name may have. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -15,38 +15,34 @@ const invalid = (reason: string) => ApiError.meteor('error-invalid-header', reas
 
 /**
  * Checks a request's `headers` (outgoing integrations; Hookline's own) against the names an
- * integration has, as script secrets are checked: absent changes nothing; a name mapped to a
- * string sets it, to null removes it. Names are kept in lower case (HTTP's are case-blind).
- * A value may name script secrets, which must exist once the same request is applied.
+ * integration has, as script secrets are checked (planNamedValues). Names are kept in lower case
+ * (HTTP's are case-blind). A value may name script secrets, which must exist once the same
+ * request is applied.
  */
 export function planHeaders(input: unknown, current: readonly string[], secretNames: readonly string[]): SecretChanges {
-  const names = new Set(current);
-  const changes: SecretChanges = { set: new Map(), remove: [], names: [...current].sort() };
-  if (input === undefined || input === null) return changes;
-  if (typeof input !== 'object' || Array.isArray(input)) throw invalid('headers must be an object of header names and values');
-  for (const [given, value] of Object.entries(input as Record<string, unknown>)) {
-    if (!HEADER_NAME.test(given) || given.length > MAX_NAME_CHARS) throw invalid(`"${given}" is not a valid header name`);
-    const name = given.toLowerCase();
-    if (OWNED.has(name)) throw invalid(`Hookline sets the ${given} header itself; it cannot be set here`);
-    if (changes.set.has(name) || changes.remove.includes(name)) throw invalid(`The header ${given} is given twice`);
-    if (value === null) {
-      changes.remove.push(name);
-      names.delete(name);
-      continue;
-    }
-    if (typeof value !== 'string') throw invalid(`The value of the header ${given} must be a string or null`);
-    // Beyond CR, LF and NUL: other control characters, and anything past Latin-1 (a NUL in a JSON body arrives as U+FFFD), which HTTP cannot carry.
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw invalid(`The value of the header ${given} may not hold a line break, NUL or any character a header cannot carry`);
-    if (Buffer.byteLength(value, 'utf8') > MAX_HEADER_BYTES) throw invalid(`The value of the header ${given} is longer than ${MAX_HEADER_BYTES} bytes`);
-    for (const [, secret] of value.matchAll(SECRET_REFERENCE)) {
-      if (!secretNames.includes(secret)) throw invalid(`The header ${given} names the script secret ${secret}, which this integration does not have`);
-    }
-    changes.set.set(name, value);
-    names.add(name);
-  }
-  if (names.size > MAX_HEADERS) throw invalid(`An integration sends at most ${MAX_HEADERS} headers of its own`);
-  changes.names = [...names].sort();
-  return changes;
+  return planNamedValues(input, current, {
+    invalid,
+    notAnObject: 'headers must be an object of header names and values',
+    nameOf(given) {
+      if (!HEADER_NAME.test(given) || given.length > MAX_NAME_CHARS) throw invalid(`"${given}" is not a valid header name`);
+      const name = given.toLowerCase();
+      if (OWNED.has(name)) throw invalid(`Hookline sets the ${given} header itself; it cannot be set here`);
+      return name;
+    },
+    // Two spellings of one header (names are case-blind).
+    givenTwice: (given) => `The header ${given} is given twice`,
+    checkValue(given, value): asserts value is string {
+      if (typeof value !== 'string') throw invalid(`The value of the header ${given} must be a string or null`);
+      // Beyond CR, LF and NUL: other control characters, and anything past Latin-1 (a NUL in a JSON body arrives as U+FFFD), which HTTP cannot carry.
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw invalid(`The value of the header ${given} may not hold a line break, NUL or any character a header cannot carry`);
+      if (Buffer.byteLength(value, 'utf8') > MAX_HEADER_BYTES) throw invalid(`The value of the header ${given} is longer than ${MAX_HEADER_BYTES} bytes`);
+      for (const [, secret] of value.matchAll(SECRET_REFERENCE)) {
+        if (!secretNames.includes(secret)) throw invalid(`The header ${given} names the script secret ${secret}, which this integration does not have`);
+      }
+    },
+    max: MAX_HEADERS,
+    tooMany: `An integration sends at most ${MAX_HEADERS} headers of its own`,
+  });
 }
 
 /** The values with their `{{secret:NAME}}` filled in from the script secrets (`SECRET_NAME` → value). */

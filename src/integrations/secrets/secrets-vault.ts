@@ -61,13 +61,26 @@ export class SecretsVault implements OnModuleInit {
 
   /** The integration's secrets as its scripts see them: `SECRET_<NAME>` → value. */
   async environment(integrationId: string): Promise<Record<string, string>> {
-    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1 AND name NOT LIKE 'header:%'`, [integrationId])) as { name: string; value: string }[];
-    return Object.fromEntries(rows.map((r) => [`SECRET_${r.name}`, this.cipher.open(r.value, slot(integrationId, r.name))]));
+    return (await this.opened(integrationId, false)).environment;
   }
 
-  /** An outgoing integration's own headers, opened: name → value as stored (`{{secret:…}}` not yet filled in). */
-  async headers(integrationId: string): Promise<Record<string, string>> {
-    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1 AND name LIKE 'header:%'`, [integrationId])) as { name: string; value: string }[];
-    return Object.fromEntries(rows.map((r) => [r.name.slice(HEADER_PREFIX.length), this.cipher.open(r.value, slot(integrationId, r.name))]));
+  /** An outgoing integration's own headers (`{{secret:…}}` not yet filled in) and its script secrets, from one read. */
+  headersAndEnvironment(integrationId: string): Promise<{ headers: Record<string, string>; environment: Record<string, string> }> {
+    return this.opened(integrationId, true);
+  }
+
+  /** The integration's rows opened: script secrets as `SECRET_<NAME>`, and header rows by header name when asked (left sealed otherwise). */
+  private async opened(integrationId: string, withHeaders: boolean) {
+    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1`, [integrationId])) as { name: string; value: string }[];
+    const environment: Record<string, string> = {};
+    const headers: Record<string, string> = {};
+    for (const { name, value } of rows) {
+      const isHeader = name.startsWith(HEADER_PREFIX);
+      if (isHeader && !withHeaders) continue;
+      const plain = this.cipher.open(value, slot(integrationId, name));
+      if (isHeader) headers[name.slice(HEADER_PREFIX.length)] = plain;
+      else environment[`SECRET_${name}`] = plain;
+    }
+    return { environment, headers };
   }
 }
