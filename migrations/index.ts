@@ -22,6 +22,7 @@ import { RecordedHeaders1763886800000 } from './1763886800000-recorded-headers';
 import { ImportJobs1763886900000 } from './1763886900000-import-jobs';
 import { CustomHeaders1763887000000 } from './1763887000000-custom-headers';
 import { SharedLoginLimits1763887100000 } from './1763887100000-shared-login-limits';
+import { DeliveryGates1763887200000 } from './1763887200000-delivery-gates';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -52,4 +53,5 @@ export const migrations: Function[] = [
   ImportJobs1763886900000,
   CustomHeaders1763887000000,
   SharedLoginLimits1763887100000,
+  DeliveryGates1763887200000,
 ];

@@ -241,6 +241,25 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     expect(await page.locator('table.list tbody td:first-child').allTextContents()).toEqual(['To the sink']);
   });
 
+  it('sets, shows and removes an outgoing integration\'s delivery rate limit', async () => {
+    await page.goto(`/ui/integrations/${ids.outgoing}`);
+    const rate = page.getByLabel('Deliveries per second, at most');
+    expect(await rate.inputValue()).toBe('');
+    await rate.fill('2.5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.outgoing }).expect(200)).body.integration.deliveryRateLimit).toBe(2.5);
+    expect(await page.getByLabel('Deliveries per second, at most').inputValue()).toBe('2.5');
+    await page.getByLabel('Deliveries per second, at most').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await page.locator('.error-box').first().textContent()).toContain('deliveryRateLimit must be more than 0');
+    expect(await page.getByLabel('Deliveries per second, at most').inputValue()).toBe('0');
+    await page.getByLabel('Deliveries per second, at most').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/notice=Saved/);
+    expect((await api.get('/api/v1/integrations.get', { integrationId: ids.outgoing }).expect(200)).body.integration).not.toHaveProperty('deliveryRateLimit');
+  });
+
   it('marks an integration disabled by failures with the reason, and re-enables it', async () => {
     sink.reply = (r) => (r.url === '/gone' ? { status: 410, body: 'gone' } : { status: 200, body: '{"ok":true}' });
     const gone = await api

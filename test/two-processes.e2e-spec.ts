@@ -84,14 +84,18 @@ onPostgres('two server processes on one PostgreSQL', () => {
       type: 'webhook-outgoing', name: 'orphaned', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general',
       urls: [`${sink.url}/orphaned`], scriptEnabled: false, triggerWords: ['orphaned-'],
     });
+    const db = new PgClient({ connectionString: scratchUrl });
+    await db.connect();
+    // A url is delivered to by one process at a time: the dying process is made its owner (for 30 s,
+    // cut to the lease's 10 s by its first claim), so it holds every delivery.
+    const owner = await db.query(`SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1 LIMIT 1`, [`hookline ${dying.child.pid}-%`]);
+    await db.query(`INSERT INTO delivery_url_owners (url, owner, until) VALUES ($1, $2, now() + interval '30 seconds')`, [`${sink.url}/orphaned`, owner.rows[0].name]);
     const total = 20;
     const sent: string[] = [];
     for (let i = 0; i < total; i += 1) sent.push((await a.post('/api/v1/chat.postMessage', { roomId: 'GENERAL', text: `orphaned-${i}` })).message._id as string);
-    // All calls are waiting on the target; the dying process holds those of the messages it dispatched itself.
+    // All calls are waiting on the target, held by the dying process.
     await eventually(async () => new Set(sink.at('/orphaned').map((r) => r.json.message_id)).size, (n) => n >= total, 10000);
     await dying.kill('SIGKILL');
-    const db = new PgClient({ connectionString: scratchUrl });
-    await db.connect();
     try {
       await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM integration_deliveries`)).rows[0].n), (n) => n === 0, 30000);
     } finally {
@@ -99,7 +103,7 @@ onPostgres('two server processes on one PostgreSQL', () => {
     }
     const ids = sink.at('/orphaned').map((r) => r.json.message_id as string);
     expect(new Set(ids)).toEqual(new Set(sent));
-    // Some calls were made twice: those the killed process had in flight.
+    // Some calls were made twice: those the killed process had in flight (its ownership of the url ran out with its leases).
     expect(ids.length).toBeGreaterThan(total);
   });
 

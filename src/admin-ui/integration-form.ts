@@ -63,6 +63,7 @@ export function inputFromForm(type: IntegrationType, form: Form): IntegrationInp
     };
   }
   const retryCount = formText(form, 'retryCount').trim();
+  const rate = formText(form, 'deliveryRateLimit').trim();
   return {
     ...common,
     event: formText(form, 'event'),
@@ -79,6 +80,8 @@ export function inputFromForm(type: IntegrationType, form: Form): IntegrationInp
     // Not a number (only a hand-made post sends one): the setting is left unset, as when blank.
     retryCount: retryCount === '' || !Number.isFinite(Number(retryCount)) ? undefined : Number(retryCount),
     retryDelay: optional(formText(form, 'retryDelay')),
+    // Blank removes the limit; not a number (a hand-made post) leaves it as it is.
+    deliveryRateLimit: rate === '' ? null : Number.isFinite(Number(rate)) ? Number(rate) : undefined,
     impersonateUser: checked.impersonateUser,
     headers: headersOf(form),
   };

@@ -32,4 +32,6 @@ export interface IntegrationInput {
   headers?: Record<string, string | null> | null;
   /** Hookline's own, incoming only: which calls the history keeps; null follows HOOK_HISTORY. */
   hookHistory?: 'all' | 'errors' | 'off' | null;
+  /** Hookline's own, outgoing only: at most this many deliveries a second; null removes the limit, absent keeps it. */
+  deliveryRateLimit?: number | null;
 }

@@ -26,6 +26,9 @@ export interface ValidOutgoing {
 }
 
 /** Absent, not a string, or only whitespace: Rocket.Chat's test for a missing text field. */
+/** The highest `deliveryRateLimit`: beyond it a limit would not limit anything a process can send. */
+const MAX_DELIVERY_RATE = 100000;
+
 export const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 
 /** The checks create and update share, in Rocket.Chat's order. */
@@ -112,6 +115,12 @@ export class IntegrationValidator {
       const parsed = parseInt(String(retryCount), 10);
       retryCount = Number.isNaN(parsed) || parsed <= 0 ? 4 : parsed;
       retryDelay = isBlank(retryDelay) ? 'powers-of-ten' : (retryDelay as string).toLowerCase();
+    }
+
+    // Hookline's own field, checked after all of Rocket.Chat's so their answers come first.
+    const rate = input.deliveryRateLimit;
+    if (typeof rate === 'number' && !(rate > 0 && rate <= MAX_DELIVERY_RATE)) {
+      throw ApiError.meteor('error-invalid-deliveryRateLimit', `deliveryRateLimit must be more than 0 and at most ${MAX_DELIVERY_RATE} deliveries a second`);
     }
 
     return { event, user, channel, urls, triggerWords, targetRoom: input.targetRoom ?? null, runOnEdits, retryCount, retryDelay, compiled };

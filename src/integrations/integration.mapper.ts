@@ -29,6 +29,7 @@ export function toApiIntegration(i: Integration, { withSigningSecret = false, st
     retryFailedCalls: i.retryFailedCalls,
     retryCount: i.retryCount,
     retryDelay: i.retryDelay,
+    deliveryRateLimit: i.deliveryRateLimit,
     signingSecret: withSigningSecret ? i.signingSecret : null,
     // Names only: a secret's value never leaves the server.
     secrets: i.secretNames?.length ? i.secretNames : null,

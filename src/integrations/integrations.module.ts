@@ -4,6 +4,8 @@ import { MessagesModule } from '../messages/messages.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
 import { Delivery } from './entities/delivery.entity';
+import { DeliveryThrottle } from './entities/delivery-throttle.entity';
+import { DeliveryUrlOwner } from './entities/delivery-url-owner.entity';
 import { IntegrationHistory } from './entities/integration-history.entity';
 import { Integration } from './entities/integration.entity';
 import { HistoryRecorder } from './history/history-recorder';
@@ -40,7 +42,7 @@ import { ScriptRevisionLog } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
 
 @Module({
-  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, ScriptRevision, IncomingCall, ImportJob])],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, DeliveryUrlOwner, DeliveryThrottle, ScriptRevision, IncomingCall, ImportJob])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
   providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
   exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],

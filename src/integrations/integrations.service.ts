@@ -309,6 +309,8 @@ export class IntegrationsService {
       retryFailedCalls: input.retryFailedCalls ?? null,
       retryCount: valid.retryCount,
       retryDelay: kept(valid.retryDelay),
+      // Absent (a Rocket.Chat client knows nothing of it) keeps it; null removes it.
+      ...(input.deliveryRateLimit !== undefined ? { deliveryRateLimit: input.deliveryRateLimit } : {}),
       scriptEnabled: input.scriptEnabled,
       script: kept(input.script),
       skipTranspile: input.skipTranspile ?? null,
@@ -356,6 +358,7 @@ export class IntegrationsService {
       if (before) {
         const after = await m.findOneByOrFail(Integration, { id });
         if (forceRevision || scriptChanged(before, after)) await this.revisions.record(m, id, after, caller);
+        if (before.deliveryRateLimit !== after.deliveryRateLimit) await this.queue.restartThrottle(m, id);
         if (before.enabled !== true && after.enabled === true) {
           // Enabled again: held deliveries go (those older than the retention are dropped), and a run of failures starts over.
           await this.queue.resumeFor(m, id, this.config.historyRetentionDays);

@@ -16,6 +16,9 @@ const typeIs = (pattern: string): Schema => ({ type: 'string', pattern, nullable
 // `secrets` and `headers` are Hookline's own (checked by planSecrets and planHeaders, whose messages name the secret or header).
 const common = { script: str(true), alias: str(true), avatar: str(true), emoji: str(true), scriptEngine: str(true), skipTranspile: bool(true), secrets: { type: 'object', nullable: true } as Schema, headers: { type: 'object', nullable: true } as Schema };
 
+/** Hookline's own, outgoing only: deliveries a second at most, for the cluster (null: no limit; its range is checked with a message naming it). */
+const deliveryRateLimit: Schema = { type: 'number', nullable: true };
+
 /** Hookline's own, incoming only: which calls the integration's history keeps (null: HOOK_HISTORY). */
 const hookHistory: Schema = { type: 'string', enum: ['all', 'errors', 'off', null], nullable: true };
 
@@ -34,6 +37,7 @@ const outgoingFields = {
   retryCount: { type: 'number', nullable: true },
   retryDelay: str(true),
   impersonateUser: bool(true),
+  deliveryRateLimit,
   name: str(),
   enabled: bool(),
   ...common,

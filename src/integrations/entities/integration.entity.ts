@@ -109,6 +109,10 @@ export class Integration {
   @Column({ name: 'retry_delay', type: 'text', nullable: true })
   retryDelay: string | null;
 
+  /** Outgoing, Hookline's own: at most this many deliveries a second, for the cluster; null: no limit. */
+  @Column({ name: 'delivery_rate_limit', type: 'double precision', nullable: true })
+  deliveryRateLimit: number | null;
+
   /** Outgoing: the Standard Webhooks signing secret (`whsec_…`) its requests are signed with. */
   @Column({ name: 'signing_secret', type: 'text', nullable: true })
   signingSecret: string | null;

@@ -5,7 +5,7 @@ import { Integration } from '../entities/integration.entity';
 import { toApiIntegration } from '../integration.mapper';
 
 /** Fields only Hookline has: Rocket.Chat's collection holds none of them (secrets and the signing secret never leave anyway). */
-const HOOKLINE_ONLY = ['hookHistory', 'secrets', 'headers', 'signingSecret', 'skipTranspile', 'stats'];
+const HOOKLINE_ONLY = ['hookHistory', 'deliveryRateLimit', 'secrets', 'headers', 'signingSecret', 'skipTranspile', 'stats'];
 
 /**
  * Every integration as Rocket.Chat stores it in `rocketchat_integrations`, as `mongoexport

@@ -14,6 +14,8 @@ export interface NewDelivery {
   eventId?: string;
   /** Leased at once to the process queueing it (its worker has room): no claim needed. */
   leased?: boolean;
+  /** Its integration has a `deliveryRateLimit`: it waits for a claim, which gives it a send time. */
+  throttled?: boolean;
 }
 
 /**
@@ -21,6 +23,12 @@ export interface NewDelivery {
  * dies stops renewing, and its deliveries are due again within this time.
  */
 export const LEASE_MS = 10000;
+
+/**
+ * How far ahead a claim reserves send times of a throttled integration: a second's worth of
+ * its rate (at least one), so a process that dies holding them leaves a gap of about a second.
+ */
+export const THROTTLE_HORIZON_MS = 1000;
 
 /** The columns a leased delivery is returned with (`ClaimedDelivery`). */
 const RETURNED = `id::text AS "id", integration_id AS "integrationId", event, message_id AS "messageId", url, payload, attempt`;
@@ -37,6 +45,8 @@ export interface ClaimedDelivery {
   url: string;
   payload: Record<string, unknown>;
   attempt: number;
+  /** Throttled (its integration's `deliveryRateLimit`): milliseconds until its send time. */
+  waitMs?: number | null;
 }
 
 export interface Claim {
@@ -118,42 +128,102 @@ export class DeliveryQueue {
    * Leases up to `limit` due deliveries, oldest first, for `LEASE_MS`: at most `perUrl` of one url,
    * or `room[url]` for the urls named there (0 skips a url), and says when the next one not yet due
    * will be (a retry, or the end of a lease other than those of `held`, this process's own); one
-   * statement. It looks at the oldest `4 × perUrl` due rows at most, so a long backlog
-   * of one url costs no more than a short one. Rows another process is claiming are skipped, not
-   * waited for.
+   * statement. It looks at the oldest `4 × perUrl` due rows at most, so a long backlog of one url
+   * costs no more than a short one. Rows another process is claiming are skipped, not waited for.
+   *
+   * Two limits hold for the cluster here. A url is delivered to by one process at a time: the
+   * claim skips urls another process owns (`delivery_url_owners`) and takes or keeps ownership of
+   * those it claims, so the url's concurrency cap is never exceeded by processes together. An
+   * integration with a `deliveryRateLimit` gets send times one 1/rate apart from its row in
+   * `delivery_throttles`, reserved by whichever process claims, at most THROTTLE_HORIZON_MS (or one
+   * 1/rate, if longer) ahead; a delivery comes back with `waitMs` until its send time.
    */
   async claim(limit: number, perUrl: number, room: Record<string, number>, held: string[]): Promise<Claim> {
     const [row] = (await this.dataSource.query(
       `WITH due AS (
-         SELECT id, url, run_at FROM integration_deliveries
-         WHERE run_at <= now() AND coalesce(($3::jsonb ->> url)::int, $2) > 0
-         ORDER BY run_at, id
+         SELECT d.id, d.url, d.integration_id, d.run_at FROM integration_deliveries d
+         WHERE d.run_at <= now() AND coalesce(($3::jsonb ->> d.url)::int, $2) > 0
+           AND NOT EXISTS (SELECT 1 FROM delivery_url_owners o
+                           WHERE o.url = d.url AND o.until > now() AND o.owner <> current_setting('application_name'))
+           AND NOT EXISTS (SELECT 1 FROM delivery_throttles t JOIN integrations i ON i.id = t.integration_id
+                           WHERE t.integration_id = d.integration_id AND t.next_at > now() + greatest($6, 1000 / i.delivery_rate_limit) * interval '1 millisecond')
+         ORDER BY d.run_at, d.id
          LIMIT least($1, 4 * $2)
          FOR UPDATE SKIP LOCKED),
-       picked AS (
-         SELECT id FROM (SELECT id, url, run_at, row_number() OVER (PARTITION BY url ORDER BY run_at, id) AS n FROM due) ranked
-         WHERE n <= coalesce(($3::jsonb ->> url)::int, $2)
+       ranked AS (
+         SELECT due.id, due.url, due.integration_id, due.run_at, i.delivery_rate_limit AS rate,
+                greatest(t.next_at, now()) AS free_at,
+                row_number() OVER (PARTITION BY due.url ORDER BY due.run_at, due.id) AS n_url,
+                row_number() OVER (PARTITION BY due.integration_id ORDER BY due.run_at, due.id) AS n_integration
+         FROM due JOIN integrations i ON i.id = due.integration_id
+         LEFT JOIN delivery_throttles t ON t.integration_id = due.integration_id),
+       candidates AS (
+         SELECT id, url, integration_id, run_at, rate FROM ranked
+         WHERE n_url <= coalesce(($3::jsonb ->> url)::int, $2)
+           AND (rate IS NULL OR n_integration <= floor(extract(epoch FROM now() + greatest($6, 1000 / rate) * interval '1 millisecond' - free_at) * rate) + 1)
          ORDER BY run_at, id
          LIMIT $1),
+       -- Upserted in url order (throttles in id order), so two claims never wait for each other in a circle.
+       owned AS (
+         INSERT INTO delivery_url_owners AS o (url, owner, until)
+         SELECT DISTINCT url, current_setting('application_name'), now() + $4 * interval '1 millisecond' FROM candidates ORDER BY url
+         ON CONFLICT (url) DO UPDATE SET owner = excluded.owner, until = excluded.until
+         WHERE o.owner = excluded.owner OR o.until <= now()
+         RETURNING url),
+       picked AS (
+         SELECT id, integration_id, rate,
+                row_number() OVER (PARTITION BY integration_id ORDER BY run_at, id) AS slot,
+                count(*) OVER (PARTITION BY integration_id) AS taken
+         FROM candidates WHERE url IN (SELECT url FROM owned)),
+       throttled AS (
+         INSERT INTO delivery_throttles AS t (integration_id, next_at)
+         SELECT integration_id, now() + max(taken) / max(rate) * interval '1 second' FROM picked
+         WHERE rate IS NOT NULL GROUP BY integration_id ORDER BY integration_id
+         ON CONFLICT (integration_id) DO UPDATE SET next_at = greatest(t.next_at, now()) + (excluded.next_at - now())
+         RETURNING integration_id, next_at),
        claimed AS (
-         UPDATE integration_deliveries SET state = 'running', run_at = now() + $4 * interval '1 millisecond'
-         WHERE id IN (SELECT id FROM picked)
-         RETURNING ${RETURNED})
-       SELECT (SELECT coalesce(json_agg(claimed ORDER BY claimed.id::bigint), '[]') FROM claimed) AS deliveries,
+         UPDATE integration_deliveries d SET state = 'running', run_at = now() + $4 * interval '1 millisecond'
+         FROM picked p WHERE d.id = p.id
+         RETURNING d.id::text AS "id", d.integration_id AS "integrationId", d.event, d.message_id AS "messageId", d.url, d.payload, d.attempt,
+                   p.slot, p.taken, p.rate),
+       sent AS (
+         SELECT c.id, c."integrationId", c.event, c."messageId", c.url, c.payload, c.attempt,
+                -- The slot's send time: the last reserved one is next_at - 1/rate.
+                CASE WHEN c.rate IS NOT NULL THEN (extract(epoch FROM th.next_at - now()) * 1000 - (c.taken - c.slot + 1) * 1000 / c.rate)::float8 END AS "waitMs"
+         FROM claimed c LEFT JOIN throttled th ON th.integration_id = c."integrationId")
+       SELECT (SELECT coalesce(json_agg(sent ORDER BY sent.id::bigint), '[]') FROM sent) AS deliveries,
               (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries
                WHERE run_at > now() AND run_at < 'infinity' AND NOT (id = ANY($5::bigint[])))::float8 AS next_due_in_ms`,
-      [limit, perUrl, JSON.stringify(room), LEASE_MS, held],
+      [limit, perUrl, JSON.stringify(room), LEASE_MS, held, THROTTLE_HORIZON_MS],
     )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
     return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
   }
 
-  /** Extends the leases of `ids` (held by this process) to `LEASE_MS` from now. */
-  async renew(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE integration_deliveries SET run_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running'`,
-      [ids, LEASE_MS],
-    );
+  /**
+   * Extends the leases of `ids` (held by this process) to `LEASE_MS` from now, and this process's
+   * ownership of `urls`; returns the urls it still owns (one it stopped renewing may have passed on).
+   */
+  async renew(ids: string[], urls: string[]): Promise<string[]> {
+    if (ids.length === 0 && urls.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `WITH leases AS (
+         UPDATE integration_deliveries SET run_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running')
+       UPDATE delivery_url_owners SET until = now() + $2 * interval '1 millisecond'
+       WHERE url IN (SELECT url FROM delivery_url_owners WHERE url = ANY($3::text[]) AND owner = current_setting('application_name') ORDER BY url FOR UPDATE)
+       RETURNING url`,
+      [ids, LEASE_MS, urls],
+    )) as { url: string }[];
+    return rows.map((r) => r.url);
+  }
+
+  /** Its rate limit changed: the send times reserved under the old one no longer count. */
+  async restartThrottle(m: EntityManager, integrationId: string): Promise<void> {
+    await m.query(`DELETE FROM delivery_throttles WHERE integration_id = $1`, [integrationId]);
+  }
+
+  /** Gives up this process's urls (it is stopping): other processes may deliver to them at once. */
+  async disown(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM delivery_url_owners WHERE owner = current_setting('application_name')`);
   }
 
   /** Hands leased deliveries back, due now, for any process to take. */

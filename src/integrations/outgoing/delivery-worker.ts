@@ -8,7 +8,7 @@ import { IntegrationsService } from '../integrations.service';
 import { AttemptOutcome, DeliveryExecutor, ProcessStopping } from './delivery-executor';
 import { HistoryEntry } from '../history/history-recorder';
 import { AttemptFact } from '../stats/integration-stats';
-import { ClaimedDelivery, DeliveryQueue, LEASE_MS } from './delivery-queue';
+import { ClaimedDelivery, DeliveryQueue, LEASE_MS, NewDelivery } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
 
 /**
@@ -25,6 +25,12 @@ const URL_BUFFER = 16;
 const HELD_BUFFER = 4;
 /** Leases (LEASE_MS) are renewed this often. */
 const RENEW_EVERY_MS = 3000;
+/**
+ * A url this process owns (DeliveryQueue.claim) is taken as its own for this much less than
+ * LEASE_MS from when the claim or renewal answered, so a delivery queued leased to it at the
+ * end of that time is still committed before another process could take the url.
+ */
+const OWNERSHIP_MARGIN_MS = 2000;
 
 /**
  * Makes the queued deliveries. Each process leases due rows in batches (a row goes to one
@@ -33,8 +39,12 @@ const RENEW_EVERY_MS = 3000;
  * again (at least once). Up to DELIVERY_CONCURRENCY attempts run at once, at most
  * DELIVERY_PER_URL_CONCURRENCY per url, so a slow or dead target keeps only those busy. A process
  * holds at most HELD_BUFFER times DELIVERY_CONCURRENCY rows, and at most URL_BUFFER times its per-url
- * concurrency of one url, so others get the rest. Deliveries this process's dispatcher queues
- * come to it leased already while it has room (`wouldTake`, `take`); the rest are claimed. It
+ * concurrency of one url. A url is delivered to by one process at a time (its owner: see
+ * DeliveryQueue.claim), so DELIVERY_PER_URL_CONCURRENCY holds for the cluster; ownership is renewed
+ * with the leases and lapses when the process stops holding the url's deliveries. Deliveries this
+ * process's dispatcher queues come to it leased already while it owns their url and has room
+ * (`wouldTake`, `take`); the rest are claimed. A throttled delivery (`waitMs`) waits for its send
+ * time before it starts. It
  * sleeps until work arrives (this process's dispatcher, or another process's notification), the
  * next retry or lease end is due, or its leases need renewing: an idle server asks the database
  * nothing.
@@ -57,6 +67,14 @@ export class DeliveryWorker extends PollingLoop {
   private nextDueAt?: number;
   /** The earliest retry this process scheduled while its last claim ran. */
   private dueDuringClaim?: number;
+  /** Urls this process owns, with when (Date.now()) it stops counting on that. */
+  private readonly owned = new Map<string, number>();
+  /** Urls delivered to since the last renewal: their ownership is renewed with the leases. */
+  private readonly usedSinceRenewal = new Set<string>();
+  /** Send times (Date.now()) of throttled deliveries waiting here, by id. */
+  private readonly sendAt = new Map<string, number>();
+  /** The earliest send time among them. */
+  private nextSendAt?: number;
 
   constructor(
     private readonly executor: DeliveryExecutor,
@@ -90,6 +108,9 @@ export class DeliveryWorker extends PollingLoop {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.config.shutdown.timeoutMs))),
     ]);
     clearTimeout(timer);
+    // Its urls are free for the others once nothing of theirs runs here.
+    await this.queue.disown().catch(() => undefined);
+    this.owned.clear();
     if (running) {
       this.logger.log(
         finished
@@ -116,7 +137,10 @@ export class DeliveryWorker extends PollingLoop {
     await this.renewLeases();
     // A round woken only to renew leases claims nothing: an idle server asks the database nothing.
     const dueNow = this.nextDueAt !== undefined && Date.now() >= this.nextDueAt;
-    if (!this.claimWanted && !dueNow && this.changes.live) return this.sleepFor();
+    if (!this.claimWanted && !dueNow && this.changes.live) {
+      this.startWaiting();
+      return this.sleepFor();
+    }
     this.claimWanted = false;
     const room = this.maxHeld - this.leased.size;
     this.roomless = room <= 0;
@@ -142,6 +166,7 @@ export class DeliveryWorker extends PollingLoop {
     let ms = this.nextDueAt === undefined ? WHEN_NUDGED : this.nextDueAt - Date.now();
     if (this.leased.size) ms = Math.min(ms, this.lastRenewal + RENEW_EVERY_MS - Date.now());
     if (!this.changes.live) ms = Math.min(ms, POLL_WHILE_NOT_LIVE_MS);
+    if (this.nextSendAt !== undefined) ms = Math.min(ms, this.nextSendAt - Date.now());
     return Math.max(ms, 1);
   }
 
@@ -163,16 +188,18 @@ export class DeliveryWorker extends PollingLoop {
   }
 
   /**
-   * Which of these deliveries, to be queued now, this process would take at once (it has room,
-   * and their url is under its cap): the dispatcher queues those leased to it, saving a claim.
+   * Which of these deliveries, to be queued now, this process would take at once (it owns their
+   * url, has room, and the url is under its cap; not throttled ones, whose send times a claim
+   * gives): the dispatcher queues those leased to it, saving a claim.
    */
-  wouldTake(urls: string[]): boolean[] {
+  wouldTake(jobs: Pick<NewDelivery, 'url' | 'throttled'>[]): boolean[] {
     const cap = this.urlCap;
     let room = this.maxHeld - this.leased.size;
     const added = new Map<string, number>();
-    return urls.map((url) => {
+    const now = Date.now();
+    return jobs.map(({ url, throttled }) => {
       const held = this.held(url) + (added.get(url) ?? 0);
-      if (room <= 0 || held >= cap) return false;
+      if (throttled || room <= 0 || held >= cap || !((this.owned.get(url) ?? 0) > now)) return false;
       room -= 1;
       added.set(url, (added.get(url) ?? 0) + 1);
       return true;
@@ -186,15 +213,18 @@ export class DeliveryWorker extends PollingLoop {
     this.startWaiting();
   }
 
-  /** Queues claimed deliveries locally; those over a url's cap go back at once. */
+  /** Queues claimed deliveries locally (their urls are this process's now); those over a url's cap go back at once. */
   private accept(deliveries: ClaimedDelivery[]): void {
     const cap = this.urlCap;
     const overCap: string[] = [];
+    const ownedUntil = Date.now() + LEASE_MS - OWNERSHIP_MARGIN_MS;
     for (const delivery of deliveries) {
+      this.owned.set(delivery.url, ownedUntil);
       if (this.held(delivery.url) >= cap) {
         overCap.push(delivery.id);
         continue;
       }
+      if (typeof delivery.waitMs === 'number') this.sendAt.set(delivery.id, Date.now() + delivery.waitMs);
       const queue = this.waiting.get(delivery.url) ?? [];
       queue.push(delivery);
       this.waiting.set(delivery.url, queue);
@@ -208,27 +238,45 @@ export class DeliveryWorker extends PollingLoop {
     return (this.waiting.get(url)?.length ?? 0) + (this.runningByUrl.get(url) ?? 0);
   }
 
-  /** Starts waiting deliveries while slots are free, url by url. */
+  /** Starts waiting deliveries while slots are free, url by url; throttled ones from their send time. */
   private startWaiting(): void {
     let running = [...this.runningByUrl.values()].reduce((a, b) => a + b, 0);
+    const now = Date.now();
+    this.nextSendAt = undefined;
     for (const [url, queue] of this.waiting) {
-      while (queue.length && running < this.config.delivery.concurrency && (this.runningByUrl.get(url) ?? 0) < this.config.delivery.perUrlConcurrency) {
-        this.start(queue.shift() as ClaimedDelivery);
+      for (let i = 0; i < queue.length && running < this.config.delivery.concurrency && (this.runningByUrl.get(url) ?? 0) < this.config.delivery.perUrlConcurrency; ) {
+        const at = this.sendAt.get(queue[i].id);
+        if (at !== undefined && at > now) {
+          this.nextSendAt = earliest(this.nextSendAt, at);
+          i += 1;
+          continue;
+        }
+        const [delivery] = queue.splice(i, 1);
+        this.start(delivery);
         running += 1;
+        // Its integration's next send times are reserved by a claim once those held here are used.
+        if (at !== undefined && !queue.some((d) => d.integrationId === delivery.integrationId && this.sendAt.has(d.id))) this.wantClaim();
       }
       if (queue.length === 0) this.waiting.delete(url);
     }
   }
 
-  /** Extends the leases of the deliveries held here, every few seconds. */
+  /** Extends the leases of the deliveries held here, and this process's ownership of the urls it delivers to, every few seconds. */
   private async renewLeases(): Promise<void> {
     if (this.leased.size === 0 || Date.now() - this.lastRenewal < RENEW_EVERY_MS) return;
     this.lastRenewal = Date.now();
-    await this.queue.renew([...this.leased].filter((id) => !this.finishing.has(id)));
+    const urls = new Set([...this.usedSinceRenewal, ...this.waiting.keys(), ...this.runningByUrl.keys()]);
+    this.usedSinceRenewal.clear();
+    const kept = await this.queue.renew([...this.leased].filter((id) => !this.finishing.has(id)), [...urls]);
+    const ownedUntil = Date.now() + LEASE_MS - OWNERSHIP_MARGIN_MS;
+    for (const url of urls) this.owned.delete(url);
+    for (const url of kept) this.owned.set(url, ownedUntil);
   }
 
   /** Runs one attempt: its slot is free once the target has answered; its lease is kept until the result is written. */
   private start(delivery: ClaimedDelivery): void {
+    this.sendAt.delete(delivery.id);
+    this.usedSinceRenewal.add(delivery.url);
     this.runningByUrl.set(delivery.url, (this.runningByUrl.get(delivery.url) ?? 0) + 1);
     const work = (async () => {
       const { written } = await this.attemptOne(delivery);

@@ -151,7 +151,7 @@ export class OutgoingDispatcher extends PollingLoop {
   /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
   private async queueDeliveries(events: PendingEvent[], { forThisProcess = true } = {}): Promise<void> {
     const jobs = await this.dispatch(events);
-    const takes = forThisProcess ? this.worker.wouldTake(jobs.map((job) => job.url)) : jobs.map(() => false);
+    const takes = forThisProcess ? this.worker.wouldTake(jobs) : jobs.map(() => false);
     jobs.forEach((job, i) => (job.leased = takes[i]));
     const queued = await this.outbox.takeWith<QueuedRow>(
       events.map((e) => e.id),
@@ -181,7 +181,8 @@ export class OutgoingDispatcher extends PollingLoop {
           triggerWord = trigger;
         }
         const data = { ...outgoingData(name, payload, event.createdAt, this.config.rootUrl), ...(triggerWord ? { trigger_word: triggerWord } : {}) };
-        for (const url of integration.urls ?? []) jobs.push({ eventId: event.id, integrationId: integration.id, event: name, url, payload: data });
+        const throttled = integration.deliveryRateLimit !== null;
+        for (const url of integration.urls ?? []) jobs.push({ eventId: event.id, integrationId: integration.id, event: name, url, payload: data, throttled });
       }
     }
     return jobs;
