@@ -15,14 +15,20 @@ export const CHANGES_CHANNEL = 'hookline_changes';
 export const POLL_WHILE_NOT_LIVE_MS = 1000;
 
 const WRITE = /^\s*(insert|update|delete|with|truncate|merge)\b/i;
-const TABLE = new RegExp(`\\b"?(${CACHED_TABLES.join('|')})"?\\b`, 'gi');
+/**
+ * A table a statement writes: the one named right after INSERT INTO, UPDATE, DELETE FROM, TRUNCATE
+ * or MERGE INTO. Tables a statement only reads (a join, a subquery, `FOR UPDATE`) are not written:
+ * counting them emptied the integrations cache at every delivery claim, which joins integrations.
+ */
+const TARGET = /\b(?:insert\s+into|update(?:\s+only)?|delete\s+from|truncate(?:\s+table)?|merge\s+into)\s+"?(\w+)"?/gi;
+const CACHED = new Set<string>(CACHED_TABLES);
 const TOUCHED = 'changedTables';
 const RECONNECT_MS = 1000;
 
 /** The cached tables a statement may write (over-reporting is harmless: it only empties caches). */
-function writtenTables(sql: string): CachedTable[] {
+export function writtenTables(sql: string): CachedTable[] {
   if (!WRITE.test(sql)) return [];
-  return [...new Set([...sql.matchAll(TABLE)].map((m) => m[1].toLowerCase() as CachedTable))];
+  return [...new Set([...sql.matchAll(TARGET)].map((m) => m[1].toLowerCase()).filter((t) => CACHED.has(t)))] as CachedTable[];
 }
 
 /**
