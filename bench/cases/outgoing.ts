@@ -4,6 +4,7 @@ import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
 import { machineBusySeconds, microsecondsEach, settle } from '../lib/machine-cpu';
 import { pacedPosts } from '../lib/paced';
+import { startNode } from '../lib/processes';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
 
@@ -64,10 +65,13 @@ export async function createOutgoing(server: Hookline, url: string, channel = '#
   });
 }
 
-const postUrl = (server: Hookline) => `${server.url}/api/v1/chat.postMessage`;
+/** What takes chat.postMessage: a Hookline server, or the simple relay. */
+type Poster = Pick<Hookline, 'url' | 'auth'>;
+
+const postUrl = (server: Poster) => `${server.url}/api/v1/chat.postMessage`;
 
 /** Case 3: post `messages` through chat.postMessage and time until the sink holds them all. */
-export async function outgoingThroughput(server: Hookline, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures> {
+export async function outgoingThroughput(server: Poster, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures> {
   await settle();
   await sink.reset();
   const started = Date.now();
@@ -131,6 +135,24 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
     seconds: Math.round(seconds * 10) / 10,
     cpuUsEach: microsecondsEach(cpuSeconds, f.unique),
   };
+}
+
+/**
+ * Case 3's yardstick (`baselines/simple-relay.ts`): the same posts through the simplest durable
+ * relay, on a database of its own on the same PostgreSQL, delivering to `path`; with the
+ * statements it sent per message.
+ */
+export async function relayThroughput(databaseUrl: string, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures & { statementsPerMessage: number }> {
+  const relay = await startNode('bench/baselines/simple-relay.ts', { DATABASE_URL: databaseUrl, TARGET_URL: sink.url(path) });
+  try {
+    const stats = async () => (await (await fetch(`${relay.url}/_stats`)).json()) as { statements: number };
+    const before = (await stats()).statements;
+    const run = await outgoingThroughput({ url: relay.url, auth: {} }, sink, path, messages, limitMs);
+    const statements = (await stats()).statements - before;
+    return { ...run, statementsPerMessage: Math.round((statements / Math.max(1, run.delivered)) * 100) / 100 };
+  } finally {
+    await relay.stop();
+  }
 }
 
 /** SQL statements the server has sent so far (its `hookline_db_statements_total`; every bench server has a METRICS_TOKEN). */

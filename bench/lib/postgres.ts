@@ -45,6 +45,36 @@ export class Postgres {
     return this.serverUrl.replace(/\/[^/]*$/, `/${name}`);
   }
 
+  /**
+   * Turns `fsync` on (PostgreSQL's default) or off (CI's setting) for the whole server, at once
+   * (a reload; no restart). Only for the cluster this run started: returns false otherwise.
+   */
+  async setFsync(on: boolean): Promise<boolean> {
+    if (!this.dataDir) return false;
+    const client = new Client({ connectionString: this.serverUrl });
+    await client.connect();
+    try {
+      await client.query(on ? 'ALTER SYSTEM RESET fsync' : 'ALTER SYSTEM SET fsync = off');
+      await client.query('SELECT pg_reload_conf()');
+      for (let i = 0; i < 50; i += 1) {
+        const probe = new Client({ connectionString: this.serverUrl });
+        await probe.connect();
+        const { rows } = await probe.query<{ fsync: string }>('SHOW fsync');
+        await probe.end();
+        if (rows[0].fsync === (on ? 'on' : 'off')) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`PostgreSQL did not take fsync=${on ? 'on' : 'off'}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Whether the run's PostgreSQL keeps PostgreSQL's durable defaults (fsync on). */
+  get durable(): boolean {
+    return process.env.BENCH_PG_FSYNC !== 'off' || !this.dataDir;
+  }
+
   stop(): void {
     if (this.script && this.dataDir) execFileSync(this.script, ['stop', this.dataDir], { stdio: 'ignore' });
   }
