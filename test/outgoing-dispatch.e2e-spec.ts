@@ -1,6 +1,7 @@
 import { Client, createUser, loginAsAdmin } from './support/api';
 import { eventually, settle } from './support/eventually';
 import { createIntegration, outgoingBody } from './support/integrations';
+import { watchOutbox } from './support/outbox';
 import { Sink } from './support/sink';
 import { databaseKind, startTestApp, TestApp } from './support/test-app';
 
@@ -34,6 +35,28 @@ describe(`outgoing: which events fire which integrations, with which body (${dat
   const post = (text: string, roomId = 'GENERAL', client = admin) => client.post('/api/v1/chat.postMessage', { roomId, text }).expect(200);
 
   describe('sendMessage', () => {
+    it('queues the deliveries in the post\'s own statement once the process knows the room\'s listeners: no outbox row, the same body', async () => {
+      const room = (await admin.post('/api/v1/channels.create', { name: 'direct-path' }).expect(200)).body.channel;
+      const hook = await hookTo({ channel: '#direct-path', token: 'direct-token', triggerWords: ['go'] });
+      const outbox = await watchOutbox(t);
+      // The room's first post goes through the outbox: its listeners are looked up then.
+      await post('go first', room._id);
+      await queued(hook, 1);
+      await eventually(async () => (await outbox.since()).length, (n) => n === 1);
+      await outbox.reset();
+      const later = await Promise.all(['go second', 'go third', 'not this one'].map((text) => post(text, room._id)));
+      const delivered = await queued(hook, 3);
+      await settle();
+      expect(await outbox.since()).toEqual([]);
+      expect(arrivals(hook)).toHaveLength(3);
+      expect(delivered.map((d) => d.payload.text).sort()).toEqual(['go first', 'go second', 'go third']);
+      const second = delivered.find((d) => d.payload.text === 'go second')?.payload;
+      expect(second).toEqual({
+        token: 'direct-token', bot: false, channel_id: room._id, channel_name: 'direct-path', message_id: later[0].body.message._id,
+        timestamp: later[0].body.message.ts, user_id: admin.userId, user_name: expect.any(String), text: 'go second', trigger_word: 'go', siteUrl: 'https://chat.example.com',
+      });
+    });
+
     it('queues one delivery per url with the §5.4 body (token added at send time)', async () => {
       const hook = await createIntegration(admin, outgoingBody({ urls: [`${sink.url}/a`, `${sink.url}/b`], token: 'secret-token' }));
       const message = (await post('hello out there')).body.message;

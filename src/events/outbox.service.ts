@@ -14,6 +14,19 @@ interface RecordedRow {
 }
 
 /**
+ * A consumer's rows for events about to be written, made in the same statement as the change
+ * (its `change` runs only if the change wrote something: see WRITTEN_WITH_THE_CHANGE);
+ * `written` gets the rows it returned, once committed.
+ */
+export interface DirectWrite {
+  change: Change | undefined;
+  written(rows: unknown[]): void;
+}
+
+/** The condition a DirectWrite's statement must hold to: the change it goes with wrote something. */
+export const WRITTEN_WITH_THE_CHANGE = 'EXISTS (SELECT 1 FROM change)';
+
+/**
  * Whether a consumer wants an event (asked first by name alone, then with its payload); undefined
  * when that is not known (yet).
  */
@@ -32,12 +45,15 @@ export interface PendingEvent {
  * transaction that makes the change, so the event is committed with it or not at all; consumers
  * (the integrations module) read committed events in order and never lose one to a crash. An
  * event no consumer wants is not written at all (its payload is not even built): nothing reads
- * it, and on the hot path of posting its row cost more than the message itself.
+ * it, and on the hot path of posting its row cost more than the message itself. An event the
+ * consumer can handle at once (it knows who listens) is not written either: the consumer's own
+ * rows go into the change's statement instead (`setDirectWriter`).
  */
 @Injectable()
 export class OutboxService implements EntitySubscriberInterface {
   private readonly listeners = new Set<(events: PendingEvent[]) => void>();
   private interest: Interest = () => undefined;
+  private direct: (event: DomainEventName, payloads: DomainEventPayloads[DomainEventName][]) => DirectWrite | undefined = () => undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -80,7 +96,17 @@ export class OutboxService implements EntitySubscriberInterface {
    */
   private async write<E extends DomainEventName>(manager: EntityManager, change: Change | undefined, event: E, payloads: (() => DomainEventPayloads[E])[]): Promise<void> {
     const wanted = this.wants(event) ? payloads.map((payload) => payload()).filter((value) => this.wantsThis(event, value)) : [];
-    if (!wanted.length) {
+    const direct = wanted.length && change && !manager.queryRunner?.isTransactionActive ? this.direct(event, wanted) : undefined;
+    if (direct?.change && change) {
+      const rows = await this.prepared.query(
+        manager,
+        `WITH change AS (${change.sql} RETURNING 1) ${shiftParams(direct.change.sql, change.params.length)}`,
+        [...change.params, ...direct.change.params],
+      );
+      direct.written(rows);
+      return;
+    }
+    if (!wanted.length || direct) {
       if (change) await this.prepared.query(manager, change.sql, change.params);
       return;
     }
@@ -110,6 +136,15 @@ export class OutboxService implements EntitySubscriberInterface {
   /** Whether a consumer wants this very event (for instance, whether anyone listens in its room). */
   private wantsThis<E extends DomainEventName>(event: E, payload: DomainEventPayloads[E]): boolean {
     return this.interest(event, payload) !== false;
+  }
+
+  /**
+   * Lets the consumer handle events itself in the statement that makes their change, when it can
+   * there and then (`write` returns undefined when it cannot: the events are recorded here). Only
+   * for changes made outside a transaction, where the statement commits as it ends.
+   */
+  setDirectWriter(write: (event: DomainEventName, payloads: DomainEventPayloads[DomainEventName][]) => DirectWrite | undefined): void {
+    this.direct = write;
   }
 
   /** Calls `listener` with the events this process records, once they are committed. */

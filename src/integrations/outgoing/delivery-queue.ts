@@ -86,11 +86,11 @@ export class DeliveryQueue {
   }
 
   /**
-   * The INSERT that queues `jobs`, for another module's statement; with `onlyEvents`, the name of
-   * a relation of outbox event `id`s, only the jobs of those events are queued. Jobs marked
+   * The INSERT that queues `jobs`, for another module's statement; with `condition` (SQL on `j`,
+   * the job: its `event_id` for instance), only the jobs it holds for are queued. Jobs marked
    * `leased` are leased for `LEASE_MS` at once; the statement returns them (`QueuedRow`).
    */
-  enqueueChange(jobs: NewDelivery[], onlyEvents?: string): Change | undefined {
+  enqueueChange(jobs: NewDelivery[], condition?: string): Change | undefined {
     if (jobs.length === 0) return undefined;
     const rows = jobs.map((job, seq) => ({
       seq,
@@ -108,7 +108,7 @@ export class DeliveryQueue {
                    CASE WHEN j.leased THEN 'running' ELSE 'pending' END,
                    CASE WHEN j.leased THEN now() + $2 * interval '1 millisecond' ELSE now() END
             FROM jsonb_to_recordset($1::jsonb) AS j(seq int, event_id bigint, integration_id varchar, event varchar, message_id text, url text, payload jsonb, leased boolean)
-            ${onlyEvents ? `WHERE j.event_id IN (SELECT id FROM ${onlyEvents})` : ''}
+            ${condition ? `WHERE ${condition}` : ''}
             ORDER BY j.seq
             RETURNING ${RETURNED}, state = 'running' AS "leased"`,
       params: [JSON.stringify(rows), LEASE_MS],

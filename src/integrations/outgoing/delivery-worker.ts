@@ -75,6 +75,8 @@ export class DeliveryWorker extends PollingLoop {
   private readonly sendAt = new Map<string, number>();
   /** The earliest send time among them. */
   private nextSendAt?: number;
+  /** Shutting down: deliveries queued from now on are left for any process to claim. */
+  private stopping = false;
 
   constructor(
     private readonly executor: DeliveryExecutor,
@@ -96,6 +98,7 @@ export class DeliveryWorker extends PollingLoop {
   }
 
   override async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await super.onApplicationShutdown();
     const unstarted = [...this.waiting.values()].flat().map((d) => d.id);
     this.waiting.clear();
@@ -199,7 +202,7 @@ export class DeliveryWorker extends PollingLoop {
     const now = Date.now();
     return jobs.map(({ url, throttled }) => {
       const held = this.held(url) + (added.get(url) ?? 0);
-      if (throttled || room <= 0 || held >= cap || !((this.owned.get(url) ?? 0) > now)) return false;
+      if (this.stopping || throttled || room <= 0 || held >= cap || !((this.owned.get(url) ?? 0) > now)) return false;
       room -= 1;
       added.set(url, (added.get(url) ?? 0) + 1);
       return true;
@@ -209,6 +212,8 @@ export class DeliveryWorker extends PollingLoop {
   /** Takes deliveries the dispatcher queued leased to this process, and starts what it can. */
   take(deliveries: ClaimedDelivery[]): void {
     if (!deliveries.length) return;
+    // Leased as the process began to stop: handed back at once for another process.
+    if (this.stopping) return void this.handBack(deliveries.map((d) => d.id));
     this.accept(deliveries);
     this.startWaiting();
   }
@@ -230,7 +235,15 @@ export class DeliveryWorker extends PollingLoop {
       this.waiting.set(delivery.url, queue);
       this.leased.add(delivery.id);
     }
-    if (overCap.length) void this.queue.release(overCap).catch((error: Error) => this.logger.warn(`could not hand deliveries back: ${error.message}`));
+    if (overCap.length) void this.handBack(overCap);
+  }
+
+  /** Releases leased deliveries for any process (this one included) to claim. */
+  private async handBack(ids: string[]): Promise<void> {
+    await this.queue.release(ids).then(
+      () => this.queue.announce(),
+      (error: Error) => this.logger.warn(`could not hand deliveries back: ${error.message}`),
+    );
   }
 
   /** Deliveries of `url` in this process, waiting or running. */

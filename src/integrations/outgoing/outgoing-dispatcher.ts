@@ -5,7 +5,7 @@ import { CachedLookup } from '../../core/database/cached-lookup';
 import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
-import { OutboxService, PendingEvent } from '../../events/outbox.service';
+import { DirectWrite, OutboxService, PendingEvent, WRITTEN_WITH_THE_CHANGE } from '../../events/outbox.service';
 import { Integration } from '../entities/integration.entity';
 import { IntegrationsService } from '../integrations.service';
 import { OUTGOING_EVENTS } from '../outgoing-events';
@@ -64,6 +64,7 @@ export class OutgoingDispatcher extends PollingLoop {
       const wanted = listened.wants(event);
       return wanted === true && payload ? this.knownToHaveListeners(event, payload) : wanted;
     });
+    outbox.setDirectWriter((event, payloads) => this.directDeliveries(event, payloads));
     outbox.onCommitted((events) => {
       // Past a bound, what the database holds is read instead: memory stays flat under a backlog.
       if (this.local.length + events.length > MAX_LOCAL) this.mustRead = true;
@@ -155,8 +156,13 @@ export class OutgoingDispatcher extends PollingLoop {
     jobs.forEach((job, i) => (job.leased = takes[i]));
     const queued = await this.outbox.takeWith<QueuedRow>(
       events.map((e) => e.id),
-      (taken) => this.deliveries.enqueueChange(jobs, taken),
+      (taken) => this.deliveries.enqueueChange(jobs, `j.event_id IN (SELECT id FROM ${taken})`),
     );
+    this.handOver(queued);
+  }
+
+  /** Hands the worker the queued deliveries leased to it; tells it of the others. */
+  private handOver(queued: QueuedRow[]): void {
     const leased = queued.filter((row) => row.leased);
     this.worker.take(leased);
     if (leased.length < queued.length) this.deliveries.announce();
@@ -168,22 +174,53 @@ export class OutgoingDispatcher extends PollingLoop {
     // Events of one batch mostly share a room: each distinct listener query runs once per batch.
     const listenersOf = new Map<string, Promise<Integration[]>>();
     for (const event of events) {
-      const name = event.event as DomainEventName;
+      const name = event.event;
       const payload = event.payload as unknown as DomainEventPayloads[DomainEventName];
-      const postedBy = this.postingIntegration(name, payload);
-      for (const integration of await this.listeners(name, payload, listenersOf)) {
-        // An integration's own replies never trigger it again (that would loop forever).
-        if (postedBy === integration.id) continue;
-        let triggerWord: string | undefined;
-        if (name === 'sendMessage') {
-          const trigger = sendMessageTrigger(integration, (payload as DomainEventPayloads['sendMessage']).message);
-          if (trigger === false) continue;
-          triggerWord = trigger;
-        }
-        const data = { ...outgoingData(name, payload, event.createdAt, this.config.rootUrl), ...(triggerWord ? { trigger_word: triggerWord } : {}) };
-        const throttled = integration.deliveryRateLimit !== null;
-        for (const url of integration.urls ?? []) jobs.push({ eventId: event.id, integrationId: integration.id, event: name, url, payload: data, throttled });
+      jobs.push(...this.deliveriesOf(name, payload, event.createdAt, await this.listeners(name, payload, listenersOf), event.id));
+    }
+    return jobs;
+  }
+
+  /**
+   * The deliveries of an event about to be written, when this process knows its listeners (they
+   * are cached), to be queued in the statement that writes the change: the payload is written
+   * once, as the delivery, and no outbox row, dispatch round or claim stands between the post and
+   * its delivery. Undefined when a listener is not known here: the event goes through the outbox.
+   */
+  private directDeliveries(event: DomainEventName, payloads: DomainEventPayloads[DomainEventName][]): DirectWrite | undefined {
+    const now = new Date();
+    const jobs: NewDelivery[] = [];
+    for (const payload of payloads) {
+      const query = listenerQuery(event, payload);
+      if (query === null) continue;
+      const known = this.listening.peek(query.key);
+      if (!known) return undefined;
+      jobs.push(...this.deliveriesOf(event, payload, now, known.integrations));
+    }
+    const takes = this.worker.wouldTake(jobs);
+    jobs.forEach((job, i) => (job.leased = takes[i]));
+    return {
+      change: this.deliveries.enqueueChange(jobs, WRITTEN_WITH_THE_CHANGE),
+      written: (rows) => this.handOver(rows as QueuedRow[]),
+    };
+  }
+
+  /** The deliveries one event makes for its `listeners`: trigger words applied, one per url. */
+  private deliveriesOf(event: DomainEventName, payload: DomainEventPayloads[DomainEventName], occurredAt: Date, listeners: readonly Integration[], eventId?: string): NewDelivery[] {
+    const jobs: NewDelivery[] = [];
+    const postedBy = this.postingIntegration(event, payload);
+    for (const integration of listeners) {
+      // An integration's own replies never trigger it again (that would loop forever).
+      if (postedBy === integration.id) continue;
+      let triggerWord: string | undefined;
+      if (event === 'sendMessage') {
+        const trigger = sendMessageTrigger(integration, (payload as DomainEventPayloads['sendMessage']).message);
+        if (trigger === false) continue;
+        triggerWord = trigger;
       }
+      const data = { ...outgoingData(event, payload, occurredAt, this.config.rootUrl), ...(triggerWord ? { trigger_word: triggerWord } : {}) };
+      const throttled = integration.deliveryRateLimit !== null;
+      for (const url of integration.urls ?? []) jobs.push({ eventId, integrationId: integration.id, event, url, payload: data, throttled });
     }
     return jobs;
   }
