@@ -40,9 +40,12 @@ import { ImportJob } from './import/import-job.entity';
 import { IncomingCall } from './incoming/incoming-call.entity';
 import { ScriptRevisionLog } from './revisions/script-revision-log';
 import { ScriptRevision } from './revisions/script-revision.entity';
+import { IntegrationSecret } from './secrets/integration-secret.entity';
+import { IntegrationHealth } from './stats/integration-health.entity';
+import { IntegrationStat } from './stats/integration-stat.entity';
 
 @Module({
-  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, DeliveryUrlOwner, DeliveryThrottle, ScriptRevision, IncomingCall, ImportJob])],
+  imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, DeliveryUrlOwner, DeliveryThrottle, IntegrationSecret, IntegrationStat, IntegrationHealth, ScriptRevision, IncomingCall, ImportJob])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
   providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
   exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],

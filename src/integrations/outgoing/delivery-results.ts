@@ -4,7 +4,8 @@ import { targetHost } from '../disable-notice';
 import { IntegrationsService } from '../integrations.service';
 import { WriteBatch } from '../../core/background/write-batch';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
-import { AttemptFact, IntegrationStats } from '../stats/integration-stats';
+import { AttemptFact } from '../stats/attempt-summary';
+import { IntegrationStats } from '../stats/integration-stats';
 import { DeliveryQueue, Retry } from './delivery-queue';
 
 /** How a finished attempt leaves the queue: deleted, or due again later. */

@@ -7,7 +7,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { IntegrationsService } from '../integrations.service';
 import { AttemptOutcome, DeliveryExecutor, ProcessStopping } from './delivery-executor';
 import { HistoryEntry } from '../history/history-recorder';
-import { AttemptFact } from '../stats/integration-stats';
+import { AttemptFact } from '../stats/attempt-summary';
 import { ClaimedDelivery, DeliveryQueue, LEASE_MS, NewDelivery } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
 

@@ -1,5 +1,13 @@
 import { storableString } from '../../core/http/storable-text';
-import type { AttemptFact } from './integration-stats';
+
+/** One finished call (incoming) or delivery attempt (outgoing). */
+export interface AttemptFact {
+  integrationId: string;
+  at: Date;
+  ok: boolean;
+  /** What went wrong: a status (`answered 503`) or an error. */
+  failure?: string;
+}
 
 /** Width of a stats bucket: 5 minutes, counted from the Unix epoch (as `date_bin` from 2000-01-01). */
 export const BUCKET_MS = 5 * 60 * 1000;

@@ -2,16 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Change } from '../../core/database/change';
-import { summariseAttempts } from './attempt-summary';
-
-/** One finished call (incoming) or delivery attempt (outgoing). */
-export interface AttemptFact {
-  integrationId: string;
-  at: Date;
-  ok: boolean;
-  /** What went wrong: a status (`answered 503`) or an error. */
-  failure?: string;
-}
+import { AttemptFact, summariseAttempts } from './attempt-summary';
 
 /** What `integrations.get` and `integrations.list` show of an integration's health. */
 export interface ApiStats {
