@@ -49,7 +49,7 @@ async function main(): Promise<number> {
 
 async function importingUser(users: UsersService, db: DataSource, username: string | undefined): Promise<User | null> {
   if (username) return users.findByExactUsername(username);
-  const [admin] = (await db.query(`SELECT id FROM users WHERE active AND 'admin' = ANY(roles) ORDER BY created_at LIMIT 1`)) as { id: string }[];
+  const [admin] = await db.query<{ id: string }[]>(`SELECT id FROM users WHERE active AND 'admin' = ANY(roles) ORDER BY created_at LIMIT 1`);
   return admin ? users.findById(admin.id) : null;
 }
 

@@ -528,6 +528,7 @@ describe(`admin UI in a browser (${databaseKind})`, () => {
     await page.goto(`/ui/integrations/${id}`);
     const snippet = (await page.locator('pre[data-language="Node.js"]').textContent()) as string;
     expect(await page.content()).not.toContain(secret as string);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the page's Node.js snippet exactly as a reader would paste it
     const verifiedDelivery = new Function('require', 'process', `${snippet}\nreturn verifiedDelivery;`)(require, { env: { HOOKLINE_SIGNING_SECRET: secret } }) as (body: string, headers: Record<string, unknown>) => { text: string };
     expect(verifiedDelivery(arrival.body, arrival.headers).text).toBe('signed twice');
     expect(() => verifiedDelivery(arrival.body.replace('signed twice', 'signed thrice'), arrival.headers)).toThrow();

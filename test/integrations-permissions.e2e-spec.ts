@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { randomId } from '../src/core/ids/random-id';
 import { Integration } from '../src/integrations/entities/integration.entity';
 import { Client, createUser, FORBIDDEN, loginAsAdmin } from './support/api';
@@ -64,7 +63,7 @@ describe(`integration permissions matrix (${databaseKind})`, () => {
       createdByUsername: 'x',
       ...(k === 'out' ? { event: 'sendMessage', urls: ['http://127.0.0.1:9/x'] } : { token: randomId(48) }),
     };
-    await t.app.get(DataSource).getRepository(Integration).insert(row as QueryDeepPartialEntity<Integration>);
+    await t.app.get(DataSource).getRepository(Integration).insert(row);
     return id;
   };
 

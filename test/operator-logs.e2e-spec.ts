@@ -83,6 +83,7 @@ describe(`delivery logs for operators (${databaseKind})`, () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       await eventually(async () => output, (out) => out.includes('No administrator yet'), 30_000);
+      // eslint-disable-next-line no-control-regex -- the terminal's colour codes start with ESC
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '').split(/\r?\n/);
       expect(plain.find((l) => l.includes('No administrator yet'))).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: \[Hookline\] No administrator yet: open http:\/\/localhost:\d+\/ui to create the first one/);
       expect(plain.filter((l) => l.startsWith('{'))).toEqual([]);

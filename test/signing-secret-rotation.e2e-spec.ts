@@ -4,17 +4,16 @@ import { DeliveringApp, outgoingInNewRoom, startDeliveringApp, stopDeliveringApp
 import { eventually } from './support/eventually';
 import { meteorError } from './support/integrations';
 import { Sink } from './support/sink';
-import { databaseKind, TestApp } from './support/test-app';
+import { databaseKind } from './support/test-app';
 
 /** integrations.rotateSigningSecret: receivers switch secrets without losing a delivery. */
 describe(`signing-secret rotation (${databaseKind})`, () => {
   let app: DeliveringApp;
-  let t: TestApp;
   let admin: Client;
   let sink: Sink;
 
   beforeAll(async () => {
-    ({ t, admin, sink } = app = await startDeliveringApp());
+    ({ admin, sink } = app = await startDeliveringApp());
   });
   afterAll(() => stopDeliveringApp(app));
 

@@ -106,7 +106,7 @@ function serverSource(request: UiRequest): { source: ImportSource; label: string
 async function uploadedSource(request: UiRequest): Promise<{ source: ImportSource; label: string }> {
   const parts = request.parts();
   const first = await parts.next();
-  if (!multipartCsrfMatches(first.done ? undefined : (first.value as { type: string; fieldname: string; value?: unknown }), request.csrfToken)) throw new CsrfRefused();
+  if (!multipartCsrfMatches(first.done ? undefined : first.value, request.csrfToken)) throw new CsrfRefused();
   for await (const part of parts) {
     if (part.type !== 'file' || part.fieldname !== 'export') continue;
     const text = (await part.toBuffer()).toString('utf8');

@@ -26,7 +26,9 @@ export async function registerAdminUiPlugins(app: NestFastifyApplication): Promi
     prefix: '/ui/assets/',
     decorateReply: false,
     index: false,
-    setHeaders: (reply) => reply.header('x-content-type-options', 'nosniff'),
+    setHeaders: (reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+    },
   });
 }
 

@@ -28,10 +28,10 @@ export class LoginThrottle {
   async assertAllowed(identifier: string, address: string): Promise<void> {
     const { perUser, perAddress, blockMs } = this.config.loginBlock;
     if (perUser <= 0 && perAddress <= 0) return;
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ key: string; failures: number }[]>(
       `SELECT key, failures FROM login_failures WHERE key = ANY($1) AND last_failed_at > now() - $2 * interval '1 millisecond'`,
       [[addressKey(address), userKey(identifier)], blockMs],
-    )) as { key: string; failures: number }[];
+    );
     const failures = (key: string) => rows.find((r) => r.key === key)?.failures ?? 0;
     if (perAddress > 0 && failures(addressKey(address)) >= perAddress) {
       throw new ApiError(401, { status: 'error', error: 'error-login-blocked-for-ip', message: 'Login has been temporarily blocked for this IP' });
@@ -46,12 +46,12 @@ export class LoginThrottle {
     const counted = [...(perUser > 0 ? [userKey(identifier)] : []), ...(perAddress > 0 ? [addressKey(address)] : [])];
     if (!counted.length) return;
     // A failure after the block has run out starts a new count.
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ key: string; failures: number }[]>(
       `INSERT INTO login_failures AS f (key, failures, last_failed_at) SELECT k, 1, now() FROM unnest($1::text[]) AS k
        ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN f.last_failed_at > now() - $2 * interval '1 millisecond' THEN f.failures + 1 ELSE 1 END, last_failed_at = now()
        RETURNING key, failures`,
       [counted, blockMs],
-    )) as { key: string; failures: number }[];
+    );
     for (const { key, failures } of rows) {
       if (key === userKey(identifier) && failures === perUser) this.logger.warn(`logins for user "${identifier}" blocked for ${blockMs / 1000} s after ${perUser} failures`);
       if (key === addressKey(address) && failures === perAddress) this.logger.warn(`logins from ${address} blocked for ${blockMs / 1000} s after ${perAddress} failures`);

@@ -21,27 +21,27 @@ export class RateWindows {
    * statement; answers each window's total for the cluster.
    */
   async addHits(windows: { key: string; hits: number; endsAt: number }[]): Promise<Map<string, number>> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ key: string; hits: number }[]>(
       `INSERT INTO rate_windows AS w (key, hits, ends_at)
        SELECT k, h, to_timestamp(e / 1000.0) FROM unnest($1::text[], $2::int[], $3::float8[]) AS t (k, h, e)
        ON CONFLICT (key) DO UPDATE SET hits = w.hits + EXCLUDED.hits
        RETURNING key, hits`,
       [windows.map((w) => w.key), windows.map((w) => w.hits), windows.map((w) => w.endsAt)],
-    )) as { key: string; hits: number }[];
+    );
     await this.pruneAfter(windows.length);
     return new Map(rows.map((r) => [r.key, r.hits]));
   }
 
   /** Counts a hit on `key`; answers the hits in its current window and the milliseconds the window has left. */
   async hit(key: string, windowMs: number): Promise<{ current: number; ttl: number }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ hits: number; ttl: number }[]>(
       `INSERT INTO rate_windows AS w (key, hits, ends_at) VALUES ($1, 1, now() + $2 * interval '1 millisecond')
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN w.ends_at <= now() THEN 1 ELSE w.hits + 1 END,
          ends_at = CASE WHEN w.ends_at <= now() THEN now() + $2 * interval '1 millisecond' ELSE w.ends_at END
        RETURNING hits, greatest(0, ceil(extract(epoch FROM (ends_at - now())) * 1000))::int AS ttl`,
       [key, windowMs],
-    )) as { hits: number; ttl: number }[];
+    );
     await this.pruneAfter(1);
     return { current: row.hits, ttl: row.ttl };
   }

@@ -18,7 +18,7 @@ export class TokenAuthGuard extends AuthGuard(TOKEN_STRATEGY) {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
     if (!user) throw ApiError.unauthenticated();
     return user;
   }

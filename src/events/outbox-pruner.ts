@@ -27,11 +27,11 @@ export class OutboxPruner extends PollingLoop {
 
   /** Deletes up to one batch of events consumed more than an hour ago; returns how many. */
   async pruneBatch(): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(
       `DELETE FROM outbox_events WHERE id IN (
          SELECT id FROM outbox_events WHERE consumed_at < now() - $2::interval ORDER BY consumed_at LIMIT $1)`,
       [BATCH, KEEP_CONSUMED],
-    )) as [unknown, number];
+    );
     return deleted;
   }
 }

@@ -180,10 +180,10 @@ export class OutboxService implements EntitySubscriberInterface {
 
   /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */
   async pending(limit: number): Promise<PendingEvent[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date }[]>(
       `SELECT id, event, payload, created_at FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1`,
       [limit],
-    )) as { id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date }[];
+    );
     return rows.map((r) => ({ id: r.id, event: r.event, payload: r.payload, createdAt: r.created_at }));
   }
 
@@ -196,9 +196,9 @@ export class OutboxService implements EntitySubscriberInterface {
   async takeWith<R>(ids: string[], changeFor: (taken: string) => Change | undefined): Promise<R[]> {
     const change = changeFor('taken');
     const main = change ? shiftParams(change.sql, 1) : `SELECT id FROM taken`;
-    return (await this.dataSource.query(
+    return await this.dataSource.query<R[]>(
       `WITH taken AS (UPDATE outbox_events SET consumed_at = now() WHERE id = ANY($1::bigint[]) AND consumed_at IS NULL RETURNING id) ${main}`,
       [ids, ...(change?.params ?? [])],
-    )) as R[];
+    );
   }
 }

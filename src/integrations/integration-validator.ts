@@ -72,7 +72,7 @@ export class IntegrationValidator {
   async validateOutgoing(grants: IntegrationGrants, input: IntegrationInput): Promise<ValidOutgoing> {
     const channelText = typeof input.channel === 'string' && !input.channel.trim() ? undefined : input.channel;
     if (isBlank(input.event) || !isOutgoingEvent(input.event)) throw ApiError.meteor('error-invalid-event-type', 'Invalid event type');
-    const event = input.event as string;
+    const event = input.event;
     const uses = OUTGOING_EVENTS[event];
     if (isBlank(input.username)) throw ApiError.meteor('error-invalid-username', 'Invalid username');
     if (uses.usesTargetRoom && !input.targetRoom) throw ApiError.meteor('error-invalid-targetRoom', 'Invalid Target Room');

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CachedLookup } from '../core/database/cached-lookup';
 import { ChangeFeed } from '../core/database/change-feed';
 import { ApiError } from '../core/http/api-error';
@@ -93,7 +92,7 @@ export class IntegrationsService {
 
   /** The events some enabled outgoing integration listens to. */
   async listenedEvents(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT DISTINCT event FROM integrations WHERE type = '${OUTGOING}' AND enabled AND event IS NOT NULL`)) as { event: string }[];
+    const rows = await this.dataSource.query<{ event: string }[]>(`SELECT DISTINCT event FROM integrations WHERE type = '${OUTGOING}' AND enabled AND event IS NOT NULL`);
     return rows.map((r) => r.event);
   }
 
@@ -149,7 +148,7 @@ export class IntegrationsService {
       type: INCOMING,
       name: input.name,
       enabled: input.enabled,
-      username: input.username as string,
+      username: input.username,
       userId: user.id,
       channel,
       alias: kept(input.alias),
@@ -200,7 +199,7 @@ export class IntegrationsService {
         secretNames: storedNames(secrets),
         headerNames: headers ? storedNames(headers) : null,
         id,
-      } as QueryDeepPartialEntity<Integration>);
+      });
       await this.vault.write(m, id, secrets);
       if (headers) await this.vault.writeHeaders(m, id, headers);
       await this.revisions.record(m, id, scriptStateOf(fields), caller);
@@ -293,7 +292,7 @@ export class IntegrationsService {
       name: input.name,
       enabled: input.enabled,
       event: valid.event,
-      username: input.username as string,
+      username: input.username,
       userId: valid.user.id,
       channel: valid.channel,
       urls: valid.urls,
@@ -354,7 +353,7 @@ export class IntegrationsService {
         updatedAt: new Date(),
         updatedById: caller.id,
         updatedByUsername: caller.username,
-      } as QueryDeepPartialEntity<Integration>);
+      });
       if (before) {
         const after = await m.findOneByOrFail(Integration, { id });
         if (forceRevision || scriptChanged(before, after)) await this.revisions.record(m, id, after, caller);
@@ -381,11 +380,11 @@ export class IntegrationsService {
    */
   async disable(id: string, reason: string, why: string): Promise<void> {
     const disabled = await this.dataSource.transaction(async (m) => {
-      const [rows] = (await m.query(
+      const [rows] = await m.query<[DisabledIntegration[], number]>(
         `UPDATE integrations SET enabled = false, updated_at = now(), updated_by_id = $2, updated_by_username = $3 WHERE id = $1 AND enabled
          RETURNING id, name, created_by_id AS "createdById", urls`,
         [id, ROCKET_CAT.id, ROCKET_CAT.username],
-      )) as [DisabledIntegration[], number];
+      );
       if (rows.length) await this.queue.pauseFor(m, id);
       return rows[0];
     });
@@ -406,10 +405,10 @@ export class IntegrationsService {
 
   /** The integration's signing secret; one made before signing existed gets one now (once, whoever asks first). */
   async ensureSigningSecret(id: string): Promise<string | undefined> {
-    const [rows] = (await this.dataSource.query(
+    const [rows] = await this.dataSource.query<[{ signing_secret: string }[], number]>(
       `UPDATE integrations SET signing_secret = coalesce(signing_secret, $2) WHERE id = $1 RETURNING signing_secret`,
       [id, newSigningSecret()],
-    )) as [{ signing_secret: string }[], number];
+    );
     return rows[0]?.signing_secret;
   }
 

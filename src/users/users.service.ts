@@ -158,7 +158,7 @@ export class UsersService {
 
   /** Whether an active person (not a bot) holds the admin role: until one does, the UI offers first-run setup. */
   async hasAdministrator(m: EntityManager = this.users.manager): Promise<boolean> {
-    const [row] = (await m.query(`SELECT EXISTS (SELECT 1 FROM users WHERE 'admin' = ANY(roles) AND active AND type <> 'bot') AS found`)) as { found: boolean }[];
+    const [row] = await m.query<{ found: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM users WHERE 'admin' = ANY(roles) AND active AND type <> 'bot') AS found`);
     return row.found;
   }
 

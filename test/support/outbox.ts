@@ -10,7 +10,7 @@ export interface RecordedEvent {
 /** Watches the outbox: `since()` returns the events committed after the watcher was (re)started. */
 export async function watchOutbox(t: TestApp) {
   const db = t.app.get(DataSource);
-  const latest = async () => ((await db.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as { id: string }[])[0].id;
+  const latest = async () => (await db.query<{ id: string }[]>(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`))[0].id;
   let mark = await latest();
   return {
     async since(): Promise<RecordedEvent[]> {
@@ -24,6 +24,6 @@ export async function watchOutbox(t: TestApp) {
 
 /** Deliveries of an integration not finished yet (waiting, running or waiting to retry). */
 export async function openDeliveries(t: TestApp, integrationId: string): Promise<number> {
-  const [{ n }] = (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM integration_deliveries WHERE integration_id = $1`, [integrationId])) as { n: number }[];
+  const [{ n }] = await t.app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM integration_deliveries WHERE integration_id = $1`, [integrationId]);
   return n;
 }

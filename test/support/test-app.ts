@@ -21,7 +21,7 @@ export interface TestApp {
 export const databaseKind: 'postgres' | 'embedded' = process.env.DATABASE_URL ? 'postgres' : 'embedded';
 
 /** A new, empty database on the server named by DATABASE_URL; dropped again by `drop`. */
-export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `hookline_t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
@@ -75,7 +75,7 @@ export async function startTestApp(overrides: Partial<AppConfigValues> = {}): Pr
  * PostgreSQL of DATABASE_URL, or an embedded one in a temporary DATA_DIR. `env` goes to the
  * process; `drop` removes the database afterwards.
  */
-export async function processDatabase(prefix: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function processDatabase(prefix: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
     const scratch = await createScratchDatabase(process.env.DATABASE_URL);
     return { env: { DATABASE_URL: scratch.url }, drop: scratch.drop };

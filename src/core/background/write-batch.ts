@@ -27,8 +27,9 @@ export class WriteBatch<T> {
       this.waiters.splice(0, excess).forEach((w) => w.resolve());
       this.bound.onDrop(excess);
     }
-    if (this.items.length >= this.maxItems) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
+    // flush() never rejects: a failed write rejects its waiters instead.
+    if (this.items.length >= this.maxItems) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.waitMs);
     return written;
   }
 

@@ -6,9 +6,9 @@ import { DataSource } from 'typeorm';
  * like this, so no statement holds locks for long. `table` is a constant of the owning module.
  */
 export async function deleteOlderThan(dataSource: DataSource, table: string, days: number, limit: number): Promise<number> {
-  const [, deleted] = (await dataSource.query(
+  const [, deleted] = await dataSource.query<[unknown, number]>(
     `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE created_at < now() - make_interval(days => $2) ORDER BY created_at LIMIT $1)`,
     [limit, days],
-  )) as [unknown, number];
+  );
   return deleted;
 }

@@ -22,7 +22,7 @@ export class PreparedStatements {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async query<R>(manager: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
-    if (manager.queryRunner) return (await manager.query(sql, params)) as R[];
+    if (manager.queryRunner) return await manager.query<R[]>(sql, params);
     const pool = driverPool(this.dataSource) as Pool;
     let succeeded = false;
     try {

@@ -66,13 +66,13 @@ export class RowCounts {
   }
 
   async locate(m: EntityManager, key: string, offset: number): Promise<PageStart> {
-    const [row] = (await m.query(this.locateSql, [key, offset])) as { total: string; until: Date | null; before: string | null; pending: number }[];
+    const [row] = await m.query<{ total: string; until: Date | null; before: string | null; pending: number }[]>(this.locateSql, [key, offset]);
     return { total: Number(row.total), until: row.until, skip: offset - Number(row.before ?? 0), pending: row.pending };
   }
 
   /** Folds up to FOLD_BATCH deltas into the counts; returns how many it folded. */
   async fold(m: EntityManager): Promise<number> {
-    const [row] = (await m.query(this.foldSql)) as { folded: number; zero_keys: string[]; zero_days: string[] }[];
+    const [row] = await m.query<{ folded: number; zero_keys: string[]; zero_days: string[] }[]>(this.foldSql);
     // A day whose rows are all gone (a removed room, pruned history) leaves no row behind.
     if (row.zero_keys.length) await m.query(this.dropZerosSql, [row.zero_keys, row.zero_days]);
     return row.folded;

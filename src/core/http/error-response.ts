@@ -18,7 +18,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     return { status: exception.status, body: exception.body, unexpected: false };
   }
   if (exception instanceof HttpException) {
-    const status = exception.getStatus();
+    const status = exception.getStatus() as HttpStatus;
     const response = exception.getResponse();
     const message =
       typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);

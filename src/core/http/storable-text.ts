@@ -6,6 +6,7 @@
  * does with bytes it cannot read.
  */
 const REPLACEMENT = '\uFFFD';
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 type WellFormable = { toWellFormed(): string };

@@ -8,7 +8,6 @@ import { redactUrl } from './redact-url';
  * JSON logs through pino; pretty in a terminal. Every line inside a request carries its `reqId`
  * (Fastify assigns it, see create-app.ts). Secrets are kept out: hook tokens in URLs, credentials.
  */
-type PinoHttpOptions = Exclude<Params['pinoHttp'], undefined | unknown[]>;
 
 /** pino's options; in a terminal, pretty lines, otherwise JSON to stdout (see logDestination). */
 function pinoOptions(config: AppConfig): Params['pinoHttp'] {
@@ -31,7 +30,7 @@ function pinoOptions(config: AppConfig): Params['pinoHttp'] {
     hooks: { logMethod: flushIfUrgent },
   };
   if (process.stdout.isTTY && !process.env.JEST_WORKER_ID) {
-    return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' } } } as PinoHttpOptions;
+    return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' } } };
   }
   return [options, logDestination()] as Params['pinoHttp'];
 }

@@ -120,7 +120,7 @@ export class DryRunService {
 
   private async outgoing(integration: Integration, script: CompiledScript, input: DryRunInput): Promise<Omit<DryRunAnswer, 'logs' | 'durationMs'>> {
     const method = 'prepare_outgoing_request';
-    const data = input.request?.data ?? (toStorable(sampleOutgoingPayloads()[0]) as Record<string, unknown>);
+    const data = input.request?.data ?? toStorable(sampleOutgoingPayloads()[0]);
     const fallback = defaultRequest(integration.urls?.[0] ?? 'https://example.invalid/hook', data);
     const prepared = (await script.hasMethod(method)) ? toStorable(await script.call(method, { request: fallback })) : fallback;
     const scripted = prepared && typeof prepared === 'object' ? (prepared as PreparedRequest) : null;

@@ -30,10 +30,10 @@ export class ImportJobs {
 
   /** Planned → running, once: a second Apply (a double click, a re-sent form) gets nothing to run. */
   async start(owner: User, id: string): Promise<SourceDocument[] | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<[{ documents: SourceDocument[] }[], number]>(
       `UPDATE import_jobs SET state = 'running', updated_at = now() WHERE id = $1 AND created_by_id = $2 AND state = 'planned' RETURNING documents`,
       [id, owner.id],
-    )) as [{ documents: SourceDocument[] }[], number];
+    );
     return rows[0]?.[0]?.documents ?? null;
   }
 
@@ -43,7 +43,7 @@ export class ImportJobs {
 
   /** The outcome; the documents (tokens, scripts) are not kept past the run. */
   async finish(id: string, result: ImportLine[]): Promise<void> {
-    await this.dataSource.manager.update(ImportJob, { id }, { state: 'done', result, documents: null, done: result.length, updatedAt: new Date() } as QueryDeepPartialEntity<ImportJob>);
+    await this.dataSource.manager.update(ImportJob, { id }, { state: 'done', result, documents: null, done: result.length, updatedAt: new Date() });
   }
 
   async fail(id: string, error: string): Promise<void> {

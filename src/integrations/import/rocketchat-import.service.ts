@@ -101,7 +101,7 @@ export class RocketChatImportService {
     const postAs = await this.postAsUser(fields.username as string, line, dryRun);
     await this.ensureRooms(fields.channel as string[], postAs, line, dryRun);
     if (fields.scriptEnabled && fields.script) {
-      const compiled = compileScript(fields.script as string);
+      const compiled = compileScript(fields.script);
       Object.assign(fields, compiled);
       if (compiled.scriptError) line.notes.push(`script does not compile: ${compiled.scriptError.message}`);
     }
@@ -112,7 +112,7 @@ export class RocketChatImportService {
       return;
     }
     const writer = actor ?? (await this.authorUser(author as string, line));
-    fields.userId = postAs?.id ?? (fields.username as string);
+    fields.userId = postAs?.id ?? fields.username;
     await this.integrations.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, writer);
   }
 

@@ -213,7 +213,7 @@ export class DeliveryExecutor {
     entry.step(`execute-script-before-running-${method}`);
     try {
       const result = await this.sandbox.call(integration, method, { request });
-      return result && typeof result === 'object' ? (result as PreparedRequest) : undefined;
+      return result && typeof result === 'object' ? result : undefined;
     } catch (error) {
       entry.step(`execute-script-error-running-${method}`, { error: true, errorStack: (error as Error).message });
       return undefined;
@@ -254,7 +254,7 @@ export class DeliveryExecutor {
   private async postReply(integration: Integration, entry: HistoryEntry, data: Record<string, unknown>, response: OutgoingResponse): Promise<AttemptOutcome> {
     const parsed = parse(response);
     if (parsed && typeof parsed === 'object' && ('text' in parsed || 'attachments' in parsed)) {
-      const sent = await this.replies.post(integration, data, parsed as Record<string, unknown>);
+      const sent = await this.replies.post(integration, data, parsed);
       if (!sent) {
         entry.step('after-http-call-send-message-failed', { finished: true });
         return FINISHED;

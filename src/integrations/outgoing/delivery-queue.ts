@@ -139,7 +139,7 @@ export class DeliveryQueue {
    * 1/rate, if longer) ahead; a delivery comes back with `waitMs` until its send time.
    */
   async claim(limit: number, perUrl: number, room: Record<string, number>, held: string[]): Promise<Claim> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[]>(
       `WITH due AS (
          SELECT d.id, d.url, d.integration_id, d.run_at FROM integration_deliveries d
          WHERE d.run_at <= now() AND coalesce(($3::jsonb ->> d.url)::int, $2) > 0
@@ -195,7 +195,7 @@ export class DeliveryQueue {
               (SELECT extract(epoch FROM min(run_at) - now()) * 1000 FROM integration_deliveries
                WHERE run_at > now() AND run_at < 'infinity' AND NOT (id = ANY($5::bigint[])))::float8 AS next_due_in_ms`,
       [limit, perUrl, JSON.stringify(room), LEASE_MS, held, THROTTLE_HORIZON_MS],
-    )) as { deliveries: ClaimedDelivery[]; next_due_in_ms: number | null }[];
+    );
     return { deliveries: row.deliveries, nextDueInMs: row.next_due_in_ms ?? undefined };
   }
 
@@ -205,14 +205,14 @@ export class DeliveryQueue {
    */
   async renew(ids: string[], urls: string[]): Promise<string[]> {
     if (ids.length === 0 && urls.length === 0) return [];
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ url: string }[]>(
       `WITH leases AS (
          UPDATE integration_deliveries SET run_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND state = 'running')
        UPDATE delivery_url_owners SET until = now() + $2 * interval '1 millisecond'
        WHERE url IN (SELECT url FROM delivery_url_owners WHERE url = ANY($3::text[]) AND owner = current_setting('application_name') ORDER BY url FOR UPDATE)
        RETURNING url`,
       [ids, LEASE_MS, urls],
-    )) as { url: string }[];
+    );
     return rows.map((r) => r.url);
   }
 
@@ -267,15 +267,15 @@ export class DeliveryQueue {
 
   /** Deliveries in the queue, waiting or running. */
   async depth(): Promise<number> {
-    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM integration_deliveries`)) as { n: number }[];
+    const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM integration_deliveries`);
     return row.n;
   }
 
   /** How long the oldest due delivery nobody holds has waited, in seconds (0 when none). */
   async oldestDueSeconds(): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ age: number }[]>(
       `SELECT coalesce(extract(epoch FROM now() - min(run_at)), 0)::float8 AS age FROM integration_deliveries WHERE run_at <= now()`,
-    )) as { age: number }[];
+    );
     return row.age;
   }
 }

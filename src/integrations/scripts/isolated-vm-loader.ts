@@ -16,7 +16,7 @@ export function isolatedVm(): typeof IsolatedVm {
   const failures: string[] = [];
   for (const name of CANDIDATES) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- which build loads is known only at run time
       loaded = require(name) as typeof IsolatedVm;
       return loaded;
     } catch (error) {

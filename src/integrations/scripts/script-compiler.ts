@@ -18,9 +18,9 @@ type Transform = (source: string, withMap?: boolean) => { code: string; map?: un
 let babelTransform: Transform | undefined;
 function transpiler(): Transform {
   if (!babelTransform) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Babel loads on the first compile, not at start
     const babel = require('@babel/core') as typeof import('@babel/core');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with Babel, on the first compile
     const presetEnv = require('@babel/preset-env') as unknown;
     const options: TransformOptions = { presets: [presetEnv as string], compact: true, minified: true, comments: false, babelrc: false, configFile: false };
     babelTransform = (source, withMap = false) => {

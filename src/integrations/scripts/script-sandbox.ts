@@ -107,8 +107,11 @@ export class ScriptSandbox implements OnModuleDestroy {
       masking.mask = mask;
       return CompiledScript.load(integration.scriptCompiled ?? '', this.config.scripts, {
         log: (level, text) => {
-          const write = level === 'error' ? this.logger.error : level === 'warn' ? this.logger.warn : level === 'debug' ? this.logger.debug : this.logger.log;
-          write.call(this.logger, `${tag}: ${mask(text)}`);
+          const line = `${tag}: ${mask(text)}`;
+          if (level === 'error') this.logger.error(line);
+          else if (level === 'warn') this.logger.warn(line);
+          else if (level === 'debug') this.logger.debug(line);
+          else this.logger.log(line);
         },
         fetch: (url, optionsJson) => this.fetch(tag, url, optionsJson),
         env,

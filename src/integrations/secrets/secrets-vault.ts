@@ -26,7 +26,7 @@ export class SecretsVault implements OnModuleInit {
 
   /** Finds the key, and proves it opens what is stored (a wrong key is refused at start, not at a script's first call). */
   async onModuleInit(): Promise<void> {
-    const [sample] = (await this.dataSource.query(`SELECT integration_id, name, value FROM integration_secrets LIMIT 1`)) as { integration_id: string; name: string; value: string }[];
+    const [sample] = await this.dataSource.query<{ integration_id: string; name: string; value: string }[]>(`SELECT integration_id, name, value FROM integration_secrets LIMIT 1`);
     this.cipher = new SecretCipher(loadSecretsKey(this.config.secretsKey, this.config.dataDir, sample !== undefined));
     if (!sample) return;
     try {
@@ -71,7 +71,7 @@ export class SecretsVault implements OnModuleInit {
 
   /** The integration's rows opened: script secrets as `SECRET_<NAME>`, and header rows by header name when asked (left sealed otherwise). */
   private async opened(integrationId: string, withHeaders: boolean) {
-    const rows = (await this.dataSource.query(`SELECT name, value FROM integration_secrets WHERE integration_id = $1`, [integrationId])) as { name: string; value: string }[];
+    const rows = await this.dataSource.query<{ name: string; value: string }[]>(`SELECT name, value FROM integration_secrets WHERE integration_id = $1`, [integrationId]);
     const environment: Record<string, string> = {};
     const headers: Record<string, string> = {};
     for (const { name, value } of rows) {

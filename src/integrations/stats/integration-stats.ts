@@ -59,7 +59,7 @@ export class IntegrationStats {
   /** The stats of these integrations (outgoing ones with their queue), by id. */
   async of(integrations: readonly { id: string; type: string }[]): Promise<Map<string, ApiStats>> {
     if (!integrations.length) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<StatsRow[]>(
       `WITH ids AS (SELECT unnest($1::varchar[]) AS id),
        counts AS (
          SELECT integration_id,
@@ -75,7 +75,7 @@ export class IntegrationStats {
        FROM ids LEFT JOIN counts c ON c.integration_id = ids.id LEFT JOIN integration_health h ON h.integration_id = ids.id
        LEFT JOIN queued q ON q.integration_id = ids.id`,
       [integrations.map((i) => i.id)],
-    )) as StatsRow[];
+    );
     const outgoing = new Set(integrations.filter((i) => i.type === 'webhook-outgoing').map((i) => i.id));
     return new Map(rows.map((r) => [r.id, toApiStats(r, outgoing.has(r.id))]));
   }
@@ -107,7 +107,7 @@ export class IntegrationStats {
 
   /** Deletes buckets older than two days (only the last 24 hours are shown); returns how many. */
   async prune(): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(`DELETE FROM integration_stats WHERE bucket < now() - interval '2 days'`)) as [unknown, number];
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(`DELETE FROM integration_stats WHERE bucket < now() - interval '2 days'`);
     return deleted;
   }
 }
