@@ -11,9 +11,9 @@ export class TranspiledScripts1763885500000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE integrations ADD COLUMN skip_transpile boolean`);
-    const rows: { id: string; script: string }[] = await q.query(
+    const rows = (await q.query(
       `SELECT id, script FROM integrations WHERE script_enabled AND script_compiled IS NOT NULL AND script_compiled = script`,
-    );
+    )) as { id: string; script: string }[];
     for (const row of rows) {
       const compiled = compileScript(row.script);
       await q.query(`UPDATE integrations SET script_compiled = $2, script_error = $3 WHERE id = $1`, [

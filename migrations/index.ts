@@ -1,3 +1,4 @@
+import { MigrationInterface } from 'typeorm';
 import { Identity1763884800000 } from './1763884800000-identity';
 import { ChatCore1763884900000 } from './1763884900000-chat-core';
 import { Integrations1763885000000 } from './1763885000000-integrations';
@@ -28,7 +29,7 @@ import { DeliveryGates1763887200000 } from './1763887200000-delivery-gates';
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
  * Add a generated migration here after `npm run migration:generate`.
  */
-export const migrations: Function[] = [
+export const migrations: (new () => MigrationInterface)[] = [
   Identity1763884800000,
   ChatCore1763884900000,
   Integrations1763885000000,

@@ -6,7 +6,7 @@ import { withoutPassword } from './core/config/value-rules';
 
 /** The few lines an operator needs once the server listens: what runs, where, and who can log in. */
 export async function startupSummary(app: NestFastifyApplication, config: AppConfig, address: string): Promise<string[]> {
-  const [{ admins }] = await app.get(DataSource).query(`SELECT count(*)::int AS admins FROM users WHERE active AND 'admin' = ANY(roles)`);
+  const [{ admins }] = await app.get(DataSource).query<{ admins: number }[]>(`SELECT count(*)::int AS admins FROM users WHERE active AND 'admin' = ANY(roles)`);
   const database = config.usesEmbeddedDatabase
     ? `embedded PostgreSQL in ${config.dataDir === 'memory://' ? 'a temporary folder' : `${config.dataDir}/postgres`}`
     : `PostgreSQL at ${withoutPassword(config.databaseUrl as string)}`;

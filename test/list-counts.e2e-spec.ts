@@ -37,7 +37,7 @@ describe(`list totals and deep pages (${databaseKind})`, () => {
     expect(pairs.length).toBeGreaterThan(0);
     for (const pair of pairs) expect(pair.counted).toBe(pair.rows);
   };
-  const fold = () => Promise.all([0, 1].map(() => (t.app.get(RowCountsFolder) as unknown as { tick(): Promise<number> }).tick()));
+  const fold = () => Promise.all([0, 1].map(() => t.app.get<RowCountsFolder, { tick(): Promise<number> }>(RowCountsFolder).tick()));
 
   it('keeps message counts exact through concurrent posts, deletes and room removals', async () => {
     const rooms: string[] = [];

@@ -38,7 +38,7 @@ function sinceOf(value: string): Date | undefined {
  */
 function summaryOf(entry: Record<string, unknown>, incoming: boolean) {
   if (incoming) {
-    return { id: entry._id, at: entry._createdAt, ok: entry.outcome === 'ok', status: entry.status, durationMs: entry.durationMs, what: `${String(entry.method)} ${entry.bodySize} bytes, script ${String(entry.script)}` };
+    return { id: entry._id, at: entry._createdAt, ok: entry.outcome === 'ok', status: entry.status, durationMs: entry.durationMs, what: `${String(entry.method)} ${String(entry.bodySize)} bytes, script ${String(entry.script)}` };
   }
   const step = String(entry.step);
   const took = Date.parse(String(entry._updatedAt)) - Date.parse(String(entry._createdAt));

@@ -116,7 +116,7 @@ export class MembershipService {
     const own = await this.subscription(room.id, user.id);
     if (!own) throw userNotInRoom('leaveRoom');
     if (own.roles.includes('owner')) {
-      const [{ owners, members }] = await this.dataSource.query(
+      const [{ owners, members }] = await this.dataSource.query<{ owners: number; members: number }[]>(
         `SELECT count(*) FILTER (WHERE 'owner' = ANY(roles))::int AS owners, count(*)::int AS members FROM subscriptions WHERE room_id = $1`,
         [room.id],
       );

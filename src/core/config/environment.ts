@@ -40,7 +40,7 @@ const ByteSize = (message: string) => applyDecorators(Transform(toBytes), IsInt(
 /** A number (fractions allowed) of at least `min`, such as a multiplier or a number of minutes. */
 const PositiveNumber = (message: string, min: number) =>
   applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)),
     IsNumber({}, { message }),
     Min(min, { message }),
   );

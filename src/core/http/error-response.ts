@@ -29,7 +29,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
       return { status, body: { success: false, error: message, errorType: 'error-payload-too-large' }, unexpected: false };
     }
-    return { status, body: { success: false, error: message }, unexpected: status >= 500 };
+    return { status, body: { success: false, error: message }, unexpected: status >= HttpStatus.INTERNAL_SERVER_ERROR };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,

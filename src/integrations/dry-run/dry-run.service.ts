@@ -140,7 +140,7 @@ export class DryRunService {
 /** `value` with `mask` applied to every string in it. */
 function maskStrings<T>(value: T, mask: (text: string) => string): T {
   if (typeof value === 'string') return mask(value) as T;
-  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => maskStrings(v, mask)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), maskStrings(v, mask)])) as T;
   }

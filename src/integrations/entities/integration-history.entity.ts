@@ -53,10 +53,10 @@ export class IntegrationHistory {
   url: string | null;
 
   @Column({ name: 'http_call_data', type: 'jsonb', nullable: true })
-  httpCallData: unknown | null;
+  httpCallData: unknown;
 
   @Column({ name: 'http_error', type: 'jsonb', nullable: true })
-  httpError: unknown | null;
+  httpError: unknown;
 
   /** Hookline's addition: the headers the call was sent with, sensitive values masked (recorded-headers.ts). */
   @Column({ name: 'request_headers', type: 'jsonb', nullable: true })
@@ -69,7 +69,7 @@ export class IntegrationHistory {
   error: boolean | null;
 
   @Column({ name: 'error_stack', type: 'jsonb', nullable: true })
-  errorStack: unknown | null;
+  errorStack: unknown;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
