@@ -25,10 +25,10 @@ export interface ValidOutgoing {
   compiled: { scriptCompiled: string | null; scriptError: ScriptError | null } | null;
 }
 
-/** Absent, not a string, or only whitespace: Rocket.Chat's test for a missing text field. */
 /** The highest `deliveryRateLimit`: beyond it a limit would not limit anything a process can send. */
 const MAX_DELIVERY_RATE = 100000;
 
+/** Absent, not a string, or only whitespace: Rocket.Chat's test for a missing text field. */
 export const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 
 /** The checks create and update share, in Rocket.Chat's order. */

@@ -33,10 +33,10 @@ import { containsPattern } from '../core/database/like-pattern';
 /** Rocket.Chat's removeEmpty on insert: '' and null are not stored. */
 const kept = <T>(value: T | null | undefined): T | null => (value === '' || value === undefined ? null : value);
 
-/** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
 /** How long a rotated-out signing secret keeps signing unless the caller says otherwise (a day). */
 const DEFAULT_KEEP_OLD_SECONDS = 86_400;
 
+/** Integrations management (spec §2, §3): the rules, in Rocket.Chat's order. */
 @Injectable()
 export class IntegrationsService {
   private readonly logger = new Logger('Integrations');

@@ -18,8 +18,11 @@ import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
 import { targetHost } from '../disable-notice';
 
-/** How an attempt ended: to be tried again later, or finished (`failed`: without the target taking it; `dropped`: not made at all). */
-/** `failure`: what went wrong, for the integration's health (`answered 503`, `failed: connect ECONNREFUSED`). */
+/**
+ * How an attempt ended: to be tried again later, or finished (`failed`: without the target taking
+ * it; `dropped`: not made at all). `failure`: what went wrong, for the integration's health
+ * (`answered 503`, `failed: connect ECONNREFUSED`).
+ */
 export type AttemptOutcome =
   | { retryInMs: number; failure?: string; paused?: boolean }
   | { finished: true; failed?: boolean; dropped?: boolean; failure?: string };
