@@ -222,14 +222,15 @@ export class DeliveryWorker extends PollingLoop {
   private accept(deliveries: ClaimedDelivery[]): void {
     const cap = this.urlCap;
     const overCap: string[] = [];
-    const ownedUntil = Date.now() + LEASE_MS - OWNERSHIP_MARGIN_MS;
+    const now = Date.now();
+    const ownedUntil = now + LEASE_MS - OWNERSHIP_MARGIN_MS;
     for (const delivery of deliveries) {
       this.owned.set(delivery.url, ownedUntil);
       if (this.held(delivery.url) >= cap) {
         overCap.push(delivery.id);
         continue;
       }
-      if (typeof delivery.waitMs === 'number') this.sendAt.set(delivery.id, Date.now() + delivery.waitMs);
+      if (typeof delivery.waitMs === 'number') this.sendAt.set(delivery.id, now + delivery.waitMs);
       const queue = this.waiting.get(delivery.url) ?? [];
       queue.push(delivery);
       this.waiting.set(delivery.url, queue);
@@ -327,7 +328,7 @@ export class DeliveryWorker extends PollingLoop {
         // Handed back at once: another process makes it now (the same row, so the same webhook-id).
         this.logger.log(`delivery ${delivery.id}: ${attempt.broken.message}; handed back`);
         this.leased.delete(delivery.id);
-        return { written: this.queue.release([delivery.id]).then(() => this.queue.announce(), failed) };
+        return { written: this.handBack([delivery.id]) };
       }
       if ('broken' in attempt) {
         // The lease stays until it runs out: the delivery is made again then.

@@ -152,13 +152,18 @@ export class OutgoingDispatcher extends PollingLoop {
   /** Marks `events` taken and queues their deliveries (one statement); hands the worker those leased to it. */
   private async queueDeliveries(events: PendingEvent[], { forThisProcess = true } = {}): Promise<void> {
     const jobs = await this.dispatch(events);
-    const takes = forThisProcess ? this.worker.wouldTake(jobs) : jobs.map(() => false);
-    jobs.forEach((job, i) => (job.leased = takes[i]));
+    if (forThisProcess) this.leaseWhatTheWorkerTakes(jobs);
     const queued = await this.outbox.takeWith<QueuedRow>(
       events.map((e) => e.id),
       (taken) => this.deliveries.enqueueChange(jobs, `j.event_id IN (SELECT id FROM ${taken})`),
     );
     this.handOver(queued);
+  }
+
+  /** Marks the jobs this process's worker would take at once to be queued leased to it. */
+  private leaseWhatTheWorkerTakes(jobs: NewDelivery[]): void {
+    const takes = this.worker.wouldTake(jobs);
+    jobs.forEach((job, i) => (job.leased = takes[i]));
   }
 
   /** Hands the worker the queued deliveries leased to it; tells it of the others. */
@@ -197,8 +202,7 @@ export class OutgoingDispatcher extends PollingLoop {
       if (!known) return undefined;
       jobs.push(...this.deliveriesOf(event, payload, now, known.integrations));
     }
-    const takes = this.worker.wouldTake(jobs);
-    jobs.forEach((job, i) => (job.leased = takes[i]));
+    this.leaseWhatTheWorkerTakes(jobs);
     return {
       change: this.deliveries.enqueueChange(jobs, WRITTEN_WITH_THE_CHANGE),
       written: (rows) => this.handOver(rows as QueuedRow[]),
