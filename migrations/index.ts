@@ -24,6 +24,7 @@ import { ImportJobs1763886900000 } from './1763886900000-import-jobs';
 import { CustomHeaders1763887000000 } from './1763887000000-custom-headers';
 import { SharedLoginLimits1763887100000 } from './1763887100000-shared-login-limits';
 import { DeliveryGates1763887200000 } from './1763887200000-delivery-gates';
+import { DisabledReason1763887300000 } from './1763887300000-disabled-reason';
 
 /**
  * Every migration, in order. The data source runs them at start; the TypeORM CLI reads this list too.
@@ -55,4 +56,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CustomHeaders1763887000000,
   SharedLoginLimits1763887100000,
   DeliveryGates1763887200000,
+  DisabledReason1763887300000,
 ];

@@ -105,11 +105,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
       // A counter that cannot be reached lets the request through: the login itself then answers the outage.
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
-        new ApiError(429, {
-          success: false,
-          error: `Error, too many requests. Please slow down. You must wait ${Math.ceil(context.ttl / 1000)} seconds before trying this endpoint again. [error-too-many-requests]`,
-          errorType: 'error-too-many-requests',
-        }),
+        tooManyRequests(Math.ceil(context.ttl / 1000)),
     });
   }
   await registerAdminUiPlugins(app);
@@ -165,4 +161,10 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
 function once<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
   return () => (made ??= { value: make() }).value;
+}
+
+/** Rocket.Chat's rate limiter answer. */
+function tooManyRequests(waitSeconds: number): ApiError {
+  const error = `Error, too many requests. Please slow down. You must wait ${waitSeconds} seconds before trying this endpoint again. [error-too-many-requests]`;
+  return ApiError.raw(429, { success: false, error, errorType: 'error-too-many-requests' }, 'error-too-many-requests', error);
 }

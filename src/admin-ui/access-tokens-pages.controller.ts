@@ -55,7 +55,7 @@ export class AccessTokensPagesController {
       setFlash(request, reply, TOKENS_PAGE, { made: { name, token, userId: (request.user as User).id } });
       return this.pages.redirect(request, reply, TOKENS_PAGE);
     } catch (error) {
-      if (!ApiError.is(error) || error.status >= 500 || error.code === 'not-authorized') throw error;
+      if (!ApiError.is(error) || error.status >= 500 || error.denied) throw error;
       return this.page(request, reply, { error: error.message }, error.status);
     }
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
-import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
+import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-grants';
 import { EVENT_CATALOG } from '../integrations/outgoing/event-catalog';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { UiPages } from './ui-pages';

@@ -8,9 +8,8 @@ import { toApiHistory } from '../integrations/history/history.mapper';
 import { FAILED_STEP_PATTERN } from '../integrations/history/history-steps';
 import { HistoryService } from '../integrations/history/history.service';
 import { toApiIncomingCall } from '../integrations/incoming/incoming-call.mapper';
-import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
-import { IntegrationsService } from '../integrations/integrations.service';
-import { IntegrationStats } from '../integrations/stats/integration-stats';
+import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-grants';
+import { IntegrationReads } from '../integrations/manage/integration-reads';
 import { User } from '../users/entities/user.entity';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { offsetOf, pageLinks } from './ui-paging';
@@ -53,16 +52,15 @@ function summaryOf(entry: Record<string, unknown>, incoming: boolean) {
 export class HistoryPagesController {
   constructor(
     private readonly pages: UiPages,
-    private readonly integrations: IntegrationsService,
+    private readonly reads: IntegrationReads,
     private readonly history: HistoryService,
-    private readonly stats: IntegrationStats,
     private readonly posted: PostedMessages,
   ) {}
 
   @Get()
   async list(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Query() query: Record<string, string>) {
     const me = request.user as User;
-    const integration = await this.integrations.get(me, id);
+    const { integration, stats } = await this.reads.get(me, id);
     const outcome = query.outcome === 'ok' || query.outcome === 'error' ? query.outcome : undefined;
     const offset = offsetOf(query);
     const page = resolvePage({ offset, count: PAGE_SIZE }, {}, { updatedAt: 'DESC' });
@@ -76,7 +74,7 @@ export class HistoryPagesController {
       rows: entries.map((e) => summaryOf(e, incoming)),
       total: found.total,
       outcome: outcome ?? '',
-      stats: (await this.stats.of([integration])).get(integration.id),
+      stats,
       recoverSince: new Date(Date.now() - DAY_MS).toISOString().slice(0, 16),
       ...pageLinks(offset, PAGE_SIZE, found.total, outcome ? { outcome } : {}),
     });
@@ -85,7 +83,7 @@ export class HistoryPagesController {
   @Get(':entryId')
   async entry(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string) {
     const me = request.user as User;
-    const integration = await this.integrations.get(me, id);
+    const { integration } = await this.reads.get(me, id);
     const found = await this.history.entry(me, id, entryId);
     if (!found) throw ApiError.failure('There is no such history entry (it may have been cleared or pruned).', 404);
     const entry = found.kind === INCOMING ? toApiIncomingCall(found.row) : toApiHistory(found.row);

@@ -5,7 +5,7 @@ import { ApiError } from '../core/http/api-error';
 import { ImportIntegrations, ImportSource, summaryOf } from '../integrations/import/import-integrations';
 import { ImportJobs } from '../integrations/import/import-jobs';
 import { IntegrationExport } from '../integrations/import/integration-export';
-import { MANAGE } from '../integrations/integration-permissions';
+import { MANAGE } from '../integrations/integration-grants';
 import { User } from '../users/entities/user.entity';
 import { CsrfRefused } from './ui-errors';
 import { UiExceptionFilter } from './ui-exception.filter';

@@ -1,5 +1,9 @@
 import { ApiError } from '../core/http/api-error';
-import { INCOMING, Integration, IntegrationType } from '../integrations/entities/integration.entity';
+import { ErrorCode } from '../core/http/error-codes';
+import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
+import * as schemas from '../integrations/dto/integration-schemas';
+import { INCOMING, Integration, IntegrationType, OUTGOING } from '../integrations/entities/integration.entity';
+import { eventEntry } from '../integrations/outgoing/event-catalog';
 import { IntegrationInput } from '../integrations/integration-input';
 import { formList, formText } from './ui-request';
 
@@ -107,7 +111,7 @@ export function formFromInput(input: IntegrationInput): Record<string, unknown> 
 }
 
 /** Which form field an API error is about, so the page can show it there (unknown: at the top). */
-const FIELD_OF_ERROR: Record<string, string> = {
+const FIELD_OF_ERROR: Partial<Record<ErrorCode, string>> = {
   'error-invalid-channel': 'channel',
   'error-invalid-room': 'channel',
   'error-invalid-username': 'username',
@@ -133,4 +137,58 @@ export function fieldErrorOf(error: ApiError): { field: string; message: string 
   const named = /property '(\w+)'|^\/(\w+)\b/.exec(message);
   const field = named?.[1] ?? named?.[2] ?? (/secret/i.test(message) ? 'secrets' : undefined);
   return { field: field ?? 'form', message };
+}
+
+/** The integration type a page's path names; any other is not found. */
+export const typeOf = (type: string): IntegrationType => {
+  if (type !== INCOMING && type !== OUTGOING) throw ApiError.failure('Unknown integration type.', 404);
+  return type;
+};
+
+/** Secrets and headers typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored values never are). */
+export const typedWriteOnly = (body: Record<string, unknown> | undefined) => ({
+  secrets: formText(body, 'secrets'),
+  removeSecret: formList(body, 'removeSecret'),
+  headers: formText(body, 'headers'),
+  removeHeader: formList(body, 'removeHeader'),
+});
+
+/** Blank optional fields are left out, as a client that did not set them would. */
+function withoutEmpty<T extends Record<string, unknown>>(input: T): T {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T;
+}
+
+const createPipe = new AjvSchemaPipe(schemas.createIntegrationSchema);
+const updatePipe = new AjvSchemaPipe(schemas.updateIntegrationSchema);
+
+/** A form's input checked by the API's own schema for integrations.create (its messages, its coercions). */
+export const checkedCreate = <T extends Record<string, unknown>>(input: T): T => createPipe.transform(withoutEmpty(input)) as T;
+
+/** A form's input checked by the API's own schema for integrations.update. */
+export const checkedUpdate = <T extends Record<string, unknown>>(input: T): T => updatePipe.transform(withoutEmpty(input)) as T;
+
+/** Try it's sample (JSON typed in the form) as the request the dry run takes: an incoming call's content or an outgoing event's data. */
+export function sampleRequest(type: IntegrationType, sample: string): { request?: { content: unknown } | { data: Record<string, unknown> } } | { error: string } {
+  let parsed: unknown;
+  try {
+    parsed = sample.trim() ? JSON.parse(sample) : undefined;
+  } catch (error) {
+    return { error: `The sample is not JSON: ${(error as Error).message}` };
+  }
+  if (parsed === undefined) return {};
+  return { request: type === INCOMING ? { content: parsed } : { data: parsed as Record<string, unknown> } };
+}
+
+/** Whether two scripts are the same text, whatever line endings a browser's form post gave them. */
+export function sameScript(a: unknown, b: unknown): boolean {
+  const text = (script: unknown) => (typeof script === 'string' ? script.replace(/\r\n?/g, '\n') : '');
+  return text(a) === text(b);
+}
+
+/** The catalog's example body of an outgoing event, without the token the integration adds. */
+export function exampleOf(event: unknown): Record<string, unknown> | null {
+  const entry = typeof event === 'string' ? eventEntry(event) : undefined;
+  if (!entry) return null;
+  const { token: _token, ...example } = entry.example;
+  return example;
 }

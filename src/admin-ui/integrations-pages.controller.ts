@@ -3,19 +3,16 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { AppConfig } from '../core/config/app-config';
-import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
 import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
 import { DryRunService } from '../integrations/dry-run/dry-run.service';
-import * as schemas from '../integrations/dto/integration-schemas';
 import { INCOMING, Integration, IntegrationType, OUTGOING } from '../integrations/entities/integration.entity';
-import { ALL_MANAGE_PERMISSIONS, IntegrationPermissions } from '../integrations/integration-permissions';
+import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-grants';
+import { IntegrationPermissions } from '../integrations/integration-permissions';
+import { IntegrationManagement } from '../integrations/manage/integration-management';
 import { toApiIntegration } from '../integrations/integration.mapper';
-import { IntegrationsService } from '../integrations/integrations.service';
 import { OUTGOING_EVENTS } from '../integrations/outgoing-events';
-import { eventEntry } from '../integrations/outgoing/event-catalog';
 import { toApiScriptRevision } from '../integrations/revisions/script-revision.mapper';
-import { IntegrationStats } from '../integrations/stats/integration-stats';
 import { randomId } from '../core/ids/random-id';
 import { ROCKET_CAT } from '../users/default-users';
 import { User } from '../users/entities/user.entity';
@@ -24,12 +21,13 @@ import { integrationKind } from './plain-words';
 import { SECRET_VARIABLE, VERIFICATION_SNIPPETS } from './verification-snippets';
 import { scriptErrorPosition } from './script-error-position';
 import { editorBundleBuilt } from './ui-assets';
-import { fieldErrorOf, formFromInput, formFromIntegration, inputFromForm } from './integration-form';
+import { checkedCreate, checkedUpdate, exampleOf, fieldErrorOf, formFromInput, formFromIntegration, inputFromForm, sameScript, sampleRequest, typedWriteOnly, typeOf } from './integration-form';
+import { disabledByServer } from '../integrations/auto-disable';
 import { UiExceptionFilter } from './ui-exception.filter';
 import { offsetOf, pageLinks } from './ui-paging';
 import { UiPages } from './ui-pages';
 import { setFlash, takeFlash } from './ui-flash';
-import { formList, formText, UiRequest } from './ui-request';
+import { formText, UiRequest } from './ui-request';
 import { UiRoute } from './ui-route.decorator';
 
 const PAGE_SIZE = 50;
@@ -37,13 +35,7 @@ const REVISIONS_SHOWN = 20;
 /** A test message's answer is shown cut to this many characters (it travels in a cookie). */
 const TEST_BODY_SHOWN = 1_000;
 const RETRY_DELAYS = ['powers-of-ten', 'powers-of-two', 'increments-of-two'];
-const createPipe = new AjvSchemaPipe(schemas.createIntegrationSchema);
-const updatePipe = new AjvSchemaPipe(schemas.updateIntegrationSchema);
 
-const typeOf = (type: string): IntegrationType => {
-  if (type !== INCOMING && type !== OUTGOING) throw ApiError.failure('Unknown integration type.', 404);
-  return type;
-};
 
 /**
  * The integrations list, their forms, the incoming test message and the script's "Try it". Every
@@ -56,9 +48,8 @@ const typeOf = (type: string): IntegrationType => {
 export class IntegrationsPagesController {
   constructor(
     private readonly pages: UiPages,
-    private readonly integrations: IntegrationsService,
+    private readonly manage: IntegrationManagement,
     private readonly grantsOf: IntegrationPermissions,
-    private readonly stats: IntegrationStats,
     private readonly dryRuns: DryRunService,
     private readonly config: AppConfig,
     private readonly adapter: HttpAdapterHost,
@@ -70,10 +61,9 @@ export class IntegrationsPagesController {
     const type = query.type === INCOMING || query.type === OUTGOING ? query.type : undefined;
     const offset = offsetOf(query);
     const page = resolvePage({ offset, count: PAGE_SIZE }, {}, { createdAt: 'DESC' });
-    const [found, total] = await this.integrations.list(me, { name: query.name?.trim() || undefined, type }, page);
-    const stats = await this.stats.of(found);
+    const [found, total] = await this.manage.reads.list(me, { name: query.name?.trim() || undefined, type }, page);
     const grants = await this.grantsOf.of(me);
-    const rows = found.map((i) => ({ ...toApiIntegration(i, { stats: stats.get(i.id) }), disabledByFailures: disabledByFailures(i) }));
+    const rows = found.map(({ integration, stats }) => ({ ...toApiIntegration(integration, { stats }), disabledByFailures: disabledByServer(integration) }));
     return this.pages.render(request, reply, 'integrations', {
       title: 'Integrations',
       rows,
@@ -100,7 +90,7 @@ export class IntegrationsPagesController {
     const type = typeOf(rawType);
     const input = inputFromForm(type, request.body);
     try {
-      const created = await this.integrations.create(request.user as User, createPipe.transform(withoutEmpty(input)) as typeof input);
+      const created = await this.manage.creating.create(request.user as User, checkedCreate(input));
       // The signing secret is shown once, on the integration's page the redirect leads to.
       if (created.type === OUTGOING) setFlash(request, reply, pageOf(created.id), { signingSecret: created.signingSecret });
       return this.pages.redirect(request, reply, pageOf(created.id), 'Saved.');
@@ -111,7 +101,7 @@ export class IntegrationsPagesController {
 
   @Get(':id')
   async show(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
-    const integration = await this.integrations.get(request.user as User, id);
+    const integration = await this.grantsOf.readable(request.user as User, id);
     const once = takeFlash(request, reply, pageOf(id)) as ShownOnce | undefined;
     return this.editPage(request, reply, { integration, ...once });
   }
@@ -119,10 +109,10 @@ export class IntegrationsPagesController {
   @Post(':id')
   async update(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
-    const current = await this.integrations.get(me, id);
+    const current = await this.grantsOf.readable(me, id);
     const input = { ...inputFromForm(current.type, request.body), integrationId: id };
     try {
-      await this.integrations.update(me, updatePipe.transform(withoutEmpty(input)) as typeof input);
+      await this.manage.updating.update(me, checkedUpdate(input));
       return this.pages.redirect(request, reply, `/ui/integrations/${id}`, 'Saved.');
     } catch (error) {
       return this.refused(request, reply, error, { integration: current, form: { ...formFromIntegration(current), ...formFromInput(input), ...typedWriteOnly(request.body) } });
@@ -132,7 +122,7 @@ export class IntegrationsPagesController {
   @Post(':id/enabled')
   async setEnabled(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const enabled = formText(request.body, 'enabled') === 'true';
-    const current = await this.integrations.setEnabled(request.user as User, id, enabled);
+    const current = await this.manage.updating.setEnabled(request.user as User, id, enabled);
     const back = formText(request.body, 'back') === 'list' ? '/ui/integrations' : `/ui/integrations/${id}`;
     return this.pages.redirect(request, reply, back, `${current.name || 'The integration'} is ${enabled ? 'enabled' : 'disabled'}.`);
   }
@@ -140,7 +130,7 @@ export class IntegrationsPagesController {
   /** Posts through the hook URL itself (in-process), so the test takes the real path: token, script, room. */
   @Post(':id/test')
   async sendTest(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
-    const integration = await this.integrations.get(request.user as User, id);
+    const integration = await this.grantsOf.readable(request.user as User, id);
     if (integration.type !== INCOMING) throw ApiError.failure('Only incoming integrations have a hook URL.');
     const text = formText(request.body, 'text').trim() || 'Test message from Hookline';
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
@@ -154,19 +144,14 @@ export class IntegrationsPagesController {
   @Post(':id/try')
   async tryScript(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
-    const integration = await this.integrations.get(me, id);
+    const integration = await this.grantsOf.readable(me, id);
     const sample = formText(request.body, 'sample');
     // Every field as typed, saved or not: Try it must not lose an unsaved edit.
     const form = { ...formFromIntegration(integration), ...formFromInput(inputFromForm(integration.type, request.body)), ...typedWriteOnly(request.body), sample };
-    let parsed: unknown;
+    const parsed = sampleRequest(integration.type, sample);
+    if ('error' in parsed) return this.editPage(request, reply, { integration, form, tryError: parsed.error }, 400);
     try {
-      parsed = sample.trim() ? JSON.parse(sample) : undefined;
-    } catch (error) {
-      return this.editPage(request, reply, { integration, form, tryError: `The sample is not JSON: ${(error as Error).message}` }, 400);
-    }
-    const requestSample = parsed === undefined ? undefined : integration.type === INCOMING ? { content: parsed } : { data: parsed as Record<string, unknown> };
-    try {
-      const answer = await this.dryRuns.run(me, { integrationId: id, script: formText(request.body, 'script'), request: requestSample });
+      const answer = await this.dryRuns.run(me, { integrationId: id, script: formText(request.body, 'script'), request: parsed.request });
       // A compile error names its place in the message (Babel's "(3:14)"); a run-time one beside it.
       const tryErrorAt = answer.error ? (answer.error.line ? { line: answer.error.line, column: answer.error.column } : scriptErrorPosition(answer.error)) : null;
       return this.editPage(request, reply, { integration, form, tryResult: answer, tryErrorAt });
@@ -180,7 +165,7 @@ export class IntegrationsPagesController {
   @Post(':id/revert')
   async revert(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const revision = Number.parseInt(formText(request.body, 'revision'), 10);
-    await this.integrations.revertScript(request.user as User, id, revision);
+    await this.manage.revisions.revert(request.user as User, id, revision);
     return this.pages.redirect(request, reply, `/ui/integrations/${id}`, `Script reverted to revision ${revision}.`);
   }
 
@@ -188,7 +173,7 @@ export class IntegrationsPagesController {
   @Post(':id/rotate')
   async rotate(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
-    const rotated = await this.integrations.rotateSigningSecret(me, id);
+    const rotated = await this.manage.rotation.rotate(me, id);
     setFlash(request, reply, pageOf(id), { signingSecret: rotated.signingSecret, previousExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null } satisfies ShownOnce);
     return this.pages.redirect(request, reply, pageOf(id), 'A new signing secret was made.');
   }
@@ -196,8 +181,8 @@ export class IntegrationsPagesController {
   @Post(':id/remove')
   async remove(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string) {
     const me = request.user as User;
-    const integration = await this.integrations.get(me, id);
-    await this.integrations.removeRequested(me, { type: integration.type, integrationId: id });
+    const integration = await this.grantsOf.readable(me, id);
+    await this.manage.removing.requested(me, { type: integration.type, integrationId: id });
     return this.pages.redirect(request, reply, '/ui/integrations', `${integration.name || 'The integration'} was removed.`);
   }
 
@@ -205,12 +190,12 @@ export class IntegrationsPagesController {
   @Get('check/:type/:field')
   async check(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('type') rawType: string, @Param('field') field: string, @Query('value') value = '') {
     if (field !== 'channel' && field !== 'username') throw ApiError.failure('Unknown field.', 404);
-    const error = await this.integrations.checkField(request.user as User, typeOf(rawType), field, value);
+    const error = await this.manage.fields.check(request.user as User, typeOf(rawType), field, value);
     return reply.header('cache-control', 'no-store').send({ ok: error === null, error, success: true });
   }
 
   private async refused(request: UiRequest, reply: FastifyReply, error: unknown, page: EditPage) {
-    if (!ApiError.is(error) || error.status === 401 || error.status === 403 || error.code === 'not_authorized') throw error;
+    if (!ApiError.is(error) || error.status === 401 || error.status === 403 || error.denied) throw error;
     const { field, message } = fieldErrorOf(error);
     return this.editPage(request, reply, { ...page, errors: { [field]: message } }, error.status);
   }
@@ -219,8 +204,8 @@ export class IntegrationsPagesController {
     const integration = page.integration;
     const form = page.form ?? (integration ? formFromIntegration(integration) : {});
     const type = (integration?.type ?? form.type) as IntegrationType;
-    const stats = integration ? (await this.stats.of([integration])).get(integration.id) : undefined;
-    const revisions = integration ? (await this.integrations.scriptRevisions(request.user as User, integration.id, resolvePage({ count: REVISIONS_SHOWN }, {}, {})))[0] : [];
+    const stats = integration ? (await this.manage.reads.statsOf(integration)) : undefined;
+    const revisions = integration ? (await this.manage.revisions.list(request.user as User, integration.id, resolvePage({ count: REVISIONS_SHOWN }, {}, {})))[0] : [];
     const hookUrl = integration?.type === INCOMING ? `${this.config.rootUrl}/hooks/${integration.id}/${integration.token}` : null;
     // The saved script's compile error, only while the editor holds that script: beside an unsaved edit (Try it, a refused save) it would describe a script not on screen.
     const scriptError = integration?.scriptError && sameScript(form.script, integration.script) ? integration.scriptError : null;
@@ -237,7 +222,7 @@ export class IntegrationsPagesController {
         action: page.isNew ? `/ui/integrations/new/${type}` : `/ui/integrations/${integration?.id}`,
         saved: integration ? toApiIntegration(integration) : null,
         stats,
-        disabledByFailures: integration ? disabledByFailures(integration) : false,
+        disabledByFailures: integration ? disabledByServer(integration) : false,
         hookUrl,
         curl: hookUrl ? curlExamples(hookUrl) : null,
         scriptError,
@@ -280,32 +265,7 @@ interface EditPage extends ShownOnce {
 
 const pageOf = (id: string) => `/ui/integrations/${id}`;
 
-/** Secrets and headers typed but not saved yet, shown again to the one who typed them after Try it or a refused save (stored values never are). */
-const typedWriteOnly = (body: Record<string, unknown> | undefined) => ({
-  secrets: formText(body, 'secrets'),
-  removeSecret: formList(body, 'removeSecret'),
-  headers: formText(body, 'headers'),
-  removeHeader: formList(body, 'removeHeader'),
-});
 
-/** Turned off by Hookline after failing for too long (auto-disable writes rocket.cat as the last editor). */
-const disabledByFailures = (i: Integration) => !i.enabled && i.updatedById === ROCKET_CAT.id;
 
-/** Blank optional fields are left out, as a client that did not set them would. */
-function withoutEmpty<T extends Record<string, unknown>>(input: T): T {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T;
-}
 
-/** Whether two scripts are the same text, whatever line endings a browser's form post gave them. */
-function sameScript(a: unknown, b: unknown): boolean {
-  const text = (script: unknown) => (typeof script === 'string' ? script.replace(/\r\n?/g, '\n') : '');
-  return text(a) === text(b);
-}
 
-/** The catalog's example body of an outgoing event, without the token the integration adds. */
-function exampleOf(event: unknown): Record<string, unknown> | null {
-  const entry = typeof event === 'string' ? eventEntry(event) : undefined;
-  if (!entry) return null;
-  const { token: _token, ...example } = entry.example;
-  return example;
-}

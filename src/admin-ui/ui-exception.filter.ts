@@ -26,9 +26,9 @@ export class UiExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<UiRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const response = toErrorResponse(exception);
-    const { body, unexpected } = response;
-    // The API answers a foreign integration with 400 "not-authorized" (Rocket.Chat's way); a page says 403.
-    const status = body.error === 'not-authorized' || body.errorType === 'not_authorized' ? 403 : response.status;
+    const { unexpected } = response;
+    // The API answers a refusal with 400 in some of Rocket.Chat's methods; a page says 403.
+    const status = ApiError.is(exception) && exception.denied ? 403 : response.status;
     // A browser (it asks for HTML) gets pages and redirects; any other client, the API's JSON envelope.
     const browser = String(request.headers.accept ?? '').includes('text/html');
     if (exception instanceof LoginRequired || (status === 401 && !(exception instanceof CsrfRefused))) {
@@ -45,7 +45,7 @@ export class UiExceptionFilter implements ExceptionFilter {
         ? [403, exception.message]
         : unexpected
           ? [500, 'Something went wrong on the server; it has been logged.']
-          : [status, status === 403 ? 'You do not have permission to do this.' : String(body.error ?? body.message ?? 'The request failed.')];
+          : [status, status === 403 ? 'You do not have permission to do this.' : response.message || 'The request failed.'];
     if (!browser) {
       void reply.status(shownStatus).send(shownStatus === 403 && !(exception instanceof CsrfRefused) ? ApiError.forbidden().body : { success: false, error: message });
       return;

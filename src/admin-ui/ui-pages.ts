@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { createHmac, randomBytes } from 'node:crypto';
 import { PermissionsService } from '../authorization/permissions.service';
 import { secretsEqual } from '../core/ids/secret-compare';
-import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-permissions';
+import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-grants';
 import { PERSONAL_ACCESS_TOKENS_PERMISSION } from '../auth/personal-access-tokens.service';
 import { UiRequest } from './ui-request';
 

@@ -4,7 +4,7 @@ import { PermissionsService } from '../authorization/permissions.service';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
 import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
-import { MANAGE } from '../integrations/integration-permissions';
+import { MANAGE } from '../integrations/integration-grants';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { UiExceptionFilter } from './ui-exception.filter';

@@ -32,7 +32,7 @@ export class AuthController {
     const session = await this.auth.login(identifier, body.password);
     if (!session) {
       await this.throttle.failed(identifier, address);
-      throw new ApiError(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' });
+      throw ApiError.raw(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' }, 'unauthenticated', 'Unauthorized');
     }
     await this.throttle.succeeded(identifier);
     return { status: 'success', data: { userId: session.user.id, authToken: session.authToken, me: toApiMe(session.user) } };

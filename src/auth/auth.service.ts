@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { CachedLookup } from '../core/database/cached-lookup';
 import { ChangeFeed } from '../core/database/change-feed';
@@ -10,13 +8,14 @@ import { PasswordInput } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { LoginToken } from './entities/login-token.entity';
 import { hashLoginToken, newLoginToken } from './login-token';
+import { LoginTokenStore } from './login-token-store';
 
 @Injectable()
 export class AuthService {
   private readonly sessions: CachedLookup<LoginToken>;
 
   constructor(
-    @InjectRepository(LoginToken) private readonly tokens: Repository<LoginToken>,
+    private readonly tokens: LoginTokenStore,
     private readonly users: UsersService,
     private readonly config: AppConfig,
     changes: ChangeFeed,
@@ -34,7 +33,7 @@ export class AuthService {
   }
 
   async logout(tokenHash: string): Promise<void> {
-    await this.tokens.delete({ tokenHash });
+    await this.tokens.delete(tokenHash);
   }
 
   /**
@@ -45,7 +44,7 @@ export class AuthService {
    */
   async authenticate(userId: string, authToken: string): Promise<{ user: User; tokenHash: string } | null> {
     const tokenHash = hashLoginToken(authToken);
-    const session = await this.sessions.get(tokenHash, () => this.tokens.findOne({ where: { tokenHash } }));
+    const session = await this.sessions.get(tokenHash, () => this.tokens.findByHash(tokenHash));
     if (!session || !secretsEqual(session.userId, userId)) return null;
     if (session.type === 'resume' && session.createdAt.getTime() < Date.now() - this.config.loginExpirationDays * 86_400_000) return null;
     const user = await this.users.cachedById(session.userId);

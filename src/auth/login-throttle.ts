@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../core/config/app-config';
 import { ApiError } from '../core/http/api-error';
 
+const blocked = (error: string, message: string) => ApiError.raw(401, { status: 'error', error, message }, 'login-blocked', message);
+
 /** Rows older than the block are deleted with every this-many failures. */
 const PRUNE_EVERY = 100;
 
@@ -34,10 +36,10 @@ export class LoginThrottle {
     );
     const failures = (key: string) => rows.find((r) => r.key === key)?.failures ?? 0;
     if (perAddress > 0 && failures(addressKey(address)) >= perAddress) {
-      throw new ApiError(401, { status: 'error', error: 'error-login-blocked-for-ip', message: 'Login has been temporarily blocked for this IP' });
+      throw blocked('error-login-blocked-for-ip', 'Login has been temporarily blocked for this IP');
     }
     if (perUser > 0 && failures(userKey(identifier)) >= perUser) {
-      throw new ApiError(401, { status: 'error', error: 'error-login-blocked-for-user', message: 'Login has been temporarily blocked for this User' });
+      throw blocked('error-login-blocked-for-user', 'Login has been temporarily blocked for this User');
     }
   }
 

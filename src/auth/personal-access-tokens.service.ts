@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { PermissionsService } from '../authorization/permissions.service';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { User } from '../users/entities/user.entity';
 import { LoginToken } from './entities/login-token.entity';
 import { newLoginToken } from './login-token';
+import { LoginTokenStore } from './login-token-store';
 
 export const PERSONAL_ACCESS_TOKENS_PERMISSION = 'create-personal-access-tokens';
 const METHOD = {
@@ -30,7 +29,7 @@ export interface PersonalAccessTokenInfo {
 @Injectable()
 export class PersonalAccessTokensService {
   constructor(
-    @InjectRepository(LoginToken) private readonly tokens: Repository<LoginToken>,
+    private readonly tokens: LoginTokenStore,
     private readonly permissions: PermissionsService,
   ) {}
 
@@ -48,10 +47,10 @@ export class PersonalAccessTokensService {
   async regenerate(user: User, name: string): Promise<string> {
     await this.assertMay(user, METHOD.regenerate);
     const existing = await this.find(user, name, METHOD.regenerate);
-    return this.tokens.manager.transaction(async (m) => {
-      await m.delete(LoginToken, { tokenHash: existing.tokenHash });
+    return this.tokens.transaction(async (m) => {
+      await this.tokens.delete(existing.tokenHash, m);
       const { token, hash } = newLoginToken();
-      await m.insert(LoginToken, this.row(user, name, existing.bypassTwoFactor ?? false, token, hash));
+      await this.tokens.insert(this.row(user, name, existing.bypassTwoFactor ?? false, token, hash), m);
       return token;
     });
   }
@@ -59,12 +58,12 @@ export class PersonalAccessTokensService {
   async remove(user: User, name: string): Promise<void> {
     await this.assertMay(user, METHOD.remove);
     const existing = await this.find(user, name, METHOD.remove);
-    await this.tokens.delete({ tokenHash: existing.tokenHash });
+    await this.tokens.delete(existing.tokenHash);
   }
 
   async list(user: User): Promise<PersonalAccessTokenInfo[]> {
     if (!(await this.permissions.hasPermission(user, PERSONAL_ACCESS_TOKENS_PERMISSION))) throw ApiError.meteor('not-authorized', 'Not Authorized');
-    const rows = await this.tokens.find({ where: { userId: user.id, type: 'personalAccessToken' }, order: { createdAt: 'ASC' } });
+    const rows = await this.tokens.listPersonal(user.id);
     return rows.map((r) => ({ name: r.name as string, createdAt: r.createdAt, lastTokenPart: r.lastTokenPart as string, bypassTwoFactor: r.bypassTwoFactor ?? false }));
   }
 
@@ -79,7 +78,7 @@ export class PersonalAccessTokensService {
   }
 
   private async find(user: User, name: string, method: string): Promise<LoginToken> {
-    const existing = await this.tokens.findOneBy({ userId: user.id, type: 'personalAccessToken', name });
+    const existing = await this.tokens.findPersonal(user.id, name);
     if (!existing) throw ApiError.meteor('error-token-does-not-exists', 'Token does not exist', { method });
     return existing;
   }

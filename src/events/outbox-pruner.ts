@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AT_ONCE, PollingLoop } from '../core/background/polling-loop';
 import { DatabaseAvailability } from '../core/database/database-availability';
+import { OutboxService } from './outbox.service';
 
 const EVERY_MS = 10 * 60_000;
 const BATCH = 5000;
@@ -15,7 +14,7 @@ export class OutboxPruner extends PollingLoop {
   protected readonly logger = new Logger('Retention');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
     database: DatabaseAvailability,
   ) {
     super(database);
@@ -26,12 +25,7 @@ export class OutboxPruner extends PollingLoop {
   }
 
   /** Deletes up to one batch of events consumed more than an hour ago; returns how many. */
-  async pruneBatch(): Promise<number> {
-    const [, deleted] = await this.dataSource.query<[unknown, number]>(
-      `DELETE FROM outbox_events WHERE id IN (
-         SELECT id FROM outbox_events WHERE consumed_at < now() - $2::interval ORDER BY consumed_at LIMIT $1)`,
-      [BATCH, KEEP_CONSUMED],
-    );
-    return deleted;
+  pruneBatch(): Promise<number> {
+    return this.outbox.deleteConsumed(BATCH, KEEP_CONSUMED);
   }
 }

@@ -179,6 +179,16 @@ export class OutboxService implements EntitySubscriberInterface {
   }
 
   /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */
+  /** Deletes up to `limit` events consumed longer than `olderThan` (a PostgreSQL interval) ago, oldest first; returns how many. */
+  async deleteConsumed(limit: number, olderThan: string): Promise<number> {
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(
+      `DELETE FROM outbox_events WHERE id IN (
+         SELECT id FROM outbox_events WHERE consumed_at < now() - $2::interval ORDER BY consumed_at LIMIT $1)`,
+      [limit, olderThan],
+    );
+    return deleted;
+  }
+
   async pending(limit: number): Promise<PendingEvent[]> {
     const rows = await this.dataSource.query<{ id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date }[]>(
       `SELECT id, event, payload, created_at FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1`,

@@ -40,7 +40,7 @@ export class HealthController {
   @HttpCode(HttpStatus.OK)
   async ready(): Promise<{ status: 'ready'; database: 'up'; success: true }> {
     if (this.draining.active) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'draining', error: 'Shutting down' });
+      throw ApiError.raw(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'draining', error: 'Shutting down' }, 'unavailable', 'Shutting down');
     }
     await this.assertDatabaseUp();
     return { status: 'ready', database: 'up', success: true };
@@ -50,7 +50,7 @@ export class HealthController {
     try {
       await this.dataSource.query('SELECT 1');
     } catch {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'error', database: 'down', error: 'Database unreachable' });
+      throw ApiError.raw(HttpStatus.SERVICE_UNAVAILABLE, { success: false, status: 'error', database: 'down', error: 'Database unreachable' }, 'unavailable', 'Database unreachable');
     }
   }
 }

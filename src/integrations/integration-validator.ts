@@ -7,7 +7,7 @@ import { UsersService } from '../users/users.service';
 import { parseOutgoingChannels } from './channels';
 import { ScriptError } from './entities/integration.entity';
 import { IntegrationInput } from './integration-input';
-import { IntegrationGrants } from './integration-permissions';
+import { IntegrationGrants } from './integration-grants';
 import { isOutgoingEvent, OUTGOING_EVENTS } from './outgoing-events';
 import { DEFAULT_SCRIPT_ENGINE, ScriptCompiler } from './scripts/script-compiler';
 

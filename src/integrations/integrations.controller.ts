@@ -12,14 +12,13 @@ import * as schemas from './dto/integration-schemas';
 import { toApiHistory } from './history/history.mapper';
 import { HistoryService } from './history/history.service';
 import { IntegrationInput } from './integration-input';
-import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-permissions';
+import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-grants';
+import { IntegrationManagement } from './manage/integration-management';
 import { toApiIntegration } from './integration.mapper';
 import { INCOMING, IntegrationType, OUTGOING } from './entities/integration.entity';
 import { toApiIncomingCall } from './incoming/incoming-call.mapper';
 import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
-import { IntegrationStats } from './stats/integration-stats';
 import { toApiScriptRevision } from './revisions/script-revision.mapper';
-import { IntegrationsService } from './integrations.service';
 import { ImportIntegrations, ImportSource, toApiImportLine } from './import/import-integrations';
 import { IntegrationExport } from './import/integration-export';
 import { EVENT_CATALOG } from './outgoing/event-catalog';
@@ -40,10 +39,9 @@ const HISTORY_SORT = { _updatedAt: 'updatedAt', _createdAt: 'createdAt', step: '
 @Controller('api/v1')
 export class IntegrationsController {
   constructor(
-    private readonly integrations: IntegrationsService,
+    private readonly manage: IntegrationManagement,
     private readonly history: HistoryService,
     private readonly dryRuns: DryRunService,
-    private readonly stats: IntegrationStats,
     private readonly imports: ImportIntegrations,
     private readonly exports: IntegrationExport,
   ) {}
@@ -51,21 +49,20 @@ export class IntegrationsController {
   @Post('integrations.create')
   @ApiBodySchema(schemas.createIntegrationSchema)
   async create(@Body(new AjvSchemaPipe(schemas.createIntegrationSchema)) body: IntegrationInput, @CurrentUser() me: User) {
-    return { integration: toApiIntegration(await this.integrations.create(me, body), { withSigningSecret: true }), success: true };
+    return { integration: toApiIntegration(await this.manage.creating.create(me, body), { withSigningSecret: true }), success: true };
   }
 
   @Put('integrations.update')
   @ApiBodySchema(schemas.updateIntegrationSchema)
   async update(@Body(new AjvSchemaPipe(schemas.updateIntegrationSchema)) body: IntegrationInput & Record<string, unknown>, @CurrentUser() me: User) {
-    return { integration: toApiIntegration(await this.integrations.update(me, body)), success: true };
+    return { integration: toApiIntegration(await this.manage.updating.update(me, body)), success: true };
   }
 
   @Get('integrations.get')
   @ApiQuerySchema(schemas.getIntegrationSchema)
   async get(@Query(new AjvSchemaPipe(schemas.getIntegrationSchema, { query: true, typedRouter: true })) query: { integrationId: string; createdBy?: string }, @CurrentUser() me: User) {
-    const integration = await this.integrations.get(me, query.integrationId, query.createdBy);
-    const stats = await this.stats.of([integration]);
-    return { integration: toApiIntegration(integration, { stats: stats.get(integration.id) }), success: true };
+    const { integration, stats } = await this.manage.reads.get(me, query.integrationId, query.createdBy);
+    return { integration: toApiIntegration(integration, { stats }), success: true };
   }
 
   @Get('integrations.list')
@@ -73,16 +70,15 @@ export class IntegrationsController {
   @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
   async list(@Query(new AjvSchemaPipe(schemas.listIntegrationsSchema, { query: true })) query: ListQuery, @CurrentUser() me: User) {
     const p = resolvePage(query, INTEGRATION_SORT, { createdAt: 'DESC' });
-    const [integrations, total] = await this.integrations.list(me, { name: query.name, type: query.type }, p);
-    const stats = await this.stats.of(integrations);
-    return { integrations: integrations.map((i) => toApiIntegration(i, { stats: stats.get(i.id) })), offset: p.offset, items: integrations.length, count: integrations.length, total, success: true };
+    const [views, total] = await this.manage.reads.list(me, { name: query.name, type: query.type }, p);
+    return { integrations: views.map((v) => toApiIntegration(v.integration, { stats: v.stats })), offset: p.offset, items: views.length, count: views.length, total, success: true };
   }
 
   @Post('integrations.remove')
   @ApiBodySchema(schemas.removeIntegrationSchema)
   @RequirePermissions(...ALL_MANAGE_PERMISSIONS)
   async remove(@Body(new AjvSchemaPipe(schemas.removeIntegrationSchema)) body: { type: string; integrationId?: string; target_url?: string }, @CurrentUser() me: User) {
-    return { integration: toApiIntegration(await this.integrations.removeRequested(me, body)), success: true };
+    return { integration: toApiIntegration(await this.manage.removing.requested(me, body)), success: true };
   }
 
   /** Rocket.Chat's: outgoing deliveries only, behind the outgoing permissions (an incoming id has none). */
@@ -120,7 +116,7 @@ export class IntegrationsController {
   @ApiQuerySchema(schemas.scriptRevisionsSchema)
   async revisions(@Query(new AjvSchemaPipe(schemas.scriptRevisionsSchema, { query: true })) query: PageQuery & { integrationId: string }, @CurrentUser() me: User) {
     const p = resolvePage(query, {}, {});
-    const [revisions, total] = await this.integrations.scriptRevisions(me, query.integrationId, p);
+    const [revisions, total] = await this.manage.revisions.list(me, query.integrationId, p);
     return { revisions: revisions.map(toApiScriptRevision), offset: p.offset, count: revisions.length, total, success: true };
   }
 
@@ -128,7 +124,7 @@ export class IntegrationsController {
   @Post('integrations.revert')
   @ApiBodySchema(schemas.revertScriptSchema)
   async revert(@Body(new AjvSchemaPipe(schemas.revertScriptSchema)) body: { integrationId: string; revision: number }, @CurrentUser() me: User) {
-    return { integration: toApiIntegration(await this.integrations.revertScript(me, body.integrationId, body.revision)), success: true };
+    return { integration: toApiIntegration(await this.manage.revisions.revert(me, body.integrationId, body.revision)), success: true };
   }
 
   /**
@@ -179,7 +175,7 @@ export class IntegrationsController {
     @Body(new AjvSchemaPipe(schemas.rotateSigningSecretSchema)) body: { integrationId: string; keepOldForSeconds?: number },
     @CurrentUser() me: User,
   ) {
-    const rotated = await this.integrations.rotateSigningSecret(me, body.integrationId, body.keepOldForSeconds);
+    const rotated = await this.manage.rotation.rotate(me, body.integrationId, body.keepOldForSeconds);
     return { signingSecret: rotated.signingSecret, previousSigningSecretExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null, success: true };
   }
 

@@ -18,7 +18,18 @@ import { IncomingService } from './incoming/incoming.service';
 import { IntegrationPermissions } from './integration-permissions';
 import { IntegrationValidator } from './integration-validator';
 import { IntegrationsController } from './integrations.controller';
-import { IntegrationsService } from './integrations.service';
+import { IntegrationStore } from './integration-store';
+import { IntegrationManagement } from './manage/integration-management';
+import { AutoDisable } from './auto-disable';
+import { HookSubscriptions } from './incoming/hook-subscriptions';
+import { CreateIntegration } from './manage/create-integration';
+import { FieldCheck } from './manage/field-check';
+import { IntegrationChanges } from './manage/integration-changes';
+import { IntegrationReads } from './manage/integration-reads';
+import { RemoveIntegration } from './manage/remove-integration';
+import { RotateSigningSecret } from './manage/rotate-signing-secret';
+import { ScriptRevisions } from './manage/script-revisions';
+import { UpdateIntegration } from './manage/update-integration';
 import { DeliveryQueue } from './outgoing/delivery-queue';
 import { DeliveryExecutor } from './outgoing/delivery-executor';
 import { DeliveryWorker } from './outgoing/delivery-worker';
@@ -47,7 +58,7 @@ import { IntegrationStat } from './stats/integration-stat.entity';
 @Module({
   imports: [RoomsModule, MessagesModule, UsersModule, TypeOrmModule.forFeature([Integration, IntegrationHistory, Delivery, DeliveryUrlOwner, DeliveryThrottle, IntegrationSecret, IntegrationStat, IntegrationHealth, ScriptRevision, IncomingCall, ImportJob])],
   controllers: [IntegrationsController, RoomIntegrationsController, HooksController],
-  providers: [IntegrationsService, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
-  exports: [IntegrationsService, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
+  providers: [IntegrationStore, IntegrationChanges, AutoDisable, HookSubscriptions, CreateIntegration, UpdateIntegration, RemoveIntegration, IntegrationReads, ScriptRevisions, RotateSigningSecret, FieldCheck, IntegrationManagement, IntegrationValidator, IntegrationPermissions, HistoryService, ScriptCompiler, DeliveryQueue, ScriptSandbox, IncomingService, OutgoingDispatcher, HistoryRecorder, OutgoingReplies, DeliveryExecutor, DeliveryResults, DeliveryWorker, HistoryPruner, ListenedEvents, SecretsVault, ScriptRevisionLog, DryRunService, IncomingCallLog, IntegrationStats, RocketChatImportService, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
+  exports: [IntegrationStore, CreateIntegration, UpdateIntegration, RemoveIntegration, IntegrationReads, ScriptRevisions, RotateSigningSecret, FieldCheck, IntegrationManagement, IntegrationPermissions, HistoryService, DryRunService, IntegrationStats, ImportIntegrations, IntegrationExport, ImportJobs, CustomHeaders],
 })
 export class IntegrationsModule {}

@@ -10,10 +10,9 @@ import { Kind, RoomKind } from '../rooms/room-kind.decorator';
 import { RoomsService } from '../rooms/rooms.service';
 import { User } from '../users/entities/user.entity';
 import { roomIntegrationsSchema } from './dto/integration-schemas';
-import { ALL_MANAGE_PERMISSIONS } from './integration-permissions';
+import { ALL_MANAGE_PERMISSIONS } from './integration-grants';
 import { toApiIntegration } from './integration.mapper';
-import { IntegrationsService } from './integrations.service';
-import { IntegrationStats } from './stats/integration-stats';
+import { IntegrationReads } from './manage/integration-reads';
 
 interface RoomIntegrationsQuery {
   roomId: string;
@@ -30,8 +29,7 @@ interface RoomIntegrationsQuery {
 export class RoomIntegrationsController {
   constructor(
     private readonly rooms: RoomsService,
-    private readonly integrations: IntegrationsService,
-    private readonly stats: IntegrationStats,
+    private readonly reads: IntegrationReads,
   ) {}
 
   @Get(['channels.getIntegrations', 'groups.getIntegrations'])
@@ -43,12 +41,8 @@ export class RoomIntegrationsController {
     @CurrentUser() me: User,
   ) {
     const room = await this.rooms.findForCaller(me, { roomId: query.roomId }, kind.type);
-    const keys = [`#${room.id}`, ...(room.name ? [`#${room.name}`] : [])];
-    if (kind.type === 'c' && query.includeAllPublicChannels !== 'false') keys.push('all_public_channels');
-    if (kind.type === 'p' && query.includeAllPrivateGroups !== 'false') keys.push('all_private_groups');
     const p = resolvePage({ offset: query.offset, count: query.count }, {}, {});
-    const [integrations, total] = await this.integrations.forRoom(me, keys, p);
-    const stats = await this.stats.of(integrations);
-    return { integrations: integrations.map((i) => toApiIntegration(i, { stats: stats.get(i.id) })), count: integrations.length, offset: p.offset, total, success: true };
+    const [views, total] = await this.reads.forRoom(me, room, { publicChannels: query.includeAllPublicChannels !== 'false', privateGroups: query.includeAllPrivateGroups !== 'false' }, p);
+    return { integrations: views.map((v) => toApiIntegration(v.integration, { stats: v.stats })), count: views.length, offset: p.offset, total, success: true };
   }
 }

@@ -2,9 +2,6 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
-import { PermissionsService } from '../authorization/permissions.service';
-import { ajv } from '../core/http/ajv-messages';
-import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
 import { requireRoomRef } from '../rooms/dto/room-ref.dto';
 import { Kind, RoomKind } from '../rooms/room-kind.decorator';
@@ -14,9 +11,9 @@ import { DeleteMessageDto, UpdateMessageDto } from './dto/edit-message.dto';
 import { HistoryQuery } from './dto/history.query';
 import { PostMessageDto } from './dto/post-message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
-import { MessagePoster } from './message-poster';
 import { toApiMessage } from './message.mapper';
 import { MessagesService } from './messages.service';
+import { SendMessage } from './send-message';
 
 @ApiTags('messages')
 @ApiLoggedIn()
@@ -24,35 +21,19 @@ import { MessagesService } from './messages.service';
 export class ChatController {
   constructor(
     private readonly messages: MessagesService,
-    private readonly poster: MessagePoster,
+    private readonly sending: SendMessage,
     private readonly rooms: RoomsService,
-    private readonly permissions: PermissionsService,
   ) {}
 
   @Post('chat.postMessage')
   async postMessage(@Body() body: PostMessageDto, @CurrentUser() me: User) {
-    if (!body.roomId === !body.channel) {
-      throw ApiError.invalidParams([ajv.required('roomId'), ajv.required('channel'), ajv.oneOf]);
-    }
-    if (!body.text && !body.attachments?.length) {
-      throw ApiError.meteor('error-invalid-message', 'The message is empty: send text or attachments', { method: 'sendMessage' });
-    }
-    await this.assertMayImpersonate(me, body);
-    const [first] = await this.poster.post(me, body);
+    const first = await this.sending.postMessage(me, body);
     return { ts: Date.parse(first.message.ts), channel: first.channel, message: first.message, success: true };
   }
 
   @Post('chat.sendMessage')
   async sendMessage(@Body() { message }: SendMessageDto, @CurrentUser() me: User) {
-    if (!message.msg && !message.attachments?.length) {
-      throw ApiError.meteor('error-invalid-message', 'The message is empty: send msg or attachments', { method: 'sendMessage' });
-    }
-    await this.assertMayImpersonate(me, message);
-    const room = await this.rooms.findById(message.rid);
-    if (!room) throw ApiError.meteor('error-invalid-room', 'Invalid room', { method: 'sendMessage' });
-    const { _id, rid: _rid, ...fields } = message;
-    const saved = await this.messages.post(me, room, { ...fields, id: _id, msg: message.msg ?? '' });
-    return { message: toApiMessage(saved), success: true };
+    return { message: toApiMessage(await this.sending.sendMessage(me, message)), success: true };
   }
 
   @Post('chat.update')
@@ -93,12 +74,5 @@ export class ChatController {
     const range = { latest: query.latest ? new Date(query.latest) : undefined, oldest: query.oldest ? new Date(query.oldest) : undefined };
     const messages = await this.messages.history(room, page, range);
     return { messages: messages.map(toApiMessage), success: true };
-  }
-
-  /** Posting under another name or picture is impersonation: it needs message-impersonate. */
-  private async assertMayImpersonate(me: User, fields: { alias?: string; avatar?: string }): Promise<void> {
-    if ((fields.alias || fields.avatar) && !(await this.permissions.hasPermission(me, 'message-impersonate'))) {
-      throw ApiError.meteor('error-not-allowed', 'Not enough permission to set alias or avatar', { method: 'sendMessage' });
-    }
   }
 }

@@ -85,7 +85,7 @@ export class MessagePoster {
         results.push(await this.postOne(user, target, draft));
       } catch (error) {
         if (!ApiError.is(error)) throw error;
-        results.push({ channel: String(target), error: error.code });
+        results.push({ channel: String(target), error: error.reason });
       }
     }
     return results;

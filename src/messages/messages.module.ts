@@ -8,13 +8,14 @@ import { Message } from './entities/message.entity';
 import { Upload } from './entities/upload.entity';
 import { MessagePoster } from './message-poster';
 import { MessagesService } from './messages.service';
+import { SendMessage } from './send-message';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [RoomsModule, UsersModule, TypeOrmModule.forFeature([Message, Upload])],
   controllers: [ChatController, UploadsController, FileDownloadController],
-  providers: [MessagesService, MessagePoster, UploadsService],
+  providers: [MessagesService, MessagePoster, UploadsService, SendMessage],
   exports: [MessagesService, MessagePoster],
 })
 export class MessagesModule {}

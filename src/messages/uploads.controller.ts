@@ -60,11 +60,8 @@ export class UploadsController {
   private uploadError(error: unknown): unknown {
     const code = (error as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, {
-        success: false,
-        error: `File is larger than the upload limit of ${this.config.uploadLimit} bytes`,
-        errorType: 'error-file-too-large',
-      });
+      const message = `File is larger than the upload limit of ${this.config.uploadLimit} bytes`;
+      return ApiError.raw(HttpStatus.PAYLOAD_TOO_LARGE, { success: false, error: message, errorType: 'error-file-too-large' }, 'error-file-too-large', message);
     }
     if (typeof code === 'string' && code.startsWith('FST_')) {
       return ApiError.meteor('error-invalid-file', (error as Error).message);

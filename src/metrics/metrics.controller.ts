@@ -28,13 +28,13 @@ export class MetricsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const token = this.config.metricsToken;
-    if (!token) throw new ApiError(404, { success: false, error: 'Not Found', errorType: 'error-not-found' });
+    if (!token) throw ApiError.raw(404, { success: false, error: 'Not Found', errorType: 'error-not-found' }, 'error-not-found', 'Not Found');
     const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
-    if (!secretsEqual(given, token)) throw new ApiError(401, { success: false, error: 'A valid bearer token is required for /metrics' });
+    if (!secretsEqual(given, token)) throw ApiError.failure('A valid bearer token is required for /metrics', 401, 'unauthenticated');
     void reply.header('content-type', this.metrics.registry.contentType);
     // One metric by name: read without collecting the others (the queue gauges query the database).
     if (typeof name === 'string' && name) {
-      if (!this.metrics.registry.getSingleMetric(name)) throw new ApiError(404, { success: false, error: `No metric named ${name.slice(0, 100)}` });
+      if (!this.metrics.registry.getSingleMetric(name)) throw ApiError.failure(`No metric named ${name.slice(0, 100)}`, 404, 'error-not-found');
       return this.metrics.registry.getSingleMetricAsString(name);
     }
     return this.metrics.registry.metrics();

@@ -2,12 +2,8 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
-import { PermissionsService } from '../authorization/permissions.service';
-import { ajv } from '../core/http/ajv-messages';
-import { ApiError } from '../core/http/api-error';
 import { resolvePage } from '../core/http/pagination';
 import { User } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
 import { CreateDirectDto } from './dto/create-direct.dto';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { RoomMemberDto } from './dto/room-member.dto';
@@ -16,6 +12,7 @@ import { MembershipService } from './membership.service';
 import { Kind, RoomKind } from './room-kind.decorator';
 import { toApiRoom } from './room.mapper';
 import { RoomsService } from './rooms.service';
+import { RoomRequests } from './room-requests';
 
 const ROOM_SORT = { name: 'name', ts: 'createdAt', _id: 'id' };
 
@@ -27,21 +24,12 @@ export class RoomsController {
   constructor(
     private readonly rooms: RoomsService,
     private readonly membership: MembershipService,
-    private readonly users: UsersService,
-    private readonly permissions: PermissionsService,
+    private readonly requests: RoomRequests,
   ) {}
 
   @Post(['channels.create', 'groups.create'])
   async create(@Kind() kind: RoomKind, @Body() body: CreateRoomDto, @CurrentUser() me: User) {
-    if (!(await this.permissions.hasPermission(me, kind.createPermission))) throw ApiError.forbidden();
-    const room = await this.rooms.create(me, {
-      type: kind.type,
-      name: body.name,
-      members: body.members,
-      readOnly: body.readOnly,
-      teamId: body.extraData?.teamId,
-    });
-    return { [kind.key]: toApiRoom(room), success: true };
+    return { [kind.key]: toApiRoom(await this.requests.create(me, kind, body)), success: true };
   }
 
   @Get(['channels.info', 'groups.info'])
@@ -86,14 +74,14 @@ export class RoomsController {
   @Post(['channels.invite', 'groups.invite'])
   async invite(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
-    await this.membership.invite(me, room, await this.targetUser(body));
+    await this.membership.invite(me, room, await this.requests.memberOf(body));
     return { [kind.key]: toApiRoom(room), success: true };
   }
 
   @Post(['channels.kick', 'groups.kick'])
   async kick(@Kind() kind: RoomKind, @Body() body: RoomMemberDto, @CurrentUser() me: User) {
     const room = await this.rooms.findForCaller(me, { roomId: body.roomId }, kind.type);
-    await this.membership.kick(me, room, await this.targetUser(body));
+    await this.membership.kick(me, room, await this.requests.memberOf(body));
     return { [kind.key]: toApiRoom(room), success: true };
   }
 
@@ -130,19 +118,7 @@ export class RoomsController {
 
   @Post('im.create')
   async createDirect(@Body() body: CreateDirectDto, @CurrentUser() me: User) {
-    if (!(await this.permissions.hasPermission(me, 'create-d'))) throw ApiError.forbidden();
-    const other = await this.users.findByUsername(body.username);
-    if (!other) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'createDirectMessage' });
-    const room = await this.rooms.openDirect(me, other);
+    const room = await this.requests.openDirect(me, body.username);
     return { room: { ...toApiRoom(room), rid: room.id }, success: true };
-  }
-
-  private async targetUser(body: RoomMemberDto): Promise<User> {
-    if (!body.userId === !body.username) {
-      throw ApiError.invalidParams([ajv.required('userId'), ajv.required('username'), ajv.oneOf]);
-    }
-    const user = body.userId ? await this.users.findById(body.userId) : await this.users.findByUsername(body.username as string);
-    if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'addUserToRoom' });
-    return user;
   }
 }

@@ -8,13 +8,14 @@ import { MembershipService } from './membership.service';
 import { RoomsController } from './rooms.controller';
 import { RoomsSeeder } from './rooms.seeder';
 import { RoomsService } from './rooms.service';
+import { RoomRequests } from './room-requests';
 import { TeamsController } from './teams.controller';
 import { TeamsService } from './teams.service';
 
 @Module({
   imports: [UsersModule, TypeOrmModule.forFeature([Room, Subscription, Team])],
   controllers: [RoomsController, TeamsController],
-  providers: [RoomsService, MembershipService, RoomsSeeder, TeamsService],
+  providers: [RoomsService, MembershipService, RoomsSeeder, TeamsService, RoomRequests],
   exports: [RoomsService, MembershipService],
 })
 export class RoomsModule {}

@@ -1,6 +1,8 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MembershipService } from './membership.service';
+import { RoomsService } from './rooms.service';
 
 export const GENERAL_ROOM_ID = 'GENERAL';
 
@@ -10,20 +12,15 @@ export const GENERAL_ROOM_ID = 'GENERAL';
  */
 @Injectable()
 export class RoomsSeeder implements OnApplicationBootstrap {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rooms: RoomsService,
+    private readonly membership: MembershipService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const created: unknown[] = await m.query(
-        `INSERT INTO rooms (id, type, name, fname, is_default) VALUES ($1, 'c', 'general', 'general', true)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [GENERAL_ROOM_ID],
-      );
-      if (created.length) {
-        await m.query(`INSERT INTO subscriptions (room_id, user_id) SELECT $1, id FROM users ON CONFLICT DO NOTHING`, [
-          GENERAL_ROOM_ID,
-        ]);
-      }
+      if (await this.rooms.createGeneral(m, GENERAL_ROOM_ID)) await this.membership.joinEveryone(m, GENERAL_ROOM_ID);
     });
   }
 }

@@ -176,6 +176,21 @@ export class RoomsService implements OnModuleInit {
     await this.dataSource.manager.delete(Room, { id: room.id });
   }
 
+  /** A team's deletion: its main room, and those of its other rooms named in `roomsToRemove`. */
+  async deleteTeamRooms(m: EntityManager, team: Pick<Team, 'id' | 'roomId'>, roomsToRemove: string[]): Promise<void> {
+    if (roomsToRemove.length) await m.delete(Room, { id: In(roomsToRemove), teamId: team.id, teamMain: false });
+    await m.delete(Room, { id: team.roomId });
+  }
+
+  /** Creates #general (id `id`) unless it exists, safe across processes; whether this call created it. */
+  async createGeneral(m: EntityManager, id: string): Promise<boolean> {
+    const created: unknown[] = await m.query(
+      `INSERT INTO rooms (id, type, name, fname, is_default) VALUES ($1, 'c', 'general', 'general', true) ON CONFLICT DO NOTHING RETURNING id`,
+      [id],
+    );
+    return created.length > 0;
+  }
+
   async listByType(type: RoomType, page: Page): Promise<[Room[], number]> {
     return this.dataSource.manager.findAndCount(Room, { where: { type }, order: page.order, skip: page.offset, take: page.count });
   }

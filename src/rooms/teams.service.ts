@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { uniqueViolation } from '../core/database/unique-violation';
 import { ApiError } from '../core/http/api-error';
 import { randomId } from '../core/ids/random-id';
 import { User } from '../users/entities/user.entity';
-import { Room } from './entities/room.entity';
 import { Team, TeamType } from './entities/team.entity';
 import { MembershipService } from './membership.service';
 import { notAuthorized } from './room-errors';
@@ -64,8 +63,7 @@ export class TeamsService {
     const allowed = main ? await this.membership.may(actor, main, 'delete-team') : false;
     if (!allowed) throw notAuthorized('deleteTeam');
     await this.dataSource.transaction(async (m) => {
-      if (roomsToRemove.length) await m.delete(Room, { id: In(roomsToRemove), teamId: team.id, teamMain: false });
-      await m.delete(Room, { id: team.roomId });
+      await this.rooms.deleteTeamRooms(m, team, roomsToRemove);
       await m.delete(Team, { id: team.id });
     });
   }

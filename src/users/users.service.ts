@@ -38,7 +38,7 @@ export interface NewUser {
 }
 
 const METHOD = { method: 'insertOrUpdateUser' };
-const FIELD_UNAVAILABLE = 'error-field-unavailable';
+const FIELD_UNAVAILABLE = 'error-field-unavailable' as const;
 /** pg_advisory_xact_lock key of first-run setup (any fixed number; only setup takes it). */
 const FIRST_ADMINISTRATOR_LOCK = 4_801_517;
 

@@ -4,6 +4,8 @@ import { ApiError, ErrorBody } from './api-error';
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
+  /** What a person reads about it (the body's text). */
+  message: string;
   /** True when the error is a server fault that must be logged, not a client mistake. */
   unexpected: boolean;
 }
@@ -15,25 +17,27 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof ApiError) {
-    return { status: exception.status, body: exception.body, unexpected: false };
+    return { status: exception.status, body: exception.body, message: exception.message, unexpected: false };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus() as HttpStatus;
     const response = exception.getResponse();
-    const message =
-      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    const given = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = typeof given === 'string' ? given : Array.isArray(given) ? given.join(',') : exception.message;
     if (status === HttpStatus.NOT_FOUND && message.startsWith('Cannot ')) {
       const route = message.slice('Cannot '.length);
-      return { status, body: { success: false, error: `Route not found: ${route}`, errorType: 'error-not-found' }, unexpected: false };
+      const text = `Route not found: ${route}`;
+      return { status, body: { success: false, error: text, errorType: 'error-not-found' }, message: text, unexpected: false };
     }
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
-      return { status, body: { success: false, error: message, errorType: 'error-payload-too-large' }, unexpected: false };
+      return { status, body: { success: false, error: message, errorType: 'error-payload-too-large' }, message, unexpected: false };
     }
-    return { status, body: { success: false, error: message }, unexpected: status >= HttpStatus.INTERNAL_SERVER_ERROR };
+    return { status, body: { success: false, error: message }, message, unexpected: status >= HttpStatus.INTERNAL_SERVER_ERROR };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     body: { success: false, error: 'Internal server error' },
+    message: 'Internal server error',
     unexpected: true,
   };
 }

@@ -23,7 +23,7 @@ describe('resolvePage: offset, count and sort as Rocket.Chat reads them', () => 
     [{ sort: '[1]' }, 'error-invalid-sort'],
     [{ sort: '{"password":1}' }, 'error-invalid-sort'],
     [{ sort: '{"name":2}' }, 'error-invalid-sort'],
-  ])('%p is refused with %s', (query, code) => {
+  ] as const)('%p is refused with %s', (query, code) => {
     let thrown: unknown;
     try {
       resolvePage(query, SORTABLE, FALLBACK);

@@ -5,10 +5,10 @@ import { buildDraft, WebhookPayload } from '../../messages/message-poster';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { INCOMING, Integration } from '../entities/integration.entity';
+import { IntegrationPermissions } from '../integration-permissions';
 import { HookBody } from '../incoming/hook-body';
 import { sampleOutgoingPayloads } from '../incoming/hook-samples';
 import { incomingScriptRequest } from '../incoming/script-request';
-import { IntegrationsService } from '../integrations.service';
 import { DEFAULT_HEADERS, defaultRequest, PreparedRequest } from '../outgoing/outgoing-request';
 import { CompiledScript, ScriptFailure } from '../scripts/compiled-script';
 import { compileScript, sourcePosition } from '../scripts/script-compiler';
@@ -50,13 +50,13 @@ const SAMPLE_CONTENT = { text: 'A dry run of this integration' };
 @Injectable()
 export class DryRunService {
   constructor(
-    private readonly integrations: IntegrationsService,
     private readonly sandbox: ScriptSandbox,
     private readonly users: UsersService,
+    private readonly grantsOf: IntegrationPermissions,
   ) {}
 
   async run(caller: User, input: DryRunInput): Promise<DryRunAnswer> {
-    const integration = await this.integrations.findForChange(caller, input.integrationId);
+    const integration = await this.grantsOf.changeable(caller, input.integrationId);
     const logs: ScriptLogLine[] = [];
     const started = process.hrtime.bigint();
     const answer = (fields: Omit<DryRunAnswer, 'logs' | 'durationMs'>): DryRunAnswer => ({

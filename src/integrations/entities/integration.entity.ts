@@ -4,6 +4,8 @@ export const INCOMING = 'webhook-incoming';
 export const OUTGOING = 'webhook-outgoing';
 export type IntegrationType = typeof INCOMING | typeof OUTGOING;
 export type HookHistoryMode = 'all' | 'errors' | 'off';
+/** Why the server turned an integration off: its target answered 410 Gone, or failed for too long. */
+export type DisabledReason = 'gone' | 'failures';
 
 export interface ScriptError {
   name: string;
@@ -112,6 +114,10 @@ export class Integration {
   /** Outgoing, Hookline's own: at most this many deliveries a second, for the cluster; null: no limit. */
   @Column({ name: 'delivery_rate_limit', type: 'double precision', nullable: true })
   deliveryRateLimit: number | null;
+
+  /** Set when the server disabled it (AutoDisable), cleared when it is enabled again; never on the wire. */
+  @Column({ name: 'disabled_reason', type: 'varchar', length: 16, nullable: true })
+  disabledReason: DisabledReason | null;
 
   /** Outgoing: the Standard Webhooks signing secret (`whsec_…`) its requests are signed with. */
   @Column({ name: 'signing_secret', type: 'text', nullable: true })

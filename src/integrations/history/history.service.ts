@@ -7,7 +7,7 @@ import { RowCountsFolder } from '../../core/database/row-counts-folder';
 import { User } from '../../users/entities/user.entity';
 import { IntegrationHistory } from '../entities/integration-history.entity';
 import { IntegrationPermissions } from '../integration-permissions';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
 import { DeliveryQueue } from '../outgoing/delivery-queue';
 import { HISTORY_COUNTS, HistoryRecorder } from './history-recorder';
 import { FAILED_STEP_PATTERN } from './history-steps';
@@ -30,7 +30,7 @@ const invalidIntegration = (details?: Record<string, unknown>) => ApiError.meteo
 export class HistoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
     private readonly grantsOf: IntegrationPermissions,
     private readonly deliveries: DeliveryQueue,
     private readonly history: HistoryRecorder,
@@ -103,7 +103,7 @@ export class HistoryService {
       await this.calls.deleteFor(integrationId);
       return;
     }
-    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    const integration = await this.grantsOf.outgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration();
     await this.history.deleteFor(integrationId);
   }
@@ -114,7 +114,7 @@ export class HistoryService {
    * message and users). A history without url is accepted and does nothing, as in Rocket.Chat.
    */
   async replay(caller: User, integrationId: string, historyId: string): Promise<void> {
-    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    const integration = await this.grantsOf.outgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration({ method: 'replayOutgoingIntegration' });
     const history = await this.dataSource.manager.findOneBy(IntegrationHistory, { id: historyId, integrationId });
     if (!history) throw ApiError.meteor('error-invalid-integration-history', 'Invalid Integration History', { method: 'replayOutgoingIntegration' });
@@ -140,7 +140,7 @@ export class HistoryService {
    * RECOVER_LIMIT at once, oldest first; answers how many were queued.
    */
   async recover(caller: User, integrationId: string, since: Date): Promise<number> {
-    const integration = await this.integrations.findOutgoingFor(caller, integrationId);
+    const integration = await this.grantsOf.outgoingFor(caller, integrationId);
     if (!integration) throw invalidIntegration({ method: 'recoverOutgoingIntegration' });
     if (integration.type !== OUTGOING) {
       throw ApiError.meteor('integration-type-must-be-outgoing', 'The integration type to recover must be an outgoing webhook.', { method: 'recoverOutgoingIntegration' });

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Integration } from '../entities/integration.entity';
 import { toApiIntegration } from '../integration.mapper';
+import { IntegrationStore } from '../integration-store';
 
 /** Fields only Hookline has: Rocket.Chat's collection holds none of them (secrets and the signing secret never leave anyway). */
 const HOOKLINE_ONLY = ['hookHistory', 'deliveryRateLimit', 'secrets', 'headers', 'signingSecret', 'skipTranspile', 'stats'];
@@ -14,10 +13,10 @@ const HOOKLINE_ONLY = ['hookHistory', 'deliveryRateLimit', 'secrets', 'headers',
  */
 @Injectable()
 export class IntegrationExport {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly store: IntegrationStore) {}
 
   async all(): Promise<Record<string, unknown>[]> {
-    const integrations = await this.dataSource.manager.find(Integration, { order: { createdAt: 'ASC', id: 'ASC' } });
+    const integrations = await this.store.all();
     return integrations.map(storedShape);
   }
 }

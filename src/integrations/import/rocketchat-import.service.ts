@@ -5,7 +5,8 @@ import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { ROCKET_CAT } from '../../users/default-users';
 import { INCOMING, Integration, OUTGOING, ScriptError } from '../entities/integration.entity';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
+import { IntegrationChanges } from '../manage/integration-changes';
 import { compileScript } from '../scripts/script-compiler';
 import { SourceDocument } from './rocketchat-source';
 
@@ -44,7 +45,8 @@ const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string =>
 @Injectable()
 export class RocketChatImportService {
   constructor(
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
+    private readonly changes: IntegrationChanges,
     private readonly users: UsersService,
     private readonly rooms: RoomsService,
   ) {}
@@ -113,7 +115,7 @@ export class RocketChatImportService {
     }
     const writer = actor ?? (await this.authorUser(author as string, line));
     fields.userId = postAs?.id ?? fields.username;
-    await this.integrations.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, writer);
+    await this.changes.saveImported(fields as Partial<Integration> & { id: string; type: typeof INCOMING | typeof OUTGOING }, existing, writer);
   }
 
   /** The Hookline fields of a source document; throws a Problem naming what is wrong. */

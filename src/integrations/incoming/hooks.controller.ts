@@ -3,13 +3,11 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator';
-import { ApiError } from '../../core/http/api-error';
 import { toApiIntegration } from '../integration.mapper';
-import { IntegrationsService } from '../integrations.service';
+import { HookSubscriptions } from './hook-subscriptions';
 import { hookBody } from './hook-body';
 import { sampleOutgoingPayloads } from './hook-samples';
 import { IncomingService } from './incoming.service';
-import { OUTGOING } from '../entities/integration.entity';
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
@@ -25,7 +23,7 @@ const RATE_LIMITED = { rateLimit: {} };
 export class HooksController {
   constructor(
     private readonly incoming: IncomingService,
-    private readonly integrations: IntegrationsService,
+    private readonly subscriptions: HookSubscriptions,
   ) {}
 
   @Post(EXECUTE)
@@ -60,18 +58,14 @@ export class HooksController {
   @RouteConfig(RATE_LIMITED)
   async add(@Param() params: Record<string, string>, @Body() body: unknown) {
     const hook = await this.incoming.authenticate(params.integrationId, params.token);
-    const created = await this.integrations.createFromHookSubscription(hook, body);
-    return { ...toApiIntegration(created), success: true };
+    return { ...toApiIntegration(await this.subscriptions.subscribe(hook, body)), success: true };
   }
 
   @Post(helper('remove'))
   @RouteConfig(RATE_LIMITED)
   async remove(@Param() params: Record<string, string>, @Body() body: unknown) {
     const hook = await this.incoming.authenticate(params.integrationId, params.token);
-    const targetUrl = (body as { target_url?: unknown } | undefined)?.target_url;
-    const found = typeof targetUrl === 'string' ? await this.integrations.findByUrl(targetUrl) : null;
-    if (!found || found.type !== OUTGOING) throw ApiError.failure('integration-not-found');
-    await this.integrations.removeAsHook(hook, found);
+    await this.subscriptions.unsubscribe(hook, body);
     return { success: true };
   }
 

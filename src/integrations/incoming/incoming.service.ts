@@ -6,7 +6,7 @@ import { MessagePoster, PostFailure, PostResult, WebhookPayload } from '../../me
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { Integration, INCOMING } from '../entities/integration.entity';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
 import { ScriptFailure } from '../scripts/compiled-script';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 import { HookBody } from './hook-body';
@@ -24,16 +24,10 @@ interface CallNotes {
   messageIds: string[];
 }
 
-/** A failure's text as the sender read it. */
-function errorText(error: ApiError): string {
-  const text = error.body.error ?? error.body.message;
-  return typeof text === 'string' ? text : (JSON.stringify(text) ?? error.message);
-}
-
 const ok = (extra: Record<string, unknown> = {}): HookAnswer => ({ ...extra, success: true });
 /** A failed hook call: `error` is whatever the sender should read (a script may return any value). */
 const fail = (error: unknown, status = HttpStatus.BAD_REQUEST, extra: Record<string, unknown> = {}): ApiError =>
-  new ApiError(status, { success: false, error, ...extra });
+  ApiError.raw(status, { success: false, error, ...extra }, 'failed', typeof error === 'string' ? error : (JSON.stringify(error) ?? 'error'));
 
 /** Incoming webhooks: `/hooks/:integrationId/:token` (integrations spec §4). */
 @Injectable()
@@ -44,7 +38,7 @@ export class IncomingService {
     private readonly sandbox: ScriptSandbox,
     private readonly poster: MessagePoster,
     private readonly users: UsersService,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
     private readonly calls: IncomingCallLog,
   ) {}
 
@@ -76,7 +70,7 @@ export class IncomingService {
       return await this.execute(integration, { ...request, body: readBody() }, notes);
     } catch (thrown) {
       status = ApiError.is(thrown) ? thrown.status : HttpStatus.INTERNAL_SERVER_ERROR;
-      error = ApiError.is(thrown) ? errorText(thrown) : 'Internal server error';
+      error = ApiError.is(thrown) ? thrown.message : 'Internal server error';
       throw thrown;
     } finally {
       const contentType = request.headers['content-type'];
@@ -141,7 +135,7 @@ export class IncomingService {
     try {
       results = body.separateResponse === true ? await this.poster.postEach(user, payload, defaults) : await this.poster.post(user, payload, defaults);
     } catch (error) {
-      if (ApiError.is(error)) throw fail(error.code);
+      if (ApiError.is(error)) throw fail(error.reason);
       throw error;
     }
     notes.messageIds = results.flatMap((r) => ('message' in r ? [r.message._id] : []));

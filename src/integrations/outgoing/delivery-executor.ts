@@ -7,7 +7,8 @@ import { storableString, toStorable } from '../../core/http/storable-text';
 import { OutgoingHttp, OutgoingResponse } from '../../core/outgoing-http/outgoing-http';
 import { Integration } from '../entities/integration.entity';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
-import { IntegrationsService } from '../integrations.service';
+import { AutoDisable } from '../auto-disable';
+import { IntegrationStore } from '../integration-store';
 import { ScriptSandbox } from '../scripts/script-sandbox';
 import { ClaimedDelivery } from './delivery-queue';
 import { DeliveryResults } from './delivery-results';
@@ -16,7 +17,6 @@ import { OutgoingReplies } from './outgoing-replies';
 import { signatureHeaders, signingSecrets } from './request-signer';
 import { classify } from './response-verdict';
 import { retryDelayMs } from './retry-policy';
-import { targetHost } from '../disable-notice';
 
 /**
  * How an attempt ended: to be tried again later, or finished (`failed`: without the target taking
@@ -78,7 +78,8 @@ export class DeliveryExecutor {
     private readonly sandbox: ScriptSandbox,
     private readonly http: OutgoingHttp,
     private readonly replies: OutgoingReplies,
-    private readonly integrations: IntegrationsService,
+    private readonly store: IntegrationStore,
+    private readonly autoDisable: AutoDisable,
     private readonly config: AppConfig,
     private readonly customHeaders: CustomHeaders,
   ) {}
@@ -128,7 +129,7 @@ export class DeliveryExecutor {
     switch (classify(response.status, content)) {
       case 'disable':
         entry.step('after-process-http-status-410', { error: true });
-        await this.integrations.disable(integration.id, `${label} answered 410 Gone`, `${targetHost(integration.urls)} answered 410 Gone, which says the receiver is gone for good`);
+        await this.autoDisable.gone(integration, label);
         return { finished: true, failure: 'answered 410 Gone' };
       case 'final':
         entry.step('after-process-http-status-500', { error: true });
@@ -170,7 +171,7 @@ export class DeliveryExecutor {
     }
     const secrets = signingSecrets(integration);
     if (!secrets.length) {
-      const made = await this.integrations.ensureSigningSecret(integration.id);
+      const made = await this.store.ensureSigningSecret(integration.id);
       if (made) secrets.push(made);
     }
     if (secrets.length) Object.assign(headers, signatureHeaders(secrets, delivery.messageId, body ?? ''));

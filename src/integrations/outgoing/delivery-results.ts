@@ -1,7 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../../core/config/app-config';
-import { targetHost } from '../disable-notice';
-import { IntegrationsService } from '../integrations.service';
+import { AutoDisable } from '../auto-disable';
 import { WriteBatch } from '../../core/background/write-batch';
 import { HistoryEntry, HistoryRecorder } from '../history/history-recorder';
 import { AttemptFact } from '../stats/attempt-summary';
@@ -41,8 +39,7 @@ export class DeliveryResults implements OnApplicationShutdown {
     private readonly history: HistoryRecorder,
     private readonly queue: DeliveryQueue,
     private readonly stats: IntegrationStats,
-    private readonly integrations: IntegrationsService,
-    private readonly config: AppConfig,
+    private readonly autoDisable: AutoDisable,
   ) {}
 
   /** Records the end of an attempt of `deliveryId` (with its history, if it has one, and what it counts for the integration's health). */
@@ -71,19 +68,6 @@ export class DeliveryResults implements OnApplicationShutdown {
     const facts = results.flatMap((r) => (r.fact ? [r.fact] : []));
     await this.history.save(entries, [...this.queue.finishChanges(done, retries), ...this.stats.changes(facts)]);
     const failing = [...new Set(facts.filter((f) => !f.ok).map((f) => f.integrationId))];
-    if (failing.length && this.config.autoDisable.hours > 0) void this.disableFailing(failing);
-  }
-
-  /** Auto-disable: integrations whose deliveries have all failed long enough are turned off, their owners told. */
-  private async disableFailing(integrationIds: string[]): Promise<void> {
-    const { hours, failures } = this.config.autoDisable;
-    try {
-      for (const failing of await this.stats.failingFor(integrationIds, hours, failures)) {
-        const why = `every delivery to ${targetHost(failing.urls)} has failed for ${hours} hours or more (${failing.failures} attempts in a row; the last: ${failing.lastFailure ?? 'failed'})`;
-        await this.integrations.disable(failing.id, `integration ${failing.id}: ${why}`, why);
-      }
-    } catch (error) {
-      this.logger.warn(`auto-disable check failed: ${(error as Error).message}`);
-    }
+    if (failing.length) void this.autoDisable.checkFailing(failing);
   }
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { ChangeFeed, EVERYTHING, POLL_WHILE_NOT_LIVE_MS } from '../../core/database/change-feed';
 import { DatabaseAvailability } from '../../core/database/database-availability';
 import { MetricsService } from '../../metrics/metrics.service';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
 import { AttemptOutcome, DeliveryExecutor, ProcessStopping } from './delivery-executor';
 import { HistoryEntry } from '../history/history-recorder';
 import { AttemptFact } from '../stats/attempt-summary';
@@ -81,7 +81,7 @@ export class DeliveryWorker extends PollingLoop {
   constructor(
     private readonly executor: DeliveryExecutor,
     private readonly config: AppConfig,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
     private readonly queue: DeliveryQueue,
     private readonly results: DeliveryResults,
     private readonly changes: ChangeFeed,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChangeFeed, EVERYTHING } from '../../core/database/change-feed';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
 
 /**
  * Which events some enabled outgoing integration listens to, kept in memory and reloaded whenever
@@ -16,7 +16,7 @@ export class ListenedEvents {
   private loading = false;
 
   constructor(
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
     private readonly changes: ChangeFeed,
   ) {
     changes.onChange((table) => {

@@ -7,7 +7,7 @@ import { DatabaseAvailability } from '../../core/database/database-availability'
 import { DomainEventName, DomainEventPayloads } from '../../events/domain-events';
 import { DirectWrite, OutboxService, PendingEvent, WRITTEN_WITH_THE_CHANGE } from '../../events/outbox.service';
 import { Integration } from '../entities/integration.entity';
-import { IntegrationsService } from '../integrations.service';
+import { IntegrationStore } from '../integration-store';
 import { OUTGOING_EVENTS } from '../outgoing-events';
 import { DeliveryQueue, NewDelivery, QueuedRow } from './delivery-queue';
 import { DeliveryWorker } from './delivery-worker';
@@ -52,7 +52,7 @@ export class OutgoingDispatcher extends PollingLoop {
     private readonly outbox: OutboxService,
     private readonly deliveries: DeliveryQueue,
     private readonly worker: DeliveryWorker,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: IntegrationStore,
     private readonly config: AppConfig,
     private readonly changes: ChangeFeed,
     listened: ListenedEvents,

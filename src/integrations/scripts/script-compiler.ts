@@ -96,4 +96,8 @@ export class ScriptCompiler {
   }
 }
 
-export class EngineFrozen extends Error {}
+export class EngineFrozen extends Error {
+  constructor(readonly code: 'integration-scripts-disabled' | 'integration-scripts-isolated-vm-disabled' | 'integration-scripts-vm2-disabled') {
+    super(code);
+  }
+}
