@@ -19,6 +19,7 @@ import { counted } from './plain-words';
 import { PostedMessages } from './posted-messages';
 import { requestBodyDecoded, responseAsSent } from './shown-bodies';
 import { UiRoute } from './ui-route.decorator';
+import { asText } from '../core/text/as-text';
 
 const PAGE_SIZE = 50;
 const FAILED_STEP = new RegExp(FAILED_STEP_PATTERN);
@@ -41,7 +42,7 @@ function summaryOf(entry: Record<string, unknown>, incoming: boolean) {
   }
   const step = String(entry.step);
   const took = Date.parse(String(entry._updatedAt)) - Date.parse(String(entry._createdAt));
-  return { id: entry._id, at: entry._createdAt, ok: !entry.error && !FAILED_STEP.test(step), status: step, durationMs: took, what: `${String(entry.event)} → ${String(entry.url ?? '')}` };
+  return { id: entry._id, at: entry._createdAt, ok: !entry.error && !FAILED_STEP.test(step), status: step, durationMs: took, what: `${String(entry.event)} → ${asText(entry.url)}` };
 }
 
 /** Deliveries of an outgoing integration and calls of an incoming one, with Replay and Clear history. */

@@ -1,5 +1,6 @@
 import { INCOMING, IntegrationType } from '../integrations/entities/integration.entity';
 import { eventEntry } from '../integrations/outgoing/event-catalog';
+import { asText } from '../core/text/as-text';
 
 /** Rocket.Chat's admin name for an outgoing event (the event catalog's label), shown beside the API value; unknown ones as they are. */
 export const eventLabel = (event: unknown): string => (typeof event === 'string' ? (eventEntry(event)?.label ?? event) : '');
@@ -34,7 +35,7 @@ const STEP_WORDS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
 ];
 
 export function stepWords(step: unknown): string {
-  const text = String(step ?? '');
+  const text = asText(step);
   for (const [pattern, words] of STEP_WORDS) {
     const match = pattern.exec(text);
     if (match) return words(match);

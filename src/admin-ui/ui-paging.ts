@@ -1,7 +1,9 @@
+import { asText } from '../core/text/as-text';
+
 /** The offset a list page's URL asks for; a missing or malformed one is 0. */
 export function offsetOf(query: unknown): number {
   const raw = (query as { offset?: unknown } | undefined)?.offset;
-  return Math.max(0, Number.parseInt(String(raw ?? '0'), 10) || 0);
+  return Math.max(0, Number.parseInt(asText(raw, '0'), 10) || 0);
 }
 
 /** Links to the previous and next pages of a list (null at either end), keeping its other parameters. */

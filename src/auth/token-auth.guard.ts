@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ApiError } from '../core/http/api-error';
 import { IS_PUBLIC } from './public.decorator';
 import { TOKEN_STRATEGY } from './token.strategy';
+import { asText } from '../core/text/as-text';
 
 /** Every route needs a valid login unless marked @Public(); a missing or bad one is Rocket.Chat's 401. */
 @Injectable()
@@ -18,7 +19,7 @@ export class TokenAuthGuard extends AuthGuard(TOKEN_STRATEGY) {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error instanceof Error ? error : new Error(asText(error));
     if (!user) throw ApiError.unauthenticated();
     return user;
   }

@@ -10,6 +10,7 @@ import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { ApiMessage, toApiMessage } from './message.mapper';
 import { MessageDraft, MessagesService } from './messages.service';
+import { asText } from '../core/text/as-text';
 
 /** A message as webhook senders and chat.postMessage describe it (Slack-compatible names included). */
 export interface WebhookPayload {
@@ -177,5 +178,5 @@ export function buildDraft(payload: WebhookPayload, defaults: PostDefaults): Mes
 function normaliseAttachment(attachment: unknown): Record<string, unknown> | undefined {
   if (typeof attachment !== 'object' || attachment === null || Array.isArray(attachment)) return undefined;
   const { msg, ...rest } = attachment as Record<string, unknown>;
-  return msg === undefined ? rest : { ...rest, text: String(msg).trim() };
+  return msg === undefined ? rest : { ...rest, text: asText(msg, 'null').trim() };
 }

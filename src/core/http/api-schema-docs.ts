@@ -9,7 +9,7 @@ function toOpenApi(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null) return schema;
   const { type, ...rest } = schema as JsonSchema;
   const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, toOpenApi(value)]));
-  return Array.isArray(type) ? { ...converted, oneOf: type.map((t) => ({ type: t })) } : { ...converted, ...(type === undefined ? {} : { type }) };
+  return Array.isArray(type) ? { ...converted, oneOf: (type as unknown[]).map((t) => ({ type: t })) } : { ...converted, ...(type === undefined ? {} : { type }) };
 }
 
 /** OpenAPI for a route whose body is checked by a JSON schema (AjvSchemaPipe): the same schema, documented. */

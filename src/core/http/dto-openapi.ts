@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
+
+/** A class class-validator holds metadata for (a DTO). */
+type DtoClass = (new (...args: never[]) => unknown) & { prototype: unknown };
 type PropertySchema = { $ref?: string; items?: { $ref?: string } } & Record<string, unknown>;
 type SchemaObject = { properties?: Record<string, PropertySchema>; required?: string[] };
 
@@ -14,7 +17,7 @@ let documented = false;
 export function documentValidatedDtos(): void {
   if (documented) return;
   documented = true;
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown[]> };
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, unknown[]> };
   const classes = new Map([...storage.validationMetadatas.keys()].filter((c) => typeof c === 'function' && c.name).map((c) => [c.name, c]));
   // A nested DTO is referenced as its class, so that Nest adds it to the document's components.
   const nested = (property: PropertySchema) => {
@@ -33,10 +36,10 @@ export function documentValidatedDtos(): void {
   for (const target of classes.values()) {
     const schema = targetConstructorToSchema(target) as SchemaObject;
     const required = new Set(schema.required ?? []);
-    const declared = (Reflect.getMetadata('swagger/apiModelPropertiesArray', target.prototype) as string[] | undefined) ?? [];
+    const declared = (Reflect.getMetadata('swagger/apiModelPropertiesArray', target.prototype as object) as string[] | undefined) ?? [];
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
       if (declared.includes(`:${name}`)) continue;
-      ApiProperty({ ...nested(openApi3(property)), required: required.has(name) } as never)(target.prototype, name);
+      ApiProperty({ ...nested(openApi3(property)), required: required.has(name) } as never)(target.prototype as object, name);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { asText } from '../../core/text/as-text';
+
 /**
  * Headers as the history keeps them: names in lower case, repeated ones joined, and the values of
  * credentials masked (`Authorization: Bearer ***`), so a history reader sees what was sent without
@@ -14,7 +16,7 @@ export function recordedHeaders(headers: Record<string, unknown>): Record<string
   for (const [rawName, rawValue] of Object.entries(headers).slice(0, MAX_HEADERS)) {
     if (rawValue === undefined || rawValue === null) continue;
     const name = rawName.toLowerCase();
-    const value = Array.isArray(rawValue) ? rawValue.join(', ') : String(rawValue);
+    const value = Array.isArray(rawValue) ? rawValue.join(', ') : asText(rawValue);
     kept[name] = !KEPT_AS_IS.has(name) && SENSITIVE.test(name) ? masked(value) : value.slice(0, MAX_VALUE_CHARS);
   }
   return kept;

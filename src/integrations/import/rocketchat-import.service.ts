@@ -9,6 +9,7 @@ import { IntegrationStore } from '../integration-store';
 import { IntegrationChanges } from '../manage/integration-changes';
 import { compileScript } from '../scripts/script-compiler';
 import { SourceDocument } from './rocketchat-source';
+import { asText } from '../../core/text/as-text';
 
 export type ImportOutcome = 'create' | 'update' | 'skip' | 'conflict' | 'fail';
 
@@ -64,7 +65,7 @@ export class RocketChatImportService {
     const lines: ImportLine[] = [];
     // Text as PostgreSQL can store it (a NUL or a lone surrogate becomes U+FFFD), as the API stores bodies.
     for (const doc of documents.map(toStorable)) {
-      const line: ImportLine = { id: String(doc._id ?? '?'), name: String(doc.name ?? '?'), type: String(doc.type ?? '?'), outcome: 'fail', notes: [] };
+      const line: ImportLine = { id: asText(doc._id, '?'), name: asText(doc.name, '?'), type: asText(doc.type, '?'), outcome: 'fail', notes: [] };
       try {
         await this.one(doc, line, dryRun, actor);
       } catch (error) {
