@@ -1,5 +1,5 @@
+import { refusalCode } from '../../../test/support/refusal';
 import { aUser } from '../../../test/support/factories';
-import { ApiError } from '../../core/http/api-error';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { Integration, INCOMING, OUTGOING } from '../entities/integration.entity';
@@ -43,29 +43,18 @@ const caller = aUser({ id: 'caller', username: 'caller' });
 const poster = aUser({ id: 'poster', username: 'poster' });
 const incoming = (fields: Partial<IntegrationInput> = {}): IntegrationInput => ({ type: INCOMING, name: 'in', enabled: true, username: 'poster', channel: '#general', scriptEnabled: false, ...fields });
 
-/** The Meteor code an attempt is refused with (Rocket.Chat's order decides which of several). */
-async function refusal(attempt: Promise<unknown>): Promise<string> {
-  try {
-    await attempt;
-  } catch (error) {
-    if (ApiError.is(error)) return error.code;
-    throw error;
-  }
-  return 'accepted';
-}
-
 describe('CreateIntegration (fakes)', () => {
   it('refuses an incoming integration to a caller with neither incoming permission before looking at anything else', async () => {
     const { create, inserted } = setUp({ allOutgoing: true }, [poster]);
-    expect(await refusal(create.create(caller, incoming({ username: '' })))).toBe('not_authorized');
+    expect(await refusalCode(create.create(caller, incoming({ username: '' })))).toBe('not_authorized');
     expect(inserted).toEqual([]);
   });
 
   it('checks the channel, then the username, then the user, in that order (spec §3.1)', async () => {
     const { create } = setUp({ ownIncoming: true }, [poster]);
-    expect(await refusal(create.create(caller, incoming({ channel: '', username: '' })))).toBe('error-invalid-channel');
-    expect(await refusal(create.create(caller, incoming({ username: ' ' })))).toBe('error-invalid-username');
-    expect(await refusal(create.create(caller, incoming({ username: 'nobody' })))).toBe('error-invalid-user');
+    expect(await refusalCode(create.create(caller, incoming({ channel: '', username: '' })))).toBe('error-invalid-channel');
+    expect(await refusalCode(create.create(caller, incoming({ username: ' ' })))).toBe('error-invalid-username');
+    expect(await refusalCode(create.create(caller, incoming({ username: 'nobody' })))).toBe('error-invalid-user');
   });
 
   it('asks for membership of the targets unless the caller holds both incoming permissions', async () => {
@@ -83,7 +72,7 @@ describe('CreateIntegration (fakes)', () => {
 
   it('refuses an outgoing integration to a caller with neither outgoing permission, and an unknown type', async () => {
     const { create } = setUp({ allIncoming: true });
-    expect(await refusal(create.create(caller, { type: OUTGOING, name: 'out', enabled: true, username: 'rocket.cat', channel: '', event: 'sendMessage', urls: ['http://x.test'], scriptEnabled: false }))).toBe('not_authorized');
-    expect(await refusal(create.create(caller, { ...incoming(), type: 'webhook-other' }))).toBe('failed');
+    expect(await refusalCode(create.create(caller, { type: OUTGOING, name: 'out', enabled: true, username: 'rocket.cat', channel: '', event: 'sendMessage', urls: ['http://x.test'], scriptEnabled: false }))).toBe('not_authorized');
+    expect(await refusalCode(create.create(caller, { ...incoming(), type: 'webhook-other' }))).toBe('failed');
   });
 });
