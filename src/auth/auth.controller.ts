@@ -1,14 +1,12 @@
 import { Body, Controller, Ip, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
-import { ajv } from '../core/http/ajv-messages';
-import { ApiError } from '../core/http/api-error';
 import { toApiMe } from '../users/user.mapper';
 import { ApiLoggedIn } from './api-logged-in.decorator';
 import { AuthService } from './auth.service';
 import { AuthenticatedRequest } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
-import { LoginThrottle } from './login-throttle';
+import { Login } from './login';
 import { Public } from './public.decorator';
 
 /** Logins are rate-limited per address (LOGIN_RATE_LIMIT; see create-app.ts). */
@@ -19,22 +17,14 @@ const LOGIN_RATE_LIMITED = { rateLimit: {} };
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly throttle: LoginThrottle,
+    private readonly logins: Login,
   ) {}
 
   @Public()
   @Post('login')
   @RouteConfig(LOGIN_RATE_LIMITED)
   async login(@Body() body: LoginDto, @Ip() address: string) {
-    const identifier = body.user ?? body.username ?? body.email;
-    if (!identifier) throw ApiError.invalidParams([ajv.required('user'), ajv.required('username'), ajv.oneOf]);
-    await this.throttle.assertAllowed(identifier, address);
-    const session = await this.auth.login(identifier, body.password);
-    if (!session) {
-      await this.throttle.failed(identifier, address);
-      throw ApiError.raw(401, { status: 'error', error: 'Unauthorized', message: 'Unauthorized' }, 'unauthenticated', 'Unauthorized');
-    }
-    await this.throttle.succeeded(identifier);
+    const session = await this.logins.login(body, address);
     return { status: 'success', data: { userId: session.user.id, authToken: session.authToken, me: toApiMe(session.user) } };
   }
 

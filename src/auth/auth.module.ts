@@ -8,6 +8,7 @@ import { FoldedRateCounter } from './folded-rate-counter';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { LoginTokenStore } from './login-token-store';
+import { Login } from './login';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { LoginToken } from './entities/login-token.entity';
@@ -19,7 +20,7 @@ import { TokenStrategy } from './token.strategy';
 @Module({
   imports: [PassportModule, UsersModule, TypeOrmModule.forFeature([LoginToken, LoginFailure, RateWindow])],
   controllers: [AuthController, PersonalAccessTokensController],
-  providers: [AuthService, LoginThrottle, RateWindows, FoldedRateCounter, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService, LoginTokenStore],
+  providers: [AuthService, LoginThrottle, RateWindows, FoldedRateCounter, TokenStrategy, TokenAuthGuard, PersonalAccessTokensService, LoginTokenStore, Login],
   exports: [AuthService, TokenAuthGuard, LoginThrottle, RateWindows, FoldedRateCounter, PersonalAccessTokensService],
 })
 export class AuthModule {}

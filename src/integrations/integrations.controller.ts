@@ -3,14 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
-import { ApiError } from '../core/http/api-error';
 import { AjvSchemaPipe } from '../core/http/ajv-schema.pipe';
 import { ApiBodySchema, ApiQuerySchema } from '../core/http/api-schema-docs';
 import { PageQuery, resolvePage } from '../core/http/pagination';
 import { User } from '../users/entities/user.entity';
 import * as schemas from './dto/integration-schemas';
 import { toApiHistory } from './history/history.mapper';
-import { HistoryService } from './history/history.service';
+import { HistoryService, parseSince } from './history/history.service';
 import { IntegrationInput } from './integration-input';
 import { ALL_MANAGE_PERMISSIONS, MANAGE } from './integration-grants';
 import { IntegrationManagement } from './manage/integration-management';
@@ -19,7 +18,7 @@ import { INCOMING, IntegrationType, OUTGOING } from './entities/integration.enti
 import { toApiIncomingCall } from './incoming/incoming-call.mapper';
 import { DryRunInput, DryRunService } from './dry-run/dry-run.service';
 import { toApiScriptRevision } from './revisions/script-revision.mapper';
-import { ImportIntegrations, ImportSource, toApiImportLine } from './import/import-integrations';
+import { ImportBody, ImportIntegrations, importSourceOf, toApiImportLine } from './import/import-integrations';
 import { IntegrationExport } from './import/integration-export';
 import { EVENT_CATALOG } from './outgoing/event-catalog';
 
@@ -185,22 +184,4 @@ export class IntegrationsController {
     await this.history.replay(me, body.integrationId, body.historyId);
     return { success: true };
   }
-}
-
-/** A point in time the caller names (ISO 8601). */
-function parseSince(text: string): Date {
-  const since = new Date(text);
-  if (Number.isNaN(since.getTime())) throw ApiError.failure('`since` must be a date and time (ISO 8601), for example 2026-12-07T10:00:00Z.');
-  return since;
-}
-
-type ImportBody = { url?: string; userId?: string; token?: string; documents?: unknown[]; dryRun?: boolean };
-
-/** Exactly one source: a server (url, userId and token together) or the documents of an export. */
-function importSourceOf(body: ImportBody): ImportSource {
-  const server = body.url !== undefined || body.userId !== undefined || body.token !== undefined;
-  if (server === (body.documents !== undefined)) throw ApiError.failure('Give either url, userId and token of a Rocket.Chat server, or documents (an export of its integrations).');
-  if (body.documents) return { documents: body.documents };
-  if (!body.url || !body.userId || !body.token) throw ApiError.failure('A Rocket.Chat server needs url, userId and token together.');
-  return { url: body.url, userId: body.userId, token: body.token };
 }

@@ -9,13 +9,14 @@ import { Upload } from './entities/upload.entity';
 import { MessagePoster } from './message-poster';
 import { MessagesService } from './messages.service';
 import { SendMessage } from './send-message';
+import { UploadRequest } from './upload-request';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [RoomsModule, UsersModule, TypeOrmModule.forFeature([Message, Upload])],
   controllers: [ChatController, UploadsController, FileDownloadController],
-  providers: [MessagesService, MessagePoster, UploadsService, SendMessage],
+  providers: [MessagesService, MessagePoster, UploadsService, SendMessage, UploadRequest],
   exports: [MessagesService, MessagePoster],
 })
 export class MessagesModule {}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionsService } from '../authorization/permissions.service';
-import { ajv } from '../core/http/ajv-messages';
 import { ApiError } from '../core/http/api-error';
 import { RoomsService } from '../rooms/rooms.service';
 import { User } from '../users/entities/user.entity';
@@ -9,6 +8,7 @@ import { SendMessageDto } from './dto/send-message.dto';
 import { Message } from './entities/message.entity';
 import { MessagePoster, PostResult } from './message-poster';
 import { MessagesService } from './messages.service';
+import { requireExactlyOne } from '../core/http/exactly-one';
 
 /** `chat.postMessage` and `chat.sendMessage`: Rocket.Chat's checks (an empty message, impersonation) before a post. */
 @Injectable()
@@ -22,9 +22,7 @@ export class SendMessage {
 
   /** `chat.postMessage`: to `roomId` or `channel` (exactly one); the first target's result. */
   async postMessage(me: User, body: PostMessageDto): Promise<PostResult> {
-    if (!body.roomId === !body.channel) {
-      throw ApiError.invalidParams([ajv.required('roomId'), ajv.required('channel'), ajv.oneOf]);
-    }
+    requireExactlyOne(body, 'roomId', 'channel');
     if (!body.text && !body.attachments?.length) {
       throw ApiError.meteor('error-invalid-message', 'The message is empty: send text or attachments', { method: 'sendMessage' });
     }

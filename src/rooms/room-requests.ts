@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionsService } from '../authorization/permissions.service';
-import { ajv } from '../core/http/ajv-messages';
 import { ApiError } from '../core/http/api-error';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
@@ -9,6 +8,7 @@ import { RoomMemberDto } from './dto/room-member.dto';
 import { Room } from './entities/room.entity';
 import { RoomKind } from './room-kind.decorator';
 import { RoomsService } from './rooms.service';
+import { requireExactlyOne } from '../core/http/exactly-one';
 
 /** The rules the rooms API applies before the rooms service acts: who may create, and whom a member call names. */
 @Injectable()
@@ -35,9 +35,7 @@ export class RoomRequests {
 
   /** The user an invite or kick names, by `userId` or `username` (exactly one). */
   async memberOf(body: RoomMemberDto): Promise<User> {
-    if (!body.userId === !body.username) {
-      throw ApiError.invalidParams([ajv.required('userId'), ajv.required('username'), ajv.oneOf]);
-    }
+    requireExactlyOne(body, 'userId', 'username');
     const user = body.userId ? await this.users.findById(body.userId) : await this.users.findByUsername(body.username as string);
     if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'addUserToRoom' });
     return user;

@@ -3,8 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiLoggedIn } from '../auth/api-logged-in.decorator';
 import { CurrentUser } from '../auth/authenticated-user';
 import { RequirePermissions } from '../authorization/require-permissions.decorator';
-import { ajv } from '../core/http/ajv-messages';
-import { ApiError } from '../core/http/api-error';
 import { User } from '../users/entities/user.entity';
 import { CreateTeamDto, DeleteTeamDto } from './dto/team.dto';
 import { Team } from './entities/team.entity';
@@ -34,10 +32,7 @@ export class TeamsController {
 
   @Post('teams.delete')
   async delete(@Body() body: DeleteTeamDto, @CurrentUser() me: User) {
-    if (!body.teamId === !body.teamName) {
-      throw ApiError.invalidParams([ajv.required('teamId'), ajv.required('teamName'), ajv.oneOf]);
-    }
-    await this.teams.delete(me, await this.teams.find(body), body.roomsToRemove);
+    await this.teams.deleteNamed(me, body);
     return { success: true };
   }
 }

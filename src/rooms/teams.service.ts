@@ -10,6 +10,7 @@ import { MembershipService } from './membership.service';
 import { notAuthorized } from './room-errors';
 import { assertValidRoomName } from './room-name';
 import { RoomsService } from './rooms.service';
+import { requireExactlyOne } from '../core/http/exactly-one';
 
 const teamNotFound = () => ApiError.meteor('team-does-not-exist', 'Team not found');
 
@@ -43,6 +44,12 @@ export class TeamsService {
       }
       throw error;
     }
+  }
+
+  /** `teams.delete`: the team named by `teamId` or `teamName` (exactly one), and the rooms named in `roomsToRemove`. */
+  async deleteNamed(actor: User, body: { teamId?: string; teamName?: string; roomsToRemove?: string[] }): Promise<void> {
+    requireExactlyOne(body, 'teamId', 'teamName');
+    await this.delete(actor, await this.find(body), body.roomsToRemove);
   }
 
   async find(ref: { teamId?: string; teamName?: string }): Promise<Team> {

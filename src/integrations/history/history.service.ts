@@ -159,3 +159,10 @@ export class HistoryService {
     return failed.length;
   }
 }
+
+/** A point in time the caller names (ISO 8601). */
+export function parseSince(text: string): Date {
+  const since = new Date(text);
+  if (Number.isNaN(since.getTime())) throw ApiError.failure('`since` must be a date and time (ISO 8601), for example 2026-12-07T10:00:00Z.');
+  return since;
+}

@@ -105,3 +105,15 @@ export class ImportIntegrations {
 export function toApiImportLine(line: ImportLine): Record<string, unknown> {
   return { _id: line.id, name: line.name, type: line.type, outcome: line.outcome, ...(line.reason ? { reason: line.reason } : {}), notes: line.notes };
 }
+
+/** What `integrations.import` is given: a Rocket.Chat server, or the documents of an export; and whether to plan only. */
+export type ImportBody = { url?: string; userId?: string; token?: string; documents?: unknown[]; dryRun?: boolean };
+
+/** Exactly one source: a server (url, userId and token together) or the documents of an export. */
+export function importSourceOf(body: ImportBody): ImportSource {
+  const server = body.url !== undefined || body.userId !== undefined || body.token !== undefined;
+  if (server === (body.documents !== undefined)) throw ApiError.failure('Give either url, userId and token of a Rocket.Chat server, or documents (an export of its integrations).');
+  if (body.documents) return { documents: body.documents };
+  if (!body.url || !body.userId || !body.token) throw ApiError.failure('A Rocket.Chat server needs url, userId and token together.');
+  return { url: body.url, userId: body.userId, token: body.token };
+}

@@ -1,9 +1,8 @@
 import { IntersectionType } from '@nestjs/swagger';
-import { ajv } from '../../core/http/ajv-messages';
-import { ApiError } from '../../core/http/api-error';
 import { OptionalString } from '../../core/http/dto-fields';
 import { PaginationQuery } from '../../core/http/pagination';
 import { RoomRef } from '../rooms.service';
+import { requireExactlyOne } from '../../core/http/exactly-one';
 
 /** `{roomId}` or `{roomName}`. */
 export class RoomRefDto implements RoomRef {
@@ -19,8 +18,6 @@ export class RoomRefQuery extends IntersectionType(PaginationQuery, RoomRefDto) 
 
 /** Exactly one of roomId and roomName, as Rocket.Chat's oneOf schemas say. */
 export function requireRoomRef(ref: RoomRef): RoomRef {
-  if (!ref.roomId === !ref.roomName) {
-    throw ApiError.invalidParams([ajv.required('roomId'), ajv.required('roomName'), ajv.oneOf]);
-  }
+  requireExactlyOne(ref, 'roomId', 'roomName');
   return ref;
 }
