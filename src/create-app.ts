@@ -26,7 +26,7 @@ import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
-import { logHookCall } from './core/logging/hook-access-log';
+import { logRequest } from './core/logging/request-log';
 import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
 import { MetricsService } from './metrics/metrics.service';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
@@ -115,6 +115,8 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   // Hooks run on every request: callback style, so none costs a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Lines logged in the request carry this id too (RequestLogScope reads it from the raw request).
+    (request.raw as { id?: string }).id = request.id;
     done();
   });
   const metrics = app.get(MetricsService);
@@ -125,7 +127,7 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
     const integrationId = integrationIdOf(request);
     // Only hooks that exist are labelled (a 401 may name anything).
     if (integrationId && route.startsWith('/hooks/:integrationId') && reply.statusCode !== 401 && reply.statusCode !== 429) metrics.hookCall(integrationId, reply.statusCode);
-    if (request.url.startsWith('/hooks/')) logHookCall(request, reply);
+    logRequest(request, reply);
     done();
   });
   fastify.addHook('preValidation', (request, _reply, done) => {

@@ -62,6 +62,25 @@ describe(`delivery logs for operators (${databaseKind})`, () => {
       await fetch(`${info.url}/hooks/${hook._id}/${hook.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"lone call"}' });
       await eventually(async () => info.output().slice(before), (out) => out.includes(`/hooks/${hook._id}/`), 2000);
       expect(Date.now() - sent).toBeLessThan(1000);
+
+      // A line logged inside an API request carries the request's id, as its access line does.
+      const { integration: outgoing } = await admin.post('/api/v1/integrations.create', { type: 'webhook-outgoing', name: 'traced', enabled: true, event: 'sendMessage', username: 'rocket.cat', channel: '#general', urls: ['http://127.0.0.1:9/x'], scriptEnabled: false });
+      const login = (await (await fetch(`${info.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'rocketchat.internal.admin.test', password: 'rocketchat.internal.admin.test' }) })).json()) as { data: { userId: string; authToken: string } };
+      const rotated = await fetch(`${info.url}/api/v1/integrations.rotateSigningSecret`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-id': login.data.userId, 'x-auth-token': login.data.authToken, 'x-request-id': 'trace-me-1' },
+        body: JSON.stringify({ integrationId: outgoing._id }),
+      });
+      expect(rotated.status).toBe(200);
+      const traced = await eventually(
+        async () => info.output().split('\n').filter((l) => l.includes('trace-me-1')).map((l) => JSON.parse(l) as { msg: string; reqId: string; res?: { statusCode: number } }),
+        (lines) => lines.some((l) => l.msg === 'request completed'),
+        2000,
+      );
+      expect(traced.map((l) => [l.msg.replace(/ by .*/, ''), l.reqId])).toEqual([
+        [`integration ${outgoing._id}: signing secret rotated`, 'trace-me-1'],
+        ['request completed', 'trace-me-1'],
+      ]);
     } finally {
       await info.kill('SIGTERM');
       await scratch?.drop();

@@ -1,8 +1,9 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule, Params } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { flushIfUrgent, logDestination } from './log-destination';
 import { redactUrl } from './redact-url';
+import { RequestLogScope } from './request-log';
 
 /**
  * JSON logs through pino; pretty in a terminal. Every line inside a request carries its `reqId`
@@ -13,7 +14,6 @@ import { redactUrl } from './redact-url';
 function pinoOptions(config: AppConfig): Params['pinoHttp'] {
   const options = {
     level: config.logLevel,
-    quietReqLogger: true,
     serializers: {
       req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
@@ -40,11 +40,18 @@ function pinoOptions(config: AppConfig): Params['pinoHttp'] {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        // Hook calls are machine traffic, thousands a second: they get a plain access line (create-app.ts) without pino-http's per-request child logger.
-        exclude: [{ method: RequestMethod.ALL, path: 'hooks/{*path}' }],
+        // pino-http runs on no route: its two child loggers per request cost more than the rest of
+        // a small request's logging. RequestLogScope gives lines logged in a request their reqId,
+        // and create-app.ts writes every access line (request-log.ts).
+        exclude: [{ method: RequestMethod.ALL, path: '{*path}' }],
         pinoHttp: pinoOptions(config),
       }),
     }),
   ],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Hook calls are machine traffic, thousands a second: lines they log carry no reqId (their access line does).
+    consumer.apply(RequestLogScope).exclude({ method: RequestMethod.ALL, path: 'hooks/{*path}' }).forRoutes({ method: RequestMethod.ALL, path: '{*path}' });
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { PinoLogger } from 'nestjs-pino';
+import { Store, storage } from 'nestjs-pino/storage';
+import type { Logger } from 'pino';
+import { redactUrl } from './redact-url';
+
+/** The raw request, with the id Fastify gave it (create-app.ts copies it there). */
+type RawRequest = IncomingMessage & { id?: string };
+
+/**
+ * Lines logged while a request runs carry its `reqId`, as pino-http's would, from a child logger
+ * made only when the request logs something: pino-http made two children for every request
+ * (about 70 µs of a `chat.postMessage`, bench/README.md), and most requests log nothing but their
+ * access line, which `logRequest` writes.
+ */
+@Injectable()
+export class RequestLogScope implements NestMiddleware {
+  use(req: RawRequest, _res: unknown, next: () => void): void {
+    let child: Logger | undefined;
+    const logger = new Proxy({} as Logger, {
+      get(_target, property) {
+        child ??= (PinoLogger.root as Logger).child({ reqId: req.id });
+        const value: unknown = Reflect.get(child, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+      },
+    });
+    storage.run(new Store(logger), next);
+  }
+}
+
+/**
+ * A request's access line, in pino-http's shape (`request completed` at info; `request errored` at
+ * error for a 5xx), written straight to the root logger.
+ */
+export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const logger = PinoLogger.root;
+  const failed = reply.statusCode >= 500;
+  if (!logger?.isLevelEnabled(failed ? 'error' : 'info')) return;
+  const line = {
+    reqId: request.id,
+    req: { id: request.id, method: request.method, url: redactUrl(request.url), remoteAddress: request.ip },
+    res: { statusCode: reply.statusCode },
+    responseTime: Math.round(reply.elapsedTime),
+  };
+  if (failed) logger.error({ ...line, err: { type: 'Error', message: `failed with status code ${reply.statusCode}` } }, 'request errored');
+  else logger.info(line, 'request completed');
+}
