@@ -31,19 +31,20 @@ export class RequestLogScope implements NestMiddleware {
 }
 
 /**
- * A request's access line, in pino-http's shape (`request completed` at info; `request errored` at
- * error for a 5xx), written straight to the root logger.
+ * A request's access line, in pino-http's shape and at its level (info): `request completed`, or
+ * `request errored` with an `err` for a 5xx. Written straight to the root logger. The failure
+ * itself is logged where it happens, once (an outage answers many 503s).
  */
 export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   const logger = PinoLogger.root;
+  if (!logger?.isLevelEnabled('info')) return;
   const failed = reply.statusCode >= 500;
-  if (!logger?.isLevelEnabled(failed ? 'error' : 'info')) return;
   const line = {
     reqId: request.id,
     req: { id: request.id, method: request.method, url: redactUrl(request.url), remoteAddress: request.ip },
     res: { statusCode: reply.statusCode },
     responseTime: Math.round(reply.elapsedTime),
   };
-  if (failed) logger.error({ ...line, err: { type: 'Error', message: `failed with status code ${reply.statusCode}` } }, 'request errored');
+  if (failed) logger.info({ ...line, err: { type: 'Error', message: `failed with status code ${reply.statusCode}` } }, 'request errored');
   else logger.info(line, 'request completed');
 }
