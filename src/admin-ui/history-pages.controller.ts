@@ -9,6 +9,7 @@ import { FAILED_STEP_PATTERN } from '../integrations/history/history-steps';
 import { HistoryService } from '../integrations/history/history.service';
 import { toApiIncomingCall } from '../integrations/incoming/incoming-call.mapper';
 import { ALL_MANAGE_PERMISSIONS } from '../integrations/integration-grants';
+import { IntegrationPermissions } from '../integrations/integration-permissions';
 import { IntegrationReads } from '../integrations/manage/integration-reads';
 import { User } from '../users/entities/user.entity';
 import { UiExceptionFilter } from './ui-exception.filter';
@@ -54,6 +55,7 @@ export class HistoryPagesController {
   constructor(
     private readonly pages: UiPages,
     private readonly reads: IntegrationReads,
+    private readonly grantsOf: IntegrationPermissions,
     private readonly history: HistoryService,
     private readonly posted: PostedMessages,
   ) {}
@@ -84,7 +86,8 @@ export class HistoryPagesController {
   @Get(':entryId')
   async entry(@Req() request: UiRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Param('entryId') entryId: string) {
     const me = request.user as User;
-    const { integration } = await this.reads.get(me, id);
+    // An entry page shows no stats: the permission check alone.
+    const integration = await this.grantsOf.readable(me, id);
     const found = await this.history.entry(me, id, entryId);
     if (!found) throw ApiError.failure('There is no such history entry (it may have been cleared or pruned).', 404);
     const entry = found.kind === INCOMING ? toApiIncomingCall(found.row) : toApiHistory(found.row);

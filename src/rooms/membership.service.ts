@@ -38,12 +38,12 @@ export class MembershipService {
     return m.findOneBy(Subscription, { roomId, userId });
   }
 
-  /** Inside a transaction (`m` given) asks the database; outside, memory may answer. */
   /** Every existing user joins `roomId` (#general when it is first made). */
   async joinEveryone(m: EntityManager, roomId: string): Promise<void> {
     await m.query(`INSERT INTO subscriptions (room_id, user_id) SELECT $1, id FROM users ON CONFLICT DO NOTHING`, [roomId]);
   }
 
+  /** Inside a transaction (`m` given) asks the database; outside, memory may answer. */
   async isMember(room: Room, user: User, m?: EntityManager): Promise<boolean> {
     if (m) return (await this.subscription(room.id, user.id, m)) !== null;
     const found = await this.memberships.get(`${room.id} ${user.id}`, async () => ({ member: (await this.subscription(room.id, user.id)) !== null }));

@@ -8,7 +8,6 @@ import { RoomMemberDto } from './dto/room-member.dto';
 import { Room } from './entities/room.entity';
 import { RoomKind } from './room-kind.decorator';
 import { RoomsService } from './rooms.service';
-import { requireExactlyOne } from '../core/http/exactly-one';
 
 /** The rules the rooms API applies before the rooms service acts: who may create, and whom a member call names. */
 @Injectable()
@@ -35,8 +34,7 @@ export class RoomRequests {
 
   /** The user an invite or kick names, by `userId` or `username` (exactly one). */
   async memberOf(body: RoomMemberDto): Promise<User> {
-    requireExactlyOne(body, 'userId', 'username');
-    const user = body.userId ? await this.users.findById(body.userId) : await this.users.findByUsername(body.username as string);
+    const user = await this.users.findNamed(body);
     if (!user) throw ApiError.meteor('error-invalid-user', 'Invalid user', { method: 'addUserToRoom' });
     return user;
   }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionsService } from '../authorization/permissions.service';
 import { ApiError } from '../core/http/api-error';
-import { requireExactlyOne } from '../core/http/exactly-one';
 import { Page } from '../core/http/pagination';
 import { User } from './entities/user.entity';
 import { UsersService } from './users.service';
@@ -22,8 +21,7 @@ export class UserDirectory {
 
   /** By `userId` or `username` (exactly one). */
   async info(me: User, ref: { userId?: string; username?: string }): Promise<SeenUser> {
-    requireExactlyOne(ref, 'userId', 'username');
-    const user = ref.userId ? await this.users.findById(ref.userId) : await this.users.findByUsername(ref.username as string);
+    const user = await this.users.findNamed(ref);
     if (!user) throw ApiError.meteor('error-invalid-user', 'The required "userId" or "username" param provided does not match any users');
     return { user, withEmail: me.id === user.id || (await this.permissions.hasPermission(me, 'view-full-other-user-info')) };
   }

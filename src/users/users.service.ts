@@ -15,6 +15,7 @@ import { User, UserType } from './entities/user.entity';
 import { hashPassword, PasswordInput, verifyAgainstDecoy, verifyPassword } from './password-hasher';
 import { toApiUser } from './user.mapper';
 import { isValidUsername } from './username';
+import { requireExactlyOne } from '../core/http/exactly-one';
 
 /**
  * Runs inside the transaction that creates a user, so what it writes commits with the user or not
@@ -79,6 +80,12 @@ export class UsersService {
   /** Case-insensitive, as usernames are unique regardless of case. */
   findByUsername(username: string): Promise<User | null> {
     return this.users.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  }
+
+  /** The user a request names by `userId` or `username` (exactly one of them, else invalid-params); null when none matches. */
+  async findNamed(ref: { userId?: string; username?: string }): Promise<User | null> {
+    requireExactlyOne(ref, 'userId', 'username');
+    return ref.userId ? this.findById(ref.userId) : this.findByUsername(ref.username as string);
   }
 
   /** Exactly this username, case-sensitive, as integrations look up their post-as user. */

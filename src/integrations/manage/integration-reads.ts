@@ -49,7 +49,7 @@ export class IntegrationReads {
 
   /** One integration's delivery health (its page). */
   async statsOf(integration: Integration): Promise<ApiStats | undefined> {
-    return (await this.stats.of([integration])).get(integration.id);
+    return (await this.withStats([integration]))[0].stats;
   }
 
   private async withStats(integrations: Integration[]): Promise<IntegrationView[]> {
