@@ -8,6 +8,7 @@ import { startupSummary } from './startup-summary';
 import { Draining } from './health/draining';
 import { isolatedVm } from './integrations/scripts/isolated-vm-loader';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { releaseStartupMemory } from './core/runtime/startup-memory';
 
 async function main(): Promise<void> {
   let config;
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Hookline');
   for (const line of await startupSummary(app, config, `${config.host}:${config.port}`)) logger.log(line);
+  const memory = releaseStartupMemory();
+  logger.debug(`Startup memory released: resident ${memory.beforeMb} MB, now ${memory.afterMb} MB`);
   flushLogs();
   stopOnSignals(app, config, logger);
 }
