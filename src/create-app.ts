@@ -26,7 +26,7 @@ import { toStorable } from './core/http/storable-text';
 import { RocketChatExceptionFilter } from './core/http/rocketchat-exception.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id';
 import { createValidationPipe } from './core/http/validation';
-import { logRequest } from './core/logging/request-log';
+import { inRequestLogScope, logRequest } from './core/logging/request-log';
 import { StartupNoiseFilter } from './core/logging/startup-noise-filter';
 import { MetricsService } from './metrics/metrics.service';
 import { TEST_ADMIN_USERNAME } from './users/default-users';
@@ -115,9 +115,9 @@ async function buildApp(config: AppConfig, embedded: EmbeddedDatabase | null): P
   // Hooks run on every request: callback style, so none costs a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    // Lines logged in the request carry this id too (RequestLogScope reads it from the raw request).
-    (request.raw as { id?: string }).id = request.id;
-    done();
+    // Hook calls are machine traffic, thousands a second: lines they log carry no reqId (their access line does).
+    if (request.routeOptions.url?.startsWith('/hooks/')) done();
+    else inRequestLogScope(request.id, done);
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -1,9 +1,8 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LoggerModule, Params } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { flushIfUrgent, logDestination } from './log-destination';
 import { redactUrl } from './redact-url';
-import { RequestLogScope } from './request-log';
 
 /**
  * JSON logs through pino; pretty in a terminal. Every line inside a request carries its `reqId`
@@ -41,17 +40,12 @@ function pinoOptions(config: AppConfig): Params['pinoHttp'] {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         // pino-http runs on no route: its two child loggers per request cost more than the rest of
-        // a small request's logging. RequestLogScope gives lines logged in a request their reqId,
-        // and create-app.ts writes every access line (request-log.ts).
-        exclude: [{ method: RequestMethod.ALL, path: '{*path}' }],
+        // a small request's logging. create-app.ts gives lines logged in a request their reqId and
+        // writes every access line (request-log.ts).
+        forRoutes: [],
         pinoHttp: pinoOptions(config),
       }),
     }),
   ],
 })
-export class LoggingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // Hook calls are machine traffic, thousands a second: lines they log carry no reqId (their access line does).
-    consumer.apply(RequestLogScope).exclude({ method: RequestMethod.ALL, path: 'hooks/{*path}' }).forRoutes({ method: RequestMethod.ALL, path: '{*path}' });
-  }
-}
+export class LoggingModule {}

@@ -1,33 +1,26 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
 import { redactUrl } from './redact-url';
 
-/** The raw request, with the id Fastify gave it (create-app.ts copies it there). */
-type RawRequest = IncomingMessage & { id?: string };
-
 /**
- * Lines logged while a request runs carry its `reqId`, as pino-http's would, from a child logger
- * made only when the request logs something: pino-http made two children for every request
- * (about 70 µs of a `chat.postMessage`, bench/README.md), and most requests log nothing but their
- * access line, which `logRequest` writes.
+ * Runs the rest of a request (`next`) so that lines logged in it carry its `reqId`, as pino-http's
+ * would, from a child logger made only when the request logs something: pino-http made two
+ * children for every request (about 70 µs of a `chat.postMessage`, bench/README.md), and most
+ * requests log nothing but their access line, which `logRequest` writes. A Fastify hook, not a
+ * Nest middleware: Nest's middleware bridge matched routes for every request.
  */
-@Injectable()
-export class RequestLogScope implements NestMiddleware {
-  use(req: RawRequest, _res: unknown, next: () => void): void {
-    let child: Logger | undefined;
-    const logger = new Proxy({} as Logger, {
-      get(_target, property) {
-        child ??= (PinoLogger.root as Logger).child({ reqId: req.id });
-        const value: unknown = Reflect.get(child, property);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
-      },
-    });
-    storage.run(new Store(logger), next);
-  }
+export function inRequestLogScope(requestId: string, next: () => void): void {
+  let child: Logger | undefined;
+  const logger = new Proxy({} as Logger, {
+    get(_target, property) {
+      child ??= (PinoLogger.root as Logger).child({ reqId: requestId });
+      const value: unknown = Reflect.get(child, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+  storage.run(new Store(logger), next);
 }
 
 /**
