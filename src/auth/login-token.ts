@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** What the database keeps of a login token: its SHA-256, hex. */
 export function hashLoginToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** A fresh login token (256 random bits, base64url: 43 characters, like Rocket.Chat's). */

@@ -125,15 +125,14 @@ export class DeliveryExecutor {
     const decided = await this.processResponse(integration, entry, request.prepared, response);
     if (decided) return decided;
 
-    const label = attemptLabel(integration, delivery, request.url);
     switch (classify(response.status, content)) {
       case 'disable':
         entry.step('after-process-http-status-410', { error: true });
-        await this.autoDisable.gone(integration, label);
+        await this.autoDisable.gone(integration, attemptLabel(integration, delivery, request.url));
         return { finished: true, failure: 'answered 410 Gone' };
       case 'final':
         entry.step('after-process-http-status-500', { error: true });
-        this.logger.warn(`${label} answered 500: not tried again (Rocket.Chat's rule)`);
+        this.logger.warn(`${attemptLabel(integration, delivery, request.url)} answered 500: not tried again (Rocket.Chat's rule)`);
         return { finished: true, failure: 'answered 500' };
       case 'retry':
         return this.retry(integration, entry, delivery, request.url, content ? `answered ${response.status}` : `answered ${response.status} with an empty body`);
