@@ -178,7 +178,6 @@ export class OutboxService implements EntitySubscriberInterface {
     for (const listener of this.listeners) listener(events);
   }
 
-  /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */
   /** Deletes up to `limit` events consumed longer than `olderThan` (a PostgreSQL interval) ago, oldest first; returns how many. */
   async deleteConsumed(limit: number, olderThan: string): Promise<number> {
     const [, deleted] = await this.dataSource.query<[unknown, number]>(
@@ -189,6 +188,7 @@ export class OutboxService implements EntitySubscriberInterface {
     return deleted;
   }
 
+  /** Up to `limit` unconsumed events, oldest first, read without locking: `takeWith` decides who handles them. */
   async pending(limit: number): Promise<PendingEvent[]> {
     const rows = await this.dataSource.query<{ id: string; event: DomainEventName; payload: Record<string, unknown>; created_at: Date }[]>(
       `SELECT id, event, payload, created_at FROM outbox_events WHERE consumed_at IS NULL ORDER BY id LIMIT $1`,

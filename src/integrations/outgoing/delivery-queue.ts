@@ -30,11 +30,23 @@ export const LEASE_MS = 10000;
  */
 export const THROTTLE_HORIZON_MS = 1000;
 
-/** The columns a leased delivery is returned with (`ClaimedDelivery`). */
-const RETURNED = `id::text AS "id", integration_id AS "integrationId", event, message_id AS "messageId", url, payload, attempt`;
-
-/** A queued delivery as the statement that queued it returns it: `leased` ones belong to this process now. */
+/** A queued delivery: `leased` ones belong to this process now. */
 export type QueuedRow = ClaimedDelivery & { leased: boolean };
+
+/**
+ * The statement that queues deliveries, and how to read what it returned: only each row's id and
+ * whether it was leased come back; the rest (the payload above all) is what this process just
+ * sent, so it is not serialised by PostgreSQL and parsed again here.
+ */
+export interface QueueingChange extends Change {
+  queued(rows: unknown[]): QueuedRow[];
+}
+
+interface InsertedRow {
+  id: string;
+  messageId: string;
+  leased: boolean;
+}
 
 /** A delivery leased to this process. */
 export interface ClaimedDelivery {
@@ -90,7 +102,7 @@ export class DeliveryQueue {
    * the job: its `event_id` for instance), only the jobs it holds for are queued. Jobs marked
    * `leased` are leased for `LEASE_MS` at once; the statement returns them (`QueuedRow`).
    */
-  enqueueChange(jobs: NewDelivery[], condition?: string): Change | undefined {
+  enqueueChange(jobs: NewDelivery[], condition?: string): QueueingChange | undefined {
     if (jobs.length === 0) return undefined;
     const rows = jobs.map((job, seq) => ({
       seq,
@@ -110,8 +122,15 @@ export class DeliveryQueue {
             FROM jsonb_to_recordset($1::jsonb) AS j(seq int, event_id bigint, integration_id varchar, event varchar, message_id text, url text, payload jsonb, leased boolean)
             ${condition ? `WHERE ${condition}` : ''}
             ORDER BY j.seq
-            RETURNING ${RETURNED}, state = 'running' AS "leased"`,
+            RETURNING id::text AS "id", message_id AS "messageId", state = 'running' AS "leased"`,
       params: [JSON.stringify(rows), LEASE_MS],
+      queued: (inserted) => {
+        const byMessageId = new Map(rows.map((row, i) => [row.message_id, jobs[i]]));
+        return (inserted as InsertedRow[]).flatMap(({ id, messageId, leased }) => {
+          const job = byMessageId.get(messageId);
+          return job ? [{ id, integrationId: job.integrationId, event: job.event, messageId, url: job.url, payload: job.payload, attempt: 0, leased }] : [];
+        });
+      },
     };
   }
 

@@ -35,7 +35,7 @@ async function dispatch(listeners: Integration[], events: PendingEvent[]): Promi
   const queue: DispatcherQueue = {
     enqueueChange: (jobs: NewDelivery[]) => {
       queued.push(...jobs);
-      return { sql: '', parameters: [] } as unknown as ReturnType<DeliveryQueue['enqueueChange']>;
+      return { sql: '', params: [], queued: () => [] };
     },
     announce: () => undefined,
   };

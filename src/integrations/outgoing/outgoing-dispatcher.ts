@@ -9,7 +9,7 @@ import { DirectWrite, OutboxService, PendingEvent, WRITTEN_WITH_THE_CHANGE } fro
 import { Integration } from '../entities/integration.entity';
 import { IntegrationStore } from '../integration-store';
 import { OUTGOING_EVENTS } from '../outgoing-events';
-import { DeliveryQueue, NewDelivery, QueuedRow } from './delivery-queue';
+import { DeliveryQueue, NewDelivery, QueuedRow, QueueingChange } from './delivery-queue';
 import { DeliveryWorker } from './delivery-worker';
 import { ListenedEvents } from './listened-events';
 import { outgoingData } from './outgoing-data';
@@ -153,11 +153,12 @@ export class OutgoingDispatcher extends PollingLoop {
   private async queueDeliveries(events: PendingEvent[], { forThisProcess = true } = {}): Promise<void> {
     const jobs = await this.dispatch(events);
     if (forThisProcess) this.leaseWhatTheWorkerTakes(jobs);
-    const queued = await this.outbox.takeWith<QueuedRow>(
+    let change: QueueingChange | undefined;
+    const rows = await this.outbox.takeWith(
       events.map((e) => e.id),
-      (taken) => this.deliveries.enqueueChange(jobs, `j.event_id IN (SELECT id FROM ${taken})`),
+      (taken) => (change = this.deliveries.enqueueChange(jobs, `j.event_id IN (SELECT id FROM ${taken})`)),
     );
-    this.handOver(queued);
+    if (change) this.handOver(change.queued(rows));
   }
 
   /** Marks the jobs this process's worker would take at once to be queued leased to it. */
@@ -203,10 +204,8 @@ export class OutgoingDispatcher extends PollingLoop {
       jobs.push(...this.deliveriesOf(event, payload, now, known.integrations));
     }
     this.leaseWhatTheWorkerTakes(jobs);
-    return {
-      change: this.deliveries.enqueueChange(jobs, WRITTEN_WITH_THE_CHANGE),
-      written: (rows) => this.handOver(rows as QueuedRow[]),
-    };
+    const change = this.deliveries.enqueueChange(jobs, WRITTEN_WITH_THE_CHANGE);
+    return { change, written: (rows) => change && this.handOver(change.queued(rows)) };
   }
 
   /** The deliveries one event makes for its `listeners`: trigger words applied, one per url. */
