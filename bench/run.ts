@@ -119,7 +119,7 @@ async function outgoingCase(label: string, databaseUrl: string | undefined, sink
     await createOutgoing(server, sink.url('/ok/hookline'));
     log(`case 3 (${label}): ${MESSAGES} messages through chat.postMessage to the sink`);
     const before = await statementCount(server);
-    const run = await outgoingThroughput(server, sink, '/ok/hookline', MESSAGES, DELIVERY_LIMIT_MS);
+    const run = await outgoingThroughput(server, sink, '/ok/hookline', MESSAGES, DELIVERY_LIMIT_MS, { server: server.process.child.pid, database: opts.relay?.pid });
     const statementsPerMessage = Math.round(((await statementCount(server)) - before) / Math.max(1, run.delivered) * 100) / 100;
     const rss = server.process.rssMb();
     const r = ratio(run.deliveriesPerSecond, baseline.deliveriesPerSecond);
@@ -161,7 +161,7 @@ async function outgoingCase(label: string, databaseUrl: string | undefined, sink
 /** Case 3's yardstick: the simple relay on the same PostgreSQL, after Hookline's run; Hookline's rate against it. */
 async function relayCase(label: string, pg: Postgres, sink: SinkProcess, hookline: DeliveryFigures, hooklineStatements: number, target: number) {
   log(`case 3 (${label}): the same ${MESSAGES} messages through the simple relay`);
-  const relay = await relayThroughput(await pg.freshDatabase('bench_relay'), sink, '/ok/relay', MESSAGES, DELIVERY_LIMIT_MS);
+  const relay = await relayThroughput(await pg.freshDatabase('bench_relay'), sink, '/ok/relay', MESSAGES, DELIVERY_LIMIT_MS, pg.pid);
   results[`relay_${label}`] = relay;
   rows.push(
     {
@@ -175,8 +175,16 @@ async function relayCase(label: string, pg: Postgres, sink: SinkProcess, hooklin
     },
     { case: `3 relay (${label})`, measure: 'delivered / posted; duplicates', value: `${relay.delivered} / ${relay.messages}; ${relay.duplicates}`, met: relay.complete && relay.duplicates === 0 },
     { case: `3 relay (${label})`, measure: 'machine CPU per message, all processes (µs)', value: `${relay.cpuUsEach}`, baseline: `${hookline.cpuUsEach} (Hookline)` },
+    ...processSplit(label, hookline, relay),
     { case: `3 relay (${label})`, measure: 'statements per message', value: `${relay.statementsPerMessage}`, baseline: `${hooklineStatements} (Hookline)` },
   );
+}
+
+/** Where a message's CPU goes, Hookline against the relay: the server's own process, and PostgreSQL (every backend). */
+function processSplit(label: string, hookline: DeliveryFigures, relay: DeliveryFigures): Row[] {
+  const row = (what: string, h?: number, r?: number): Row[] =>
+    h === undefined || r === undefined ? [] : [{ case: `3 outgoing (${label})`, measure: `${what} CPU per message (µs)`, value: `${h}`, baseline: `${r} (relay)`, ratio: ratio(h, r) }];
+  return [...row("the server's own process", hookline.serverCpuUsEach, relay.serverCpuUsEach), ...row('PostgreSQL', hookline.databaseCpuUsEach, relay.databaseCpuUsEach)];
 }
 
 /** An undici exchange's machine CPU, and with `share`, the most a delivery may cost for that share of the undici loop's rate with every core busy. */

@@ -4,7 +4,7 @@ import { BENCH_METRICS_TOKEN, Hookline } from '../lib/hookline';
 import { load } from '../lib/load';
 import { machineBusySeconds, microsecondsEach, settle } from '../lib/machine-cpu';
 import { pacedPosts } from '../lib/paced';
-import { startNode } from '../lib/processes';
+import { cpuSecondsSince, startNode } from '../lib/processes';
 import { SinkProcess } from '../lib/sink';
 import { CHAT_BODY } from './payloads';
 
@@ -28,6 +28,15 @@ export interface DeliveryFigures {
   seconds: number;
   /** Microseconds of the whole machine's CPU (every process) per delivery. */
   cpuUsEach: number;
+  /** Of that, the posting server's own process and PostgreSQL's (every backend), when their pids are known. */
+  serverCpuUsEach?: number;
+  databaseCpuUsEach?: number;
+}
+
+/** The processes whose CPU case 3 splits out: the server that takes the posts, and PostgreSQL's postmaster. */
+export interface CpuSplit {
+  server?: number;
+  database?: number;
 }
 
 export interface LatencyFigures {
@@ -71,15 +80,17 @@ type Poster = Pick<Hookline, 'url' | 'auth'>;
 const postUrl = (server: Poster) => `${server.url}/api/v1/chat.postMessage`;
 
 /** Case 3: post `messages` through chat.postMessage and time until the sink holds them all. */
-export async function outgoingThroughput(server: Poster, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures> {
+export async function outgoingThroughput(server: Poster, sink: SinkProcess, path: string, messages: number, limitMs: number, pids: CpuSplit = {}): Promise<DeliveryFigures> {
   await settle();
   await sink.reset();
   const started = Date.now();
+  const split = cpuOf(pids);
   const cpuBefore = machineBusySeconds();
   const posted = await load({ url: postUrl(server), headers: server.auth, body: CHAT_BODY, connections: POST_CONNECTIONS, amount: messages });
   const expected = posted.ok200;
   const f = await sink.waitFor(path, expected, limitMs);
   const cpuSeconds = machineBusySeconds() - cpuBefore;
+  const [serverSeconds, databaseSeconds] = split();
   const seconds = ((f.complete ? f.lastAt : Date.now()) - started) / 1000;
   return {
     messages: expected,
@@ -91,7 +102,16 @@ export async function outgoingThroughput(server: Poster, sink: SinkProcess, path
     deliveriesPerSecond: Math.round(f.unique / seconds),
     seconds: Math.round(seconds * 10) / 10,
     cpuUsEach: microsecondsEach(cpuSeconds, f.unique),
+    ...(serverSeconds === undefined ? {} : { serverCpuUsEach: microsecondsEach(serverSeconds, f.unique) }),
+    ...(databaseSeconds === undefined ? {} : { databaseCpuUsEach: microsecondsEach(databaseSeconds, f.unique) }),
   };
+}
+
+/** Starts counting the CPU of the given processes (each with its children); the returned function gives the seconds used since. */
+function cpuOf(pids: CpuSplit): () => [number | undefined, number | undefined] {
+  const server = pids.server === undefined ? undefined : cpuSecondsSince(pids.server);
+  const database = pids.database === undefined ? undefined : cpuSecondsSince(pids.database);
+  return () => [server?.(), database?.()];
 }
 
 /** Case 3, latency: posts at a steady `rate` (one every 1/rate s); commit-to-arrival from the message's timestamp. */
@@ -142,12 +162,12 @@ export async function undiciBaseline(sink: SinkProcess, path: string, messages: 
  * relay, on a database of its own on the same PostgreSQL, delivering to `path`; with the
  * statements it sent per message.
  */
-export async function relayThroughput(databaseUrl: string, sink: SinkProcess, path: string, messages: number, limitMs: number): Promise<DeliveryFigures & { statementsPerMessage: number }> {
+export async function relayThroughput(databaseUrl: string, sink: SinkProcess, path: string, messages: number, limitMs: number, databasePid?: number): Promise<DeliveryFigures & { statementsPerMessage: number }> {
   const relay = await startNode('bench/baselines/simple-relay.ts', { DATABASE_URL: databaseUrl, TARGET_URL: sink.url(path) });
   try {
     const stats = async () => (await (await fetch(`${relay.url}/_stats`)).json()) as { statements: number };
     const before = (await stats()).statements;
-    const run = await outgoingThroughput({ url: relay.url, auth: {} }, sink, path, messages, limitMs);
+    const run = await outgoingThroughput({ url: relay.url, auth: {} }, sink, path, messages, limitMs, { server: relay.child.pid, database: databasePid });
     const statements = (await stats()).statements - before;
     return { ...run, statementsPerMessage: Math.round((statements / Math.max(1, run.delivered)) * 100) / 100 };
   } finally {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ROOT } from './processes';
@@ -30,6 +30,13 @@ export class Postgres {
     if (!url) throw new Error(`postgres.sh printed no DATABASE_URL: ${out}`);
     if (dir && process.env.BENCH_PG_FSYNC !== 'off') restartDurable(url, dir);
     return new Postgres(url, dir, script);
+  }
+
+  /** The postmaster's pid, for a cluster this run started (its backends are its children). */
+  get pid(): number | undefined {
+    if (!this.dataDir) return undefined;
+    const pidFile = join(this.dataDir, 'data', 'postmaster.pid');
+    return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
   }
 
   /** A new empty database on the server; returns its URL. */

@@ -54,16 +54,37 @@ export function pssMbOfTree(pid: number): number {
 
 /** CPU time (user + system, seconds) used so far by a process tree. */
 export function cpuSecondsOfTree(pid: number): number {
-  let ticks = 0;
+  let seconds = 0;
+  for (const used of cpuSecondsByProcess(pid).values()) seconds += used;
+  return seconds;
+}
+
+/** CPU time (user + system, seconds) used so far by each process of a tree. */
+export function cpuSecondsByProcess(pid: number): Map<number, number> {
+  const used = new Map<number, number>();
   for (const member of processTree(pid)) {
     try {
       const fields = readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      used.set(member, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // gone meanwhile
     }
   }
-  return ticks / 100;
+  return used;
+}
+
+/**
+ * Starts counting a process tree's CPU; the returned function gives the seconds used since by the
+ * processes alive at its call (a process that ended meanwhile takes its time with it, and one that
+ * started counts from its start: a database's idle connections closing must not count as negative).
+ */
+export function cpuSecondsSince(pid: number): () => number {
+  const before = cpuSecondsByProcess(pid);
+  return () => {
+    let seconds = 0;
+    for (const [member, used] of cpuSecondsByProcess(pid)) seconds += used - (before.get(member) ?? 0);
+    return seconds;
+  };
 }
 
 /** Starts `script` (see startNodeProcess) and waits for `readyPath` (default: the sink's `/_stats`). */
