@@ -3,9 +3,13 @@ import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface 
 /** A non-empty string, or a non-empty array of them (targets such as `channel`, `roomId`). */
 @ValidatorConstraint({ name: 'isStringOrStringArray' })
 export class IsStringOrStringArray implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
+  static holds(value: unknown): boolean {
     if (typeof value === 'string') return value.length > 0;
     return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0);
+  }
+
+  validate(value: unknown): boolean {
+    return IsStringOrStringArray.holds(value);
   }
 
   defaultMessage(args: ValidationArguments): string {

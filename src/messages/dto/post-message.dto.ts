@@ -3,6 +3,26 @@ import { OptionalString } from '../../core/http/dto-fields';
 import { IsStringOrStringArray } from '../../core/http/string-or-array.validator';
 import { MessageFields } from './message-fields';
 
+const isText = (value: unknown) => typeof value === 'string';
+const isFlag = (value: unknown) => typeof value === 'boolean';
+const isRecord = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTarget = (value: unknown) => IsStringOrStringArray.holds(value);
+
+/** What each property of a valid body may hold (absent properties are not looked at; null is left to the full check). */
+const AT_A_GLANCE = new Map<string, (value: unknown) => boolean>([
+  ['roomId', isTarget],
+  ['channel', isTarget],
+  ['text', isText],
+  ['alias', isText],
+  ['emoji', isText],
+  ['avatar', isText],
+  ['tmid', isText],
+  ['parseUrls', isFlag],
+  ['groupable', isFlag],
+  ['customFields', isRecord],
+  ['attachments', (value) => Array.isArray(value) && value.every(isRecord)],
+]);
+
 /** `chat.postMessage`: target by `roomId` or `channel` (`#name`, `@user`, or several). */
 export class PostMessageDto extends MessageFields {
   @IsOptional()
@@ -15,4 +35,11 @@ export class PostMessageDto extends MessageFields {
 
   @OptionalString()
   text?: string;
+
+  /** A body the rules above accept as it stands (CheckedAtAGlance; the spec checks it against class-validator). */
+  static accepts(body: unknown): boolean {
+    if (!isRecord(body)) return false;
+    for (const [name, value] of Object.entries(body as Record<string, unknown>)) if (!AT_A_GLANCE.get(name)?.(value)) return false;
+    return true;
+  }
 }
