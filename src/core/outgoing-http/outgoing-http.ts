@@ -53,31 +53,39 @@ export class OutgoingHttp implements OnModuleDestroy {
 
   async send(url: string, init: OutgoingRequest): Promise<OutgoingResponse> {
     this.policy.checkUrl(url);
-    const response = await request(url, {
-      method: (init.method ?? 'GET').toUpperCase() as 'GET',
-      headers: init.headers,
-      body: init.body,
-      dispatcher: this.agent,
-      headersTimeout: init.timeoutMs,
-      bodyTimeout: init.timeoutMs,
-      signal: AbortSignal.timeout(init.timeoutMs),
-      maxRedirections: 0,
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        response.body.destroy();
-        break;
+    // The whole exchange, body included, within timeoutMs. A timer cleared when the exchange ends
+    // rather than AbortSignal.timeout, whose timer and weak references outlive every request.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), init.timeoutMs).unref();
+    try {
+      const response = await request(url, {
+        method: (init.method ?? 'GET').toUpperCase() as 'GET',
+        headers: init.headers,
+        body: init.body,
+        dispatcher: this.agent,
+        headersTimeout: init.timeoutMs,
+        bodyTimeout: init.timeoutMs,
+        signal: deadline.signal,
+        maxRedirections: 0,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_RESPONSE_BYTES) {
+          response.body.destroy();
+          break;
+        }
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') };
+    } finally {
+      clearTimeout(timer);
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') };
   }
 
   async onModuleDestroy(): Promise<void> {
