@@ -81,6 +81,10 @@ describe(`delivery logs for operators (${databaseKind})`, () => {
         [`integration ${outgoing._id}: signing secret rotated`, 'trace-me-1'],
         ['request completed', 'trace-me-1'],
       ]);
+      // The access line keeps pino-http's shape (log collectors parse it).
+      const access = traced.find((l) => l.msg === 'request completed') as unknown as Record<string, unknown>;
+      expect(Object.keys(access)).toEqual(['level', 'time', 'pid', 'hostname', 'reqId', 'req', 'res', 'responseTime', 'msg']);
+      expect(access).toMatchObject({ level: 30, req: { id: 'trace-me-1', method: 'POST', url: '/api/v1/integrations.rotateSigningSecret', remoteAddress: expect.any(String) }, res: { statusCode: 200 } });
     } finally {
       await info.kill('SIGTERM');
       await scratch?.drop();
