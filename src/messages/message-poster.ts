@@ -11,6 +11,7 @@ import { UsersService } from '../users/users.service';
 import { ApiMessage, toApiMessage } from './message.mapper';
 import { MessageDraft, MessagesService } from './messages.service';
 import { asText } from '../core/text/as-text';
+import { isRecord } from '../core/http/is-record';
 
 /** A message as webhook senders and chat.postMessage describe it (Slack-compatible names included). */
 export interface WebhookPayload {
@@ -143,8 +144,7 @@ function throwError(error: Error): never {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const flag = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
-const object = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+const object = (value: unknown): Record<string, unknown> | undefined => (isRecord(value) ? value : undefined);
 
 /**
  * Message fields from a payload, with Rocket.Chat's precedences (§4.5). Payloads are arbitrary

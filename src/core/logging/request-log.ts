@@ -25,8 +25,8 @@ export function inRequestLogScope(requestId: string, next: () => void): void {
 
 /**
  * A request's access line, in pino-http's shape and at its level (info): `request completed`, or
- * `request errored` with an `err` for a 5xx. Written through `accessLogOf` the root logger. The
- * failure itself is logged where it happens, once (an outage answers many 503s).
+ * `request errored` with an `err` for a 5xx, written to the root logger's destination (see
+ * `accessLogOf`). The failure itself is logged where it happens, once (an outage answers many 503s).
  */
 export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   const root = PinoLogger.root as Logger | undefined;

@@ -1,11 +1,11 @@
 import { IsOptional, Validate } from 'class-validator';
 import { OptionalString } from '../../core/http/dto-fields';
+import { isRecord } from '../../core/http/is-record';
 import { IsStringOrStringArray } from '../../core/http/string-or-array.validator';
 import { MessageFields } from './message-fields';
 
 const isText = (value: unknown) => typeof value === 'string';
 const isFlag = (value: unknown) => typeof value === 'boolean';
-const isRecord = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isTarget = (value: unknown) => IsStringOrStringArray.holds(value);
 
 /** What each property of a valid body may hold (absent properties are not looked at; null is left to the full check). */
@@ -39,7 +39,7 @@ export class PostMessageDto extends MessageFields {
   /** A body the rules above accept as it stands (CheckedAtAGlance; the spec checks it against class-validator). */
   static accepts(body: unknown): boolean {
     if (!isRecord(body)) return false;
-    for (const [name, value] of Object.entries(body as Record<string, unknown>)) if (!AT_A_GLANCE.get(name)?.(value)) return false;
+    for (const [name, value] of Object.entries(body)) if (!AT_A_GLANCE.get(name)?.(value)) return false;
     return true;
   }
 }
